@@ -1,0 +1,349 @@
+r"""Activation functions ("transfer operators") and their derivatives.
+
+Source: Lecture 3, "Transfer operators" (AI II: Deep learning methods). Each activation
+ρ sits next to its derivative ρ′ (`name_prime`), written from the formula on the slide and
+tested against `torch.nn.functional` and `torch.autograd` (tests/test_activations.py).
+
+All functions take a number or an array of any shape and work element-wise, except
+`softmax` and `maxout`, which act along the last axis. Non-numeric input raises TypeError,
+NaN and parameters out of range raise ValueError.
+
+At a kink (x = 0 for the step and the ReLU family) ρ′ is not defined; we take the branch
+the lecture assigns x = 0 to, which is also what PyTorch's autograd returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+from scipy.special import erf
+
+from .validation import as_float_array, check_positive, check_real, check_vector_axis
+
+# -- classic activations -------------------------------------------------------------------
+
+
+def identity(x):
+    r"""Identity ρ(x) = x, range ℝ."""
+    return as_float_array(x).copy()
+
+
+def identity_prime(x):
+    r"""ρ′(x) = 1."""
+    return np.ones_like(as_float_array(x))
+
+
+def binary_step(x):
+    r"""Binary step ρ(x) = 0 if x < 0, 1 if x ≥ 0; range {0, 1}."""
+    x = as_float_array(x)
+    return np.where(x >= 0, 1.0, 0.0)
+
+
+def binary_step_prime(x):
+    r"""ρ′(x) = 0 for x ≠ 0 (at x = 0 the step has no derivative; we return 0).
+
+    A zero gradient everywhere is why the step cannot be trained by gradient descent."""
+    return np.zeros_like(as_float_array(x))
+
+
+def sigmoid(x):
+    r"""Logistic sigmoid ρ(x) = 1 / (1 + e^{−x}), range (0, 1)."""
+    x = as_float_array(x)
+    with np.errstate(over="ignore"):  # e^{-x} = inf for x < -709 gives the right limit, 0
+        return 1.0 / (1.0 + np.exp(-x))
+
+
+def sigmoid_prime(x):
+    r"""ρ′(x) = ρ(x)(1 − ρ(x)), at most 1/4 (at x = 0)."""
+    s = sigmoid(x)
+    return s * (1.0 - s)
+
+
+def tanh(x):
+    r"""Hyperbolic tangent ρ(x) = (e^x − e^{−x}) / (e^x + e^{−x}), range (−1, 1).
+
+    Evaluated with `np.tanh`: the quotient as written overflows for |x| > 709."""
+    return np.tanh(as_float_array(x))
+
+
+def tanh_prime(x):
+    r"""ρ′(x) = 1 − tanh²(x), at most 1 (at x = 0)."""
+    return 1.0 - tanh(x) ** 2
+
+
+def _soboleva_parts(x, a, b, c, d):
+    """Numerator N, its derivative N′, denominator D and D′, all divided by e^m with
+    m = max(cx, −dx) so that D/e^m ≥ 1 and nothing overflows when ρ is bounded."""
+    x = as_float_array(x)
+    a, b, c, d = (check_real(v, n) for v, n in zip((a, b, c, d), "abcd"))
+    m = np.maximum(c * x, -d * x)
+    with np.errstate(over="ignore"):  # only when a > c or b > d, where ρ really is unbounded
+        ea, eb, ec, ed = np.exp(a * x - m), np.exp(-b * x - m), np.exp(c * x - m), np.exp(-d * x - m)
+    return ea - eb, a * ea + b * eb, ec + ed, c * ec - d * ed
+
+
+def soboleva_tanh(x, a=1.0, b=1.0, c=1.0, d=1.0):
+    r"""Soboleva modified hyperbolic tangent ρ(x) = (e^{ax} − e^{−bx}) / (e^{cx} + e^{−dx}).
+
+    With a = b = c = d = 1 it is tanh. The lecture gives the range (−1, 1); that holds for
+    a = c and b = d (the limits are then ±1). If a > c or b > d, ρ is unbounded; if a < c
+    (b < d) it tends to 0 as x → +∞ (−∞). The chapter shows this numerically.
+    """
+    numerator, _, denominator, _ = _soboleva_parts(x, a, b, c, d)
+    with np.errstate(invalid="ignore"):
+        return numerator / denominator
+
+
+def soboleva_tanh_prime(x, a=1.0, b=1.0, c=1.0, d=1.0):
+    r"""ρ′(x) = (N′D − ND′) / D² = (N′ − ρ D′) / D with N = e^{ax} − e^{−bx}, D = e^{cx} + e^{−dx}."""
+    numerator, numerator_prime, denominator, denominator_prime = _soboleva_parts(x, a, b, c, d)
+    with np.errstate(invalid="ignore"):
+        rho = numerator / denominator
+        return (numerator_prime - rho * denominator_prime) / denominator
+
+
+# -- the ReLU family -----------------------------------------------------------------------
+
+
+def relu(x):
+    r"""Rectified linear unit ρ(x) = max(0, x), range [0, ∞)."""
+    return np.maximum(0.0, as_float_array(x))
+
+
+def relu_prime(x):
+    r"""ρ′(x) = 1 if x > 0, 0 if x ≤ 0. A unit whose input stays ≤ 0 gets no gradient: a dead ReLU."""
+    return np.where(as_float_array(x) > 0, 1.0, 0.0)
+
+
+def leaky_relu(x, slope=0.01):
+    r"""Leaky ReLU ρ(x) = slope·x if x ≤ 0, x if x > 0; the lecture fixes slope = 0.01. Range ℝ."""
+    return prelu(x, slope)
+
+
+def leaky_relu_prime(x, slope=0.01):
+    r"""ρ′(x) = slope if x ≤ 0, 1 if x > 0."""
+    return prelu_prime(x, slope)
+
+
+def prelu(x, alpha=0.25):
+    r"""Parametric ReLU ρ(x) = αx if x ≤ 0, x if x > 0, with α ∈ ℝ⁺ learnt (torch's default 0.25).
+
+    Raises ValueError for α < 0 (the lecture's α ∈ ℝ⁺; α = 0 is the plain ReLU)."""
+    x = as_float_array(x)
+    alpha = check_positive(alpha, "alpha (the PReLU slope)", allow_zero=True)
+    return np.where(x > 0, x, alpha * x)
+
+
+def prelu_prime(x, alpha=0.25):
+    r"""∂ρ/∂x = α if x ≤ 0, 1 if x > 0. (With respect to α: ∂ρ/∂α = x for x ≤ 0, else 0.)"""
+    x = as_float_array(x)
+    alpha = check_positive(alpha, "alpha (the PReLU slope)", allow_zero=True)
+    return np.where(x > 0, 1.0, alpha)
+
+
+def gelu(x, approximate="none"):
+    r"""Gaussian error linear unit ρ(x) = x Φ(x) = ½ x (1 + erf(x/√2)), range ≈ [−0.17, ∞).
+
+    Φ is the standard normal CDF. `approximate="tanh"` gives the approximation PyTorch offers,
+    ½ x (1 + tanh(√(2/π)(x + 0.044715 x³))) (Hendrycks & Gimpel, 2016).
+    """
+    x = as_float_array(x)
+    if approximate == "none":
+        return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+    if approximate == "tanh":
+        return 0.5 * x * (1.0 + np.tanh(_gelu_tanh_inner(x)))
+    raise ValueError(f'approximate must be "none" or "tanh", got {approximate!r}')
+
+
+_GELU_K = np.sqrt(2.0 / np.pi)
+
+
+def _gelu_tanh_inner(x):
+    return _GELU_K * (x + 0.044715 * x**3)
+
+
+def gelu_prime(x, approximate="none"):
+    r"""ρ′(x) = Φ(x) + x φ(x) with φ(x) = e^{−x²/2}/√(2π) the normal density (exact form);
+    for the tanh form, ½(1 + t) + ½ x (1 − t²) √(2/π)(1 + 3·0.044715 x²), t = tanh(inner)."""
+    x = as_float_array(x)
+    if approximate == "none":
+        cdf = 0.5 * (1.0 + erf(x / np.sqrt(2.0)))
+        pdf = np.exp(-0.5 * x**2) / np.sqrt(2.0 * np.pi)
+        return cdf + x * pdf
+    if approximate == "tanh":
+        t = np.tanh(_gelu_tanh_inner(x))
+        return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t**2) * _GELU_K * (1.0 + 3 * 0.044715 * x**2)
+    raise ValueError(f'approximate must be "none" or "tanh", got {approximate!r}')
+
+
+def elu(x, alpha=1.0):
+    r"""Exponential linear unit ρ(x) = α(e^x − 1) if x ≤ 0, x if x > 0, α > 0; range (−α, ∞).
+
+    (The lecture writes [−α, ∞); −α is only approached as x → −∞.)"""
+    x = as_float_array(x)
+    alpha = check_positive(alpha, "alpha (the ELU saturation value)")
+    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
+
+
+def elu_prime(x, alpha=1.0):
+    r"""ρ′(x) = α e^x if x ≤ 0, 1 if x > 0."""
+    x = as_float_array(x)
+    alpha = check_positive(alpha, "alpha (the ELU saturation value)")
+    return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
+
+
+# Klambauer et al. (2017), "Self-normalizing neural networks"; the lecture rounds them to
+# α = 1.67326 and λ = 1.0507. These full-precision values are the ones PyTorch uses.
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_LAMBDA = 1.0507009873554804934193349852946
+
+
+def selu(x):
+    r"""Scaled ELU ρ(x) = λ·(α(e^x − 1) if x ≤ 0, x if x > 0), α ≈ 1.67326, λ ≈ 1.0507;
+    range (−αλ, ∞) ≈ (−1.7581, ∞)."""
+    return SELU_LAMBDA * elu(x, SELU_ALPHA)
+
+
+def selu_prime(x):
+    r"""ρ′(x) = λα e^x if x ≤ 0, λ if x > 0."""
+    return SELU_LAMBDA * elu_prime(x, SELU_ALPHA)
+
+
+def silu(x):
+    r"""Sigmoid linear unit ("swish") ρ(x) = x / (1 + e^{−x}) = x·σ(x), range ≈ [−0.2785, ∞).
+
+    (The lecture writes [−0.278, ∞); the true minimum, −0.27846 at x ≈ −1.2785, lies just below.)"""
+    x = as_float_array(x)
+    return x * sigmoid(x)
+
+
+def silu_prime(x):
+    r"""ρ′(x) = σ(x)(1 + x(1 − σ(x)))."""
+    x = as_float_array(x)
+    s = sigmoid(x)
+    return s * (1.0 + x * (1.0 - s))
+
+
+# -- other activations ---------------------------------------------------------------------
+
+
+def gaussian(x):
+    r"""Gaussian ρ(x) = e^{−x²}, range (0, 1]. (The lecture writes [0, 1); but ρ(0) = 1 and ρ > 0.)"""
+    x = as_float_array(x)
+    return np.exp(-(x**2))
+
+
+def gaussian_prime(x):
+    r"""ρ′(x) = −2x e^{−x²}."""
+    x = as_float_array(x)
+    return -2.0 * x * np.exp(-(x**2))
+
+
+def softplus(x):
+    r"""Softplus ρ(x) = ln(1 + e^x), a smooth ReLU; range (0, ∞).
+
+    Evaluated as `logaddexp(0, x)`, which equals ln(1 + e^x) without overflow."""
+    return np.logaddexp(0.0, as_float_array(x))
+
+
+def softplus_prime(x):
+    r"""ρ′(x) = e^x / (1 + e^x) = σ(x): the derivative of softplus is the sigmoid."""
+    return sigmoid(x)
+
+
+# -- output activations over a vector --------------------------------------------------------
+
+
+def softmax(x, axis=-1):
+    r"""Softmax ρᵢ(x) = e^{xᵢ} / Σⱼ e^{xⱼ} along `axis`; each ρᵢ ∈ (0, 1) and Σᵢ ρᵢ = 1.
+
+    Computed as softmax(x − max x), which is the same function (the factor e^{−max x} cancels)
+    and cannot overflow. Shape: any; the classes lie along `axis`."""
+    x = as_float_array(x)
+    check_vector_axis(x, "x", axis)
+    shifted = x - np.max(x, axis=axis, keepdims=True)
+    exps = np.exp(shifted)
+    return exps / np.sum(exps, axis=axis, keepdims=True)
+
+
+def softmax_jacobian(x):
+    r"""Jacobian of softmax, ∂ρᵢ/∂xⱼ = ρᵢ(δᵢⱼ − ρⱼ), i.e. diag(ρ) − ρρᵀ.
+
+    Shape: x is (..., J); the result is (..., J, J) with rows i and columns j (Jacobian
+    layout, as in the lecture)."""
+    p = softmax(x, axis=-1)
+    return np.einsum("...i,ij->...ij", p, np.eye(p.shape[-1])) - p[..., :, None] * p[..., None, :]
+
+
+def maxout(x, axis=-1):
+    r"""Maxout ρ(x) = maxᵢ xᵢ along `axis` (the lecture's form: one unit over all J inputs).
+
+    In a maxout layer the inputs are split into groups and each output unit is the max of its
+    group; reshape x to (..., groups, J) and call `maxout` to get that."""
+    x = as_float_array(x)
+    check_vector_axis(x, "x", axis)
+    return np.max(x, axis=axis)
+
+
+def maxout_prime(x, axis=-1):
+    r"""∂ρ/∂xⱼ = 1 if j = argmaxᵢ xᵢ, else 0: the gradient flows only through the winner.
+
+    On ties the first maximal index wins (NumPy's argmax and `torch.max(x, dim)` agree)."""
+    x = as_float_array(x)
+    check_vector_axis(x, "x", axis)
+    winner = np.argmax(x, axis=axis)
+    grad = np.zeros_like(x)
+    np.put_along_axis(grad, np.expand_dims(winner, axis), 1.0, axis=axis)
+    return grad
+
+
+# -- the catalogue the chapter plots and the tests walk --------------------------------------
+
+
+@dataclass(frozen=True)
+class Activation:
+    """One element-wise activation: ρ, ρ′, its formula, and its range as the lecture states it."""
+
+    name: str
+    rho: Callable
+    rho_prime: Callable
+    formula: str  # LaTeX
+    lecture_range: str  # as written on the slide
+    params: dict = field(default_factory=dict)  # default parameters, passed as keywords
+    saturating: bool = False
+
+    def __call__(self, x, **params):
+        return self.rho(x, **{**self.params, **params})
+
+    def prime(self, x, **params):
+        return self.rho_prime(x, **{**self.params, **params})
+
+
+ACTIVATIONS = {
+    a.name: a
+    for a in [
+        Activation("identity", identity, identity_prime, r"x", r"\mathbb{R}"),
+        Activation("binary step", binary_step, binary_step_prime,
+                   r"0 \text{ if } x<0,\ 1 \text{ if } x \ge 0", r"\{0, 1\}", saturating=True),
+        Activation("sigmoid", sigmoid, sigmoid_prime, r"\frac{1}{1+e^{-x}}", r"(0, 1)", saturating=True),
+        Activation("tanh", tanh, tanh_prime, r"\frac{e^x-e^{-x}}{e^x+e^{-x}}", r"(-1, 1)", saturating=True),
+        Activation("Soboleva tanh", soboleva_tanh, soboleva_tanh_prime,
+                   r"\frac{e^{ax}-e^{-bx}}{e^{cx}+e^{-dx}}", r"(-1, 1)",
+                   params=dict(a=1.0, b=1.0, c=1.0, d=1.0), saturating=True),
+        Activation("ReLU", relu, relu_prime, r"\max(0, x)", r"[0, \infty)"),
+        Activation("leaky ReLU", leaky_relu, leaky_relu_prime,
+                   r"0.01x \text{ if } x \le 0,\ x \text{ if } x>0", r"\mathbb{R}", params=dict(slope=0.01)),
+        Activation("PReLU", prelu, prelu_prime, r"\alpha x \text{ if } x \le 0,\ x \text{ if } x>0",
+                   r"\mathbb{R}", params=dict(alpha=0.25)),
+        Activation("GELU", gelu, gelu_prime, r"x\,\Phi(x)", r"[-0.17, \infty)"),
+        Activation("ELU", elu, elu_prime, r"\alpha(e^x-1) \text{ if } x \le 0,\ x \text{ if } x>0",
+                   r"[-\alpha, \infty)", params=dict(alpha=1.0)),
+        Activation("SELU", selu, selu_prime,
+                   r"\lambda\,(\alpha(e^x-1) \text{ if } x \le 0,\ x \text{ if } x>0)", r"[-\alpha\lambda, \infty)"),
+        Activation("SiLU", silu, silu_prime, r"\frac{x}{1+e^{-x}}", r"[-0.278, \infty)"),
+        Activation("Gaussian", gaussian, gaussian_prime, r"e^{-x^2}", r"[0, 1)", saturating=True),
+        Activation("softplus", softplus, softplus_prime, r"\ln(1+e^x)", r"[0, \infty)"),
+    ]
+}

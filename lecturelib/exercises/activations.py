@@ -1,0 +1,115 @@
+"""Checkers for the exercises of chapter 2, Activations.
+
+Each reference is computed independently of `lecturelib.activations`: with torch autograd,
+SciPy, or a closed form.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from scipy.optimize import minimize_scalar
+from scipy.special import expit
+
+from . import ExerciseError, assert_close, call_student, require_answer, run_check
+
+GRID = np.array([-30.0, -6.0, -2.5, -1.0, -0.1, 0.0, 0.1, 1.0, 2.5, 6.0, 30.0])
+
+
+def _autograd(f, x: np.ndarray) -> np.ndarray:
+    """Element-wise derivative of a torch function f by autograd, in float64."""
+    t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    f(t).sum().backward()
+    return t.grad.numpy()
+
+
+def check_sigmoid_prime(sigmoid_prime) -> bool:
+    """Exercise: ρ′ for the sigmoid, written with ρ itself, vectorised over an array."""
+
+    def body():
+        got = call_student(sigmoid_prime, GRID.copy())
+        expected = _autograd(torch.sigmoid, GRID)
+        hint = ("Differentiate 1/(1 + e^{-x}) with the chain rule and write the result with "
+                "ρ(x): it is ρ(x) times something.")
+        assert_close(got, expected, what="sigmoid_prime(x)", rtol=1e-6, atol=1e-12, inputs=GRID, hint=hint)
+        return "It peaks at ρ′(0) = 1/4, the source of the vanishing gradient."
+
+    return run_check("Exercise: derivative of the sigmoid", body)
+
+
+def check_softmax_jacobian(softmax_jacobian) -> bool:
+    """Exercise: the J × J Jacobian ∂ρᵢ/∂xⱼ of softmax at one vector x."""
+    rng = np.random.default_rng(0)
+    vectors = [np.array([1.0, 2.0, 3.0]), rng.normal(size=5), np.array([1000.0, 0.0, -1000.0, 999.0])]
+
+    def body():
+        for x in vectors:
+            got = call_student(softmax_jacobian, x.copy())
+            expected = torch.autograd.functional.jacobian(
+                lambda t: torch.softmax(t, dim=0), torch.tensor(x, dtype=torch.float64)).numpy()
+            if np.shape(got) != expected.shape:
+                raise ExerciseError(f"for x of length {len(x)} the Jacobian must be {expected.shape}, "
+                                    f"got shape {np.shape(got)}: one row per output ρᵢ, one column per input xⱼ.")
+            hint = ("Use ∂ρᵢ/∂xⱼ = ρᵢ(δᵢⱼ − ρⱼ): the diagonal is ρᵢ(1 − ρᵢ), off the diagonal −ρᵢρⱼ; "
+                    "every row sums to 0. Subtract max(x) before exponentiating to avoid overflow.")
+            assert_close(got, expected, what=f"the Jacobian at x = {np.round(x, 3)}", rtol=1e-6, atol=1e-10, hint=hint)
+        return "Its rows sum to 0 because the outputs always sum to 1."
+
+    return run_check("Exercise: softmax Jacobian", body)
+
+
+def check_silu_minimum(x_min, value) -> bool:
+    """Exercise: where SiLU attains its minimum and the minimum value (4 decimals)."""
+
+    def body():
+        x_answer, value_answer = require_answer(x_min), require_answer(value)
+        reference = minimize_scalar(lambda x: x * expit(x), bracket=(-3.0, -1.0, 0.0), tol=1e-12)
+        if abs(float(x_answer) - reference.x) > 1e-3:
+            raise ExerciseError(f"x_min = {x_answer} is not where SiLU is smallest. Set the derivative "
+                                "σ(x)(1 + x(1 − σ(x))) to zero and solve numerically (e.g. scipy.optimize.brentq "
+                                "on [−3, 0]).")
+        if abs(float(value_answer) - reference.fun) > 1e-4:
+            raise ExerciseError(f"the minimum value should be SiLU(x_min); you gave {value_answer}.")
+        return (f"The minimum {reference.fun:.5f} lies below the lecture's bound −0.278, so the slide's "
+                "range [−0.278, ∞) is slightly too narrow.")
+
+    return run_check("Exercise: the minimum of SiLU", body)
+
+
+def check_vanishing_depth(depth) -> bool:
+    """Exercise: the fewest sigmoid layers after which the bound (1/4)^L is below 10⁻⁶."""
+
+    def body():
+        answer = require_answer(depth)
+        if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
+            raise ExerciseError(f"depth should be a whole number of layers, got {answer!r}")
+        expected = math.ceil(math.log(1e-6) / math.log(0.25))
+        if answer != expected:
+            bound = 0.25 ** int(answer)
+            side = "still above" if bound >= 1e-6 else "already below"
+            raise ExerciseError(f"after {answer} layers the bound is (1/4)^{answer} = {bound:.2e}, {side} 1e-6. "
+                                "You want the smallest L with (1/4)^L < 1e-6, i.e. L > log(1e-6)/log(1/4).")
+        return "Ten sigmoid layers can shrink a gradient a million-fold."
+
+    return run_check("Exercise: how deep before the gradient vanishes?", body)
+
+
+def check_prelu_alpha_grad(prelu_alpha_grad) -> bool:
+    """Exercise: ∂ρ/∂α of PReLU, element-wise, the gradient that lets a network learn α."""
+
+    def body():
+        alpha = 0.25
+        got = call_student(prelu_alpha_grad, GRID.copy(), alpha)
+        weight = torch.tensor([alpha], dtype=torch.float64, requires_grad=True)
+        expected = np.array([
+            torch.autograd.grad(torch.nn.functional.prelu(torch.tensor([v], dtype=torch.float64), weight).sum(),
+                                weight)[0].item()
+            for v in GRID
+        ])
+        hint = "ρ(x) = αx for x ≤ 0 and x for x > 0: which branch depends on α?"
+        assert_close(got, expected, what="prelu_alpha_grad(x, alpha)", atol=1e-12, inputs=GRID, hint=hint)
+        return "Summed over a batch (and chained with ∂L/∂ρ), this is how PyTorch's PReLU learns its slope."
+
+    return run_check("Exercise: the gradient of PReLU with respect to α", body)

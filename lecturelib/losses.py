@@ -1,0 +1,132 @@
+r"""Loss functions for the three tasks of the lecture, and their gradients.
+
+Source: Lecture 3, "Output activation functions": the output activation is task-dependent,
+
+    regression             identity  + ℓ2 loss
+    binary classification  sigmoid   + binary cross-entropy (BCE)
+    multi-class            softmax   + cross-entropy (CE)
+
+Every loss is the mean over the N samples of a minibatch (PyTorch's `reduction="mean"`),
+and every `*_grad` is the gradient of that mean with respect to the network's output before
+the loss: the prediction for ℓ2, the logits z for BCE and CE. For the matched pairs the
+gradient is the same simple expression, (output − target) / N: the point of pairing
+sigmoid with BCE and softmax with CE.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import logsumexp
+
+from .activations import sigmoid, softmax
+from .validation import as_float_array
+
+
+def _same_shape(prediction, target, names=("prediction", "target")):
+    prediction, target = as_float_array(prediction, names[0]), as_float_array(target, names[1])
+    if prediction.shape != target.shape:
+        raise ValueError(f"{names[0]} and {names[1]} must have the same shape, "
+                         f"got {prediction.shape} and {target.shape}")
+    if prediction.size == 0:
+        raise ValueError(f"{names[0]} is empty: a loss needs at least one sample")
+    return prediction, target
+
+
+def _check_binary(target):
+    if np.any((target < 0) | (target > 1)):
+        raise ValueError("binary targets must lie in [0, 1] (labels 0/1 or probabilities)")
+
+
+def mse_loss(prediction, target):
+    r"""ℓ2 loss L = (1/N) Σₙ (ŷₙ − yₙ)², the mean over all entries."""
+    prediction, target = _same_shape(prediction, target)
+    return float(np.mean((prediction - target) ** 2))
+
+
+def mse_loss_grad(prediction, target):
+    r"""∂L/∂ŷ = 2(ŷ − y)/N."""
+    prediction, target = _same_shape(prediction, target)
+    return 2.0 * (prediction - target) / prediction.size
+
+
+def binary_cross_entropy(p, target):
+    r"""BCE L = −(1/N) Σₙ [yₙ ln pₙ + (1 − yₙ) ln(1 − pₙ)] for probabilities p = σ(z) ∈ [0, 1].
+
+    Logarithms are clamped at −100 as PyTorch does, so p = 0 or 1 gives a large finite loss.
+    Prefer `binary_cross_entropy_with_logits`, which never forms p."""
+    p, target = _same_shape(p, target, ("p", "target"))
+    if np.any((p < 0) | (p > 1)):
+        raise ValueError("p must hold probabilities in [0, 1]; pass logits to binary_cross_entropy_with_logits")
+    _check_binary(target)
+    with np.errstate(divide="ignore"):
+        log_p, log_1mp = np.maximum(np.log(p), -100.0), np.maximum(np.log1p(-p), -100.0)
+    return float(-np.mean(target * log_p + (1.0 - target) * log_1mp))
+
+
+def binary_cross_entropy_with_logits(z, target):
+    r"""BCE of p = σ(z), computed stably from the logits: ln(1 + e^z) − y z per sample.
+
+    (−y ln σ(z) − (1 − y) ln(1 − σ(z)) simplifies to that, since ln σ(z) = z − ln(1 + e^z).)"""
+    z, target = _same_shape(z, target, ("z", "target"))
+    _check_binary(target)
+    return float(np.mean(np.logaddexp(0.0, z) - target * z))
+
+
+def binary_cross_entropy_with_logits_grad(z, target):
+    r"""∂L/∂z = (σ(z) − y)/N: sigmoid + BCE give "prediction minus target"."""
+    z, target = _same_shape(z, target, ("z", "target"))
+    _check_binary(target)
+    return (sigmoid(z) - target) / z.size
+
+
+def one_hot(labels, num_classes):
+    """Rows of the identity: one_hot([2, 0], 3) = [[0, 0, 1], [1, 0, 0]]."""
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(f"labels must be a 1-D array of integers, got dtype {labels.dtype} and shape {labels.shape}")
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(f"labels must lie in 0..{num_classes - 1}, got values from {labels.min()} to {labels.max()}")
+    return np.eye(num_classes)[labels]
+
+
+def _logits_and_targets(logits, labels):
+    logits = as_float_array(logits, "logits")
+    if logits.ndim != 2 or logits.shape[0] == 0 or logits.shape[1] < 2:
+        raise ValueError(f"logits must have shape (N, J) with N >= 1 samples and J >= 2 classes, got {logits.shape}")
+    labels = np.asarray(labels)
+    if labels.ndim == 1:
+        if labels.shape[0] != logits.shape[0]:
+            raise ValueError(f"got {labels.shape[0]} labels for {logits.shape[0]} rows of logits")
+        return logits, one_hot(labels, logits.shape[1])
+    targets = as_float_array(labels, "labels")
+    if targets.shape != logits.shape:
+        raise ValueError(f"one-hot labels must have the shape of the logits {logits.shape}, got {targets.shape}")
+    if np.any(targets < 0) or not np.allclose(targets.sum(axis=1), 1.0):
+        raise ValueError("each row of soft/one-hot labels must be a probability vector (>= 0, summing to 1)")
+    return logits, targets
+
+
+def cross_entropy(logits, labels):
+    r"""CE L = −(1/N) Σₙ Σⱼ yₙⱼ ln softmax(zₙ)ⱼ for logits z of shape (N, J).
+
+    `labels` are class indices (N,) or probability rows (N, J). Uses
+    ln softmax(z)ⱼ = zⱼ − ln Σₖ e^{zₖ} (log-sum-exp), which never overflows."""
+    logits, targets = _logits_and_targets(logits, labels)
+    log_p = logits - logsumexp(logits, axis=1, keepdims=True)
+    return float(-np.mean(np.sum(targets * log_p, axis=1)))
+
+
+def cross_entropy_grad(logits, labels):
+    r"""∂L/∂z = (softmax(z) − y)/N: softmax + CE give "prediction minus target".
+
+    For one sample, ∂L/∂zⱼ = Σᵢ (−yᵢ/pᵢ) pᵢ(δᵢⱼ − pⱼ) = −yⱼ + pⱼ Σᵢ yᵢ = pⱼ − yⱼ."""
+    logits, targets = _logits_and_targets(logits, labels)
+    return (softmax(logits, axis=1) - targets) / logits.shape[0]
+
+
+# The lecture's table "the output activation is task-dependent".
+OUTPUT_HEADS = {
+    "regression": ("identity", "ℓ2 loss", mse_loss),
+    "binary classification": ("sigmoid", "binary cross-entropy", binary_cross_entropy_with_logits),
+    "multi-class classification": ("softmax", "cross-entropy", cross_entropy),
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""The book's two commands, plus the benchmark.
+
+    python3 tasks.py book    build the HTML book into _build/html
+    python3 tasks.py test    run every test: unit tests, the notebooks (nbval), the book build
+    python3 tasks.py bench   print the benchmark table (see benchmarks/run.py)
+
+Each command first makes sure `.venv` exists and holds what `requirements.txt` and
+`pyproject.toml` ask for (it reinstalls when either file changes), so on a fresh machine
+with Python 3.11 and pip nothing else is needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".installed-from"
+INSTALL_INPUTS = ("requirements.txt", "pyproject.toml")
+
+
+def _install_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in INSTALL_INPUTS:
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_environment() -> None:
+    """Create `.venv` and install the requirements and `lecturelib` (editable) when needed."""
+    if not PYTHON.exists():
+        print("Creating the virtual environment in .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    fingerprint = _install_fingerprint()
+    if STAMP.exists() and STAMP.read_text() == fingerprint:
+        return
+    print("Installing the book's requirements into .venv (about a minute) ...", flush=True)
+    pip = [str(PYTHON), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run(pip + ["--upgrade", "pip"], check=True)
+    subprocess.run(pip + ["-r", str(ROOT / "requirements.txt"), "-e", str(ROOT)], check=True)
+    STAMP.write_text(fingerprint)
+
+
+def environment() -> dict[str, str]:
+    """The environment every command runs in: the venv first on PATH, a headless matplotlib."""
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(VENV)
+    env["MPLBACKEND"] = "Agg"
+    env.pop("PYTHONHOME", None)
+    return env
+
+
+def build_command(book: Path = ROOT) -> list[str]:
+    """The Jupyter Book build: every page re-read (`--all`), so with `execute_notebooks: force`
+    every notebook re-runs against the current `lecturelib` and no stale output reaches the HTML;
+    warnings are errors (`-W`), references are checked (`-n`), and all problems are reported
+    in one go (`--keep-going`)."""
+    return [str(BIN / "jupyter-book"), "build", str(book), "--all", "-W", "-n", "--keep-going"]
+
+
+def build_book() -> int:
+    print("Building the book (executes every notebook) ...", flush=True)
+    result = subprocess.run(build_command(), cwd=ROOT, env=environment())
+    if result.returncode == 0:
+        print(f"The book is in {ROOT / '_build' / 'html' / 'index.html'}", flush=True)
+    else:
+        print("The book build failed: see the messages above and _build/html/reports/.", flush=True)
+    return result.returncode
+
+
+def run_tests(extra: list[str]) -> int:
+    build_status = build_book()
+    env = environment()
+    env["LECTURELIB_REQUIRE_BOOK"] = "1"  # tests of the built HTML fail, not skip, when it is missing
+    pytest = [str(PYTHON), "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", *extra]
+    test_status = subprocess.run(pytest, cwd=ROOT, env=env).returncode
+    if build_status != 0:
+        print("FAILED: the book build reported errors (see above).", flush=True)
+    return build_status or test_status
+
+
+def run_benchmarks(extra: list[str]) -> int:
+    return subprocess.run([str(PYTHON), str(ROOT / "benchmarks" / "run.py"), *extra],
+                          cwd=ROOT, env=environment()).returncode
+
+
+def main(argv: list[str]) -> int:
+    commands = {"book": lambda extra: build_book(), "test": run_tests, "bench": run_benchmarks}
+    if not argv or argv[0] not in commands:
+        print(__doc__)
+        return 2
+    ensure_environment()
+    return commands[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
