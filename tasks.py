@@ -50,11 +50,14 @@ def ensure_environment() -> None:
 
 
 def environment() -> dict[str, str]:
-    """The environment every command runs in: the venv first on PATH, a headless matplotlib."""
+    """The environment every command runs in: the venv first on PATH.
+
+    MPLBACKEND is removed, not set: notebook kernels inherit it, and with Agg they would show
+    "<Figure size ...>" instead of the figure (tests/conftest.py picks Agg for unit tests)."""
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env["VIRTUAL_ENV"] = str(VENV)
-    env["MPLBACKEND"] = "Agg"
+    env.pop("MPLBACKEND", None)
     env.pop("PYTHONHOME", None)
     return env
 

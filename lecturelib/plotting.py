@@ -62,3 +62,29 @@ def new_figure(nrows: int = 1, ncols: int = 1, *, width: float = 7.0, height: fl
         fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), **kwargs)
     plt.close(fig)  # keep the inline backend from showing it at the end of the cell
     return fig, axes
+
+
+def plot_function_and_derivative(functions, x, *, ncols: int = 4, panel_size=(2.4, 2.2),
+                                 suptitle: str = ""):
+    """Small multiples: one panel per function, with f solid and f′ dashed.
+
+    Each item of `functions` is callable and has `.name` and `.prime` (an
+    `activations.Activation`, for instance). Returns the figure."""
+    curves = [(f.name, f, f.prime) for f in functions]
+    nrows = -(-len(curves) // ncols)
+    with mpl.rc_context(STYLE):
+        fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows),
+                                 sharex=True, squeeze=False)
+        for ax, (title, f, f_prime) in zip(axes.flat, curves):
+            zero_axes(ax)
+            ax.plot(x, f(x), color=PALETTE["blue"], label="ρ(x)")
+            ax.plot(x, f_prime(x), color=PALETTE["vermillion"], linestyle="--", label="ρ′(x)")
+            ax.set_title(title)
+            ax.set_xlabel("x")
+        for ax in axes.flat[len(curves):]:
+            ax.set_visible(False)
+        axes.flat[0].legend(loc="upper left")
+        if suptitle:
+            fig.suptitle(suptitle)
+    plt.close(fig)
+    return fig

@@ -5,12 +5,12 @@ Each chapter's checkers live in a module named after the chapter
 
 A checker is called at the end of an exercise cell, after the student's code:
 
-* the student has not started (their function still raises NotImplementedError, or the
-  answer is still `...`/None): it prints "not done yet" and returns False, so that a whole
-  notebook still runs top to bottom;
+* the student has not started (their function still raises NotImplementedError): it prints
+  "not done yet" and returns a false `Outcome`, so that a whole notebook still runs top to bottom. This
+  is why every exercise asks for a function, even when the answer is a number;
 * the answer is wrong: it raises `ExerciseError` (an AssertionError) whose message says what
   was wrong, on which input, and gives a hint;
-* the answer is right: it prints a short confirmation and returns True.
+* the answer is right: it prints a short confirmation and returns a true `Outcome`.
 
 The notebooks mark solution code the way nbgrader does (### BEGIN SOLUTION / ### END
 SOLUTION), so nbgrader, or this book's student edition, can strip it.
@@ -31,15 +31,34 @@ class NotDone(Exception):
     """Raised inside a checker when the student's answer is still a stub."""
 
 
-def _report_correct(title: str, detail: str = "") -> bool:
+class Outcome:
+    """What a checker returns: true if the answer is correct, false if not done yet.
+
+    It displays nothing in a notebook (the checker has already printed its message), so an
+    exercise cell does not end with a stray `True`."""
+
+    def __init__(self, passed: bool):
+        self.passed = passed
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        return f"Outcome(passed={self.passed})"
+
+    def _ipython_display_(self) -> None:
+        pass
+
+
+def _report_correct(title: str, detail: str = "") -> Outcome:
     print(f"✅ {title}: correct." + (f" {detail}" if detail else ""))
-    return True
+    return Outcome(True)
 
 
-def _report_not_done(title: str) -> bool:
-    print(f"⏳ {title}: not done yet. Replace the `raise NotImplementedError()` (or the `...`) "
+def _report_not_done(title: str) -> Outcome:
+    print(f"⏳ {title}: not done yet. Replace the `raise NotImplementedError()` "
           "with your answer and run the cell again.")
-    return False
+    return Outcome(False)
 
 
 def call_student(fn: Callable, *args, **kwargs) -> Any:
@@ -53,7 +72,7 @@ def call_student(fn: Callable, *args, **kwargs) -> Any:
         raise NotDone from None
 
 
-def run_check(title: str, body: Callable[[], str | None]) -> bool:
+def run_check(title: str, body: Callable[[], str | None]) -> Outcome:
     """Run the checks in `body` (which raises ExerciseError or NotDone) and report the outcome.
 
     `body` may return a sentence to add to the confirmation."""
@@ -62,13 +81,6 @@ def run_check(title: str, body: Callable[[], str | None]) -> bool:
     except NotDone:
         return _report_not_done(title)
     return _report_correct(title, detail or "")
-
-
-def require_answer(value: Any) -> Any:
-    """A value the student fills in: `...` or None means not done yet."""
-    if value is Ellipsis or value is None:
-        raise NotDone
-    return value
 
 
 def assert_close(got, expected, *, what: str, rtol: float = 1e-6, atol: float = 1e-9,
@@ -83,6 +95,8 @@ def assert_close(got, expected, *, what: str, rtol: float = 1e-6, atol: float = 
     expected = np.asarray(expected, dtype=float)
     if got.shape != expected.shape:
         raise ExerciseError(f"{what} has shape {got.shape}, expected {expected.shape}. {hint}".strip())
+    if not np.isfinite(got).all() and np.isfinite(expected).all():
+        raise ExerciseError(f"{what} contains NaN or inf: did something overflow (e^x for large x)? {hint}".strip())
     close = np.isclose(got, expected, rtol=rtol, atol=atol)
     if not close.all():
         index = tuple(int(i) for i in np.argwhere(~close)[0])

@@ -13,7 +13,7 @@ import torch
 from scipy.optimize import minimize_scalar
 from scipy.special import expit
 
-from . import ExerciseError, assert_close, call_student, require_answer, run_check
+from . import ExerciseError, Outcome, assert_close, call_student, run_check
 
 GRID = np.array([-30.0, -6.0, -2.5, -1.0, -0.1, 0.0, 0.1, 1.0, 2.5, 6.0, 30.0])
 
@@ -25,7 +25,7 @@ def _autograd(f, x: np.ndarray) -> np.ndarray:
     return t.grad.numpy()
 
 
-def check_sigmoid_prime(sigmoid_prime) -> bool:
+def check_sigmoid_prime(sigmoid_prime) -> Outcome:
     """Exercise: ρ′ for the sigmoid, written with ρ itself, vectorised over an array."""
 
     def body():
@@ -39,7 +39,7 @@ def check_sigmoid_prime(sigmoid_prime) -> bool:
     return run_check("Exercise: derivative of the sigmoid", body)
 
 
-def check_softmax_jacobian(softmax_jacobian) -> bool:
+def check_softmax_jacobian(softmax_jacobian) -> Outcome:
     """Exercise: the J × J Jacobian ∂ρᵢ/∂xⱼ of softmax at one vector x."""
     rng = np.random.default_rng(0)
     vectors = [np.array([1.0, 2.0, 3.0]), rng.normal(size=5), np.array([1000.0, 0.0, -1000.0, 999.0])]
@@ -60,43 +60,49 @@ def check_softmax_jacobian(softmax_jacobian) -> bool:
     return run_check("Exercise: softmax Jacobian", body)
 
 
-def check_silu_minimum(x_min, value) -> bool:
-    """Exercise: where SiLU attains its minimum and the minimum value (4 decimals)."""
+def check_silu_minimum(silu_minimum) -> Outcome:
+    """Exercise: `silu_minimum()` returns (x_min, value): where SiLU is smallest, and SiLU there."""
 
     def body():
-        x_answer, value_answer = require_answer(x_min), require_answer(value)
+        answer = call_student(silu_minimum)
+        if not (isinstance(answer, tuple) and len(answer) == 2):
+            raise ExerciseError(f"silu_minimum() should return a pair (x_min, value), got {answer!r}")
+        x_answer, value_answer = (float(v) for v in answer)
         reference = minimize_scalar(lambda x: x * expit(x), bracket=(-3.0, -1.0, 0.0), tol=1e-12)
-        if abs(float(x_answer) - reference.x) > 1e-3:
-            raise ExerciseError(f"x_min = {x_answer} is not where SiLU is smallest. Set the derivative "
+        if abs(x_answer - reference.x) > 1e-4:
+            raise ExerciseError(f"x_min = {x_answer:.6g} is not where SiLU is smallest. Set the derivative "
                                 "σ(x)(1 + x(1 − σ(x))) to zero and solve numerically (e.g. scipy.optimize.brentq "
                                 "on [−3, 0]).")
-        if abs(float(value_answer) - reference.fun) > 1e-4:
-            raise ExerciseError(f"the minimum value should be SiLU(x_min); you gave {value_answer}.")
+        if abs(value_answer - reference.fun) > 1e-6:
+            raise ExerciseError(f"the minimum value should be SiLU(x_min) ≈ {x_answer:.4f}·σ({x_answer:.4f}); "
+                                f"you gave {value_answer:.6g}.")
         return (f"The minimum {reference.fun:.5f} lies below the lecture's bound −0.278, so the slide's "
                 "range [−0.278, ∞) is slightly too narrow.")
 
     return run_check("Exercise: the minimum of SiLU", body)
 
 
-def check_vanishing_depth(depth) -> bool:
-    """Exercise: the fewest sigmoid layers after which the bound (1/4)^L is below 10⁻⁶."""
+def check_layers_until(layers_until) -> Outcome:
+    """Exercise: `layers_until(bound)`, the fewest sigmoid layers L with (1/4)^L < bound."""
 
     def body():
-        answer = require_answer(depth)
-        if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
-            raise ExerciseError(f"depth should be a whole number of layers, got {answer!r}")
-        expected = math.ceil(math.log(1e-6) / math.log(0.25))
-        if answer != expected:
-            bound = 0.25 ** int(answer)
-            side = "still above" if bound >= 1e-6 else "already below"
-            raise ExerciseError(f"after {answer} layers the bound is (1/4)^{answer} = {bound:.2e}, {side} 1e-6. "
-                                "You want the smallest L with (1/4)^L < 1e-6, i.e. L > log(1e-6)/log(1/4).")
+        for bound in (1e-6, 1e-3, 0.5, 0.25, 1e-12):
+            answer = call_student(layers_until, bound)
+            if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
+                raise ExerciseError(f"layers_until({bound:g}) should be a whole number of layers, got {answer!r}")
+            expected = math.floor(math.log(bound) / math.log(0.25)) + 1
+            if answer != expected:
+                product = 0.25 ** int(answer)
+                side = "not below" if product >= bound else "already below it with fewer layers"
+                raise ExerciseError(f"layers_until({bound:g}) returned {answer}: (1/4)^{answer} = {product:.3g} is "
+                                    f"{side} the bound {bound:g}. You want the smallest whole L with "
+                                    "(1/4)^L < bound, i.e. the smallest L > log(bound)/log(1/4).")
         return "Ten sigmoid layers can shrink a gradient a million-fold."
 
     return run_check("Exercise: how deep before the gradient vanishes?", body)
 
 
-def check_prelu_alpha_grad(prelu_alpha_grad) -> bool:
+def check_prelu_alpha_grad(prelu_alpha_grad) -> Outcome:
     """Exercise: ∂ρ/∂α of PReLU, element-wise, the gradient that lets a network learn α."""
 
     def body():

@@ -1,0 +1,45 @@
+"""The explorer machinery: live redraws change the picture, the animation is self-contained."""
+
+import numpy as np
+import pytest
+
+from lecturelib.explore import EXPLORERS, activation_explorer, activation_tour
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_every_explorer_redraws_differently_for_different_parameters(name):
+    build, frames = EXPLORERS[name]
+    explorer = build()
+    settings = frames()
+    images = {explorer.png(**settings[0]), explorer.png(**settings[-1])}
+    assert len(images) == 2
+    for name_, values in explorer.controls.items():
+        assert explorer.defaults[name_] in list(values), f"default {name_} is not one of its control's values"
+
+
+def test_activation_explorer_draws_the_chosen_activation_and_its_derivative():
+    explorer = activation_explorer()
+    explorer.update(**{**explorer.defaults, "activation": "ELU", "alpha": 1.5})
+    rho_line, prime_line = (ax.lines[0] for ax in explorer.fig.axes[:2])
+    x = rho_line.get_xdata()
+    expected_rho = np.where(x > 0, x, 1.5 * np.expm1(np.minimum(x, 0)))
+    np.testing.assert_allclose(rho_line.get_ydata(), expected_rho, atol=1e-12)
+    np.testing.assert_allclose(prime_line.get_ydata(), np.where(x > 0, 1.0, 1.5 * np.exp(np.minimum(x, 0))),
+                               atol=1e-12)
+    assert "ELU" in explorer.fig._suptitle.get_text() and "1.5" in explorer.fig._suptitle.get_text()
+
+
+def test_live_explorer_updates_its_image_when_a_control_moves():
+    explorer = activation_explorer()
+    box = explorer.live()
+    controls, image = box.children
+    before = image.value
+    slider = next(w for w in controls.children if w.description == "alpha")
+    slider.value = 1.0
+    assert image.value != before
+
+
+def test_animation_is_self_contained_html_with_one_frame_per_setting():
+    html = activation_explorer().animation(activation_tour()[:3]).data
+    assert html.count("data:image/png;base64") == 3
+    assert "<script" in html and "http" not in html.split("<script", 1)[1].split("</script>", 1)[0]
