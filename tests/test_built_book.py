@@ -1,0 +1,125 @@
+"""The built HTML book (under _build/html) shows what a reader should see.
+
+`python3 tasks.py test` builds the book first; the browser checks (rendering, animations
+playing) are in tests/test_browser.py."""
+
+import re
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+import tasks
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+REPO = CONFIG["repository"]["url"].removeprefix("https://github.com/")
+BRANCH = CONFIG["repository"]["branch"]
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+pytestmark = pytest.mark.book
+
+
+def page(html: Path, stem: str) -> str:
+    path = html / "chapters" / f"{stem}.html"
+    assert path.exists(), f"{path} was not built"
+    return path.read_text()
+
+
+def exercise_count(notebook: Path) -> int:
+    cells = nbformat.read(notebook, as_version=4).cells
+    return sum(len(re.findall(r":::\{exercise\}", c.source)) for c in cells if c.cell_type == "markdown")
+
+
+def test_landing_page_links_every_chapter_in_order(built_book):
+    text = (built_book / "intro.html").read_text()
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    chapters = [entry["file"] for part in toc["parts"] for entry in part["chapters"]]
+    positions = [text.find(f'href="{chapter}.html"') for chapter in chapters]
+    assert all(p >= 0 for p in positions), f"landing page misses a link: {dict(zip(chapters, positions))}"
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_launch_and_download_buttons_point_to_this_notebook(built_book, notebook):
+    text = page(built_book, notebook.stem)
+    binder = f"https://mybinder.org/v2/gh/{REPO}/{BRANCH}?urlpath=lab/tree/chapters/{notebook.name}"
+    colab = f"https://colab.research.google.com/github/{REPO}/blob/{BRANCH}/chapters/{notebook.name}"
+    assert binder in text and colab in text
+    assert f'href="../_sources/chapters/{notebook.name}"' in text
+    assert (built_book / "_sources" / "chapters" / notebook.name).exists()
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_page_shows_executed_figures_each_with_alt_text(built_book, notebook):
+    text = page(built_book, notebook.stem)
+    assert "&lt;Figure size" not in text, "a figure was printed as text: is MPLBACKEND set for the kernel?"
+    outputs = re.findall(r'<img [^>]*src="\.\./_images/[^"]+"[^>]*>', text)
+    figure_cells = sum(1 for c in nbformat.read(notebook, as_version=4).cells
+                       if c.cell_type == "code" and "image" in c.metadata.get("mystnb", {})
+                       and ".animation(" not in c.source)
+    assert figure_cells >= 1
+    assert len(outputs) >= figure_cells, f"{len(outputs)} figure images for {figure_cells} figure cells"
+    missing = [img for img in outputs if not re.search(r'alt="[^"]{10,}"', img)]
+    assert not missing, f"figures without alt text: {missing[:2]}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_page_has_no_error_stderr_or_widget_box(built_book, notebook):
+    text = page(built_book, notebook.stem)
+    assert "Traceback" not in text
+    assert 'class="output stderr"' not in text
+    assert "application/vnd.jupyter.widget-view+json" not in text, "a live widget would be a dead box here"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_page_embeds_an_animation_that_needs_no_kernel(built_book, notebook):
+    text = page(built_book, notebook.stem)
+    assert 'class="animation"' in text
+    assert len(re.findall(r"data:image/png;base64", text)) >= 5, "an animation of at least 5 frames"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_exercises_render_with_collapsed_solutions_that_pass_their_checks(built_book, notebook):
+    text = page(built_book, notebook.stem)
+    n = exercise_count(notebook)
+    assert text.count('class="exercise admonition"') == n
+    assert text.count('class="solution dropdown admonition"') == n
+    assert text.count("✅") >= n, "every reference solution should pass its check in the build"
+
+
+def test_search_index_covers_the_chapters(built_book):
+    assert (built_book / "search.html").exists()
+    index = (built_book / "searchindex.js").read_text()
+    for term in ("sigmoid", "softmax", "vanish"):
+        assert term in index
+    for notebook in NOTEBOOKS:
+        assert f"chapters/{notebook.stem}" in index
+
+
+@pytest.mark.slow
+def test_rebuild_shows_new_library_results(tmp_path):
+    """A change to imported code shows up in the next build, although the notebook itself is
+    unchanged: the build must not serve cached or stale outputs."""
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "_config.yml").write_text(
+        "title: probe\nonly_build_toc_files: true\nexecute:\n  execute_notebooks: force\n")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: page\n")
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Probe"),
+        nbformat.v4.new_code_cell("import probe\nprint('probe says', probe.VALUE)"),
+    ])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, book / "page.ipynb")
+
+    seen = []
+    for value in ("first-build-value", "second-build-value"):
+        (book / "probe.py").write_text(f"VALUE = {value!r}\n")
+        subprocess.run(tasks.build_command(book), cwd=book, env=tasks.environment(), check=True,
+                       capture_output=True)
+        seen.append((book / "_build" / "html" / "page.html").read_text())
+    assert "probe says first-build-value" in seen[0]
+    assert "probe says second-build-value" in seen[1] and "first-build-value" not in seen[1]
