@@ -4,6 +4,9 @@
     python3 tasks.py book    build the HTML book into _build/html
     python3 tasks.py test    run every test: unit tests, the notebooks (nbval), the book build
     python3 tasks.py bench   print the benchmark table (see benchmarks/run.py)
+    python3 tasks.py student [--html]
+                             the student edition: notebooks without solutions in student/
+                             (and with --html, the student book in student/_build/html)
 
 Each command first makes sure `.venv` exists and holds what `requirements.txt` and
 `pyproject.toml` ask for (it reinstalls when either file changes), so on a fresh machine
@@ -96,8 +99,18 @@ def run_benchmarks(extra: list[str]) -> int:
                           cwd=ROOT, env=environment()).returncode
 
 
+def make_student_edition(extra: list[str]) -> int:
+    code = subprocess.run([str(PYTHON), str(ROOT / "tools" / "student_edition.py"), *extra],
+                          cwd=ROOT, env=environment()).returncode
+    if code == 0 and "--html" in extra:
+        code = subprocess.run(build_command(ROOT / "student"), cwd=ROOT / "student",
+                              env=environment()).returncode
+    return code
+
+
 def main(argv: list[str]) -> int:
-    commands = {"book": lambda extra: build_book(), "test": run_tests, "bench": run_benchmarks}
+    commands = {"book": lambda extra: build_book(), "test": run_tests, "bench": run_benchmarks,
+                "student": make_student_edition}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2

@@ -93,6 +93,14 @@ def test_exercises_follow_the_pattern(path):
 
 def test_table_of_contents_lists_every_chapter():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    listed = {entry["file"] for part in toc["parts"] for entry in part["chapters"]}
+    listed = {entry["file"] for part in toc["parts"] for entry in part["chapters"]} - {"instructors"}
     on_disk = {f"chapters/{p.stem}" for p in (ROOT / "chapters").iterdir() if p.suffix in (".ipynb", ".md")}
     assert listed == on_disk
+
+
+def test_instructors_page_lists_every_exercise():
+    text = (ROOT / "instructors.md").read_text()
+    for path in NOTEBOOKS:
+        markdown = "\n".join(source(c) for c in cells(path) if c.cell_type == "markdown")
+        for label in re.findall(r":::\{exercise\}.*\n:label: (\S+)", markdown):
+            assert f"{{ref}}`{label}`" in text, f"instructors.md does not list exercise {label} ({path.name})"

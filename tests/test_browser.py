@@ -1,0 +1,178 @@
+"""The built book in a real browser: Debian's Chromium driven by Playwright.
+
+Pages are served on 127.0.0.1 and every request to any other host is blocked, so these tests
+also prove that the book renders offline (MathJax is vendored, see _ext/offline_assets.py).
+Full-page screenshots of each chapter, light and dark, are written to _build/screenshots/.
+`.ci/run` installs Chromium; on a machine without it these tests skip and say why.
+"""
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+KNOWN_THEME_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)  # sphinx-book-theme's own
+
+ROOT = Path(__file__).resolve().parent.parent
+CHAPTERS = sorted(p.stem for p in (ROOT / "chapters").iterdir() if p.suffix in (".ipynb", ".md"))
+NOTEBOOKS = sorted(p.stem for p in (ROOT / "chapters").glob("*.ipynb"))
+
+pytestmark = [
+    pytest.mark.book,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed "
+                       "(apt-get install chromium; .ci/run does this)"),
+]
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_book))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """One page load with its JavaScript errors, failed requests and blocked outside requests."""
+
+    def __init__(self, browser, site, path, dark=False):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        if dark:
+            self.context.add_init_script("localStorage.setItem('theme', 'dark'); localStorage.setItem('mode', 'dark')")
+        self.page = self.context.new_page()
+        self.errors, self.failed, self.outside = [], [], []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.status} {r.url}"))
+
+        def route(route):
+            if route.request.url.startswith(site) or route.request.url.startswith("data:"):
+                route.continue_()
+            else:
+                self.outside.append(route.request.url)
+                route.abort()
+
+        self.page.route("**/*", route)
+        self.page.goto(f"{site}/{path}", wait_until="load")
+        self.page.wait_for_function("!window.MathJax || !MathJax.startup || MathJax.startup.promise", timeout=10000)
+        self.page.evaluate("window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
+
+    def own_errors(self):
+        return [e for e in self.errors if not any(known in e for known in KNOWN_THEME_ERRORS)]
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, site):
+    visits = []
+
+    def open_page(path, dark=False):
+        visits.append(Visit(browser, site, path, dark))
+        return visits[-1]
+
+    yield open_page
+    for v in visits:
+        v.close()
+
+
+@pytest.mark.parametrize("path", ["intro.html", "search.html"] + [f"chapters/{c}.html" for c in CHAPTERS])
+def test_page_loads_offline_without_errors(visit, path):
+    page = visit(path)
+    assert page.own_errors() == []
+    assert page.failed == []
+    assert page.outside == [], f"the page asked the network for {page.outside[:3]}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_formula_typesets_and_every_image_loads(visit, chapter):
+    page = visit(f"chapters/{chapter}.html").page
+    math = page.evaluate("document.querySelectorAll('mjx-container').length")
+    errors = page.evaluate("document.querySelectorAll('mjx-merror').length")
+    raw = page.evaluate("""() => {
+        const body = document.querySelector('article').cloneNode(true);
+        body.querySelectorAll('pre, code, mjx-container, script').forEach(e => e.remove());
+        return (body.innerText.match(/\\\\\\(|\\\\\\[|\\$\\$/g) || []).length;
+    }""")
+    broken = page.evaluate("[...document.images].filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src)")
+    assert errors == 0, f"{errors} formulas failed to typeset"
+    assert raw == 0, f"{raw} formulas left as raw TeX"
+    assert broken == []
+    if chapter in NOTEBOOKS:
+        assert math > 20, "a full chapter has formulas"
+
+
+@pytest.mark.parametrize("chapter", NOTEBOOKS)
+def test_every_animation_plays(visit, chapter):
+    page = visit(f"chapters/{chapter}.html").page
+    animations = page.locator(".animation")
+    assert animations.count() >= 1
+    for i in range(animations.count()):
+        animation = animations.nth(i)
+        animation.scroll_into_view_if_needed()
+        frame = animation.locator("img").first
+        before = frame.get_attribute("src")
+        animation.locator("button[title='Play']").first.click()
+        page.wait_for_timeout(1500)
+        assert frame.get_attribute("src") != before, f"animation {i} did not move after Play"
+
+
+@pytest.mark.parametrize("chapter", NOTEBOOKS)
+def test_launch_buttons_point_to_this_notebook(visit, chapter):
+    page = visit(f"chapters/{chapter}.html").page
+    hrefs = page.eval_on_selector_all("a", "links => links.map(a => a.href)")
+    assert any("mybinder.org" in h and h.endswith(f"chapters/{chapter}.ipynb") for h in hrefs)
+    assert any("colab.research.google.com" in h and h.endswith(f"chapters/{chapter}.ipynb") for h in hrefs)
+
+
+@pytest.mark.parametrize("chapter", NOTEBOOKS)
+def test_solutions_start_collapsed_and_open_on_click(visit, chapter):
+    page = visit(f"chapters/{chapter}.html").page
+    solutions = page.locator(".solution.dropdown")
+    assert solutions.count() >= 4
+    first = solutions.first
+    body = first.locator("section, .cell, p").last
+    first.scroll_into_view_if_needed()
+    assert not body.is_visible(), "a solution should start collapsed"
+    first.locator(".admonition-title, button.toggle-button").first.click()
+    page.wait_for_timeout(500)
+    assert body.is_visible(), "clicking the solution's title should open it"
+
+
+def test_search_finds_the_chapters(visit):
+    terms = ["sigmoid", "softmax"] + (["Nesterov"] if "04_first_order" in NOTEBOOKS else [])
+    for term in terms:
+        page = visit(f"search.html?q={term}").page
+        page.wait_for_selector("ul.search li", timeout=10000)
+        links = page.eval_on_selector_all("ul.search li a", "links => links.map(a => a.href)")
+        assert any("/chapters/" in link for link in links), f"no chapter found for {term!r}"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_screenshots_light_and_dark(visit, chapter, built_book):
+    folder = built_book.parent / "screenshots"
+    folder.mkdir(exist_ok=True)
+    for mode in ("light", "dark"):
+        page = visit(f"chapters/{chapter}.html", dark=(mode == "dark")).page
+        theme = page.evaluate("document.documentElement.dataset.theme")
+        assert theme == mode, f"expected the {mode} theme, the page has {theme!r}"
+        path = folder / f"{chapter}-{mode}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 20_000
