@@ -1,0 +1,370 @@
+"""First-order update rules, written once, run on NumPy vectors and on torch tensors.
+
+An optimiser is a pair of functions with explicit state, as in optax:
+
+    state = opt.init(theta)                     # a dict you can print: {"t": 0, "v": 0, ...}
+    step, state = opt.update(grad, state, theta)
+    theta = theta + step
+
+Each rule below is the lecture's pseudo-code, line by line. It uses only +, −, ×, ÷ and ** 0.5
+(plus `_maximum`), so the same lines run on a NumPy array (the 2-D pictures) and on a
+`torch.Tensor` (training a network through `TorchOptimizer`, an adapter to torch.optim).
+
+Nesterov-type rules evaluate the gradient at an interim point θ̃ = θ + αv, not at θ: ask
+`opt.eval_point(theta, state)` where to evaluate it (it is θ itself for every other rule).
+
+The learning rate `lr` may be a number or a schedule t -> ε_t (see `schedules`); t counts the
+steps already taken (0 for the first step).
+
+Sources: Lectures 3, 4, 5 and 7 (SGD, momentum, Nesterov, AdaGrad, RMSProp, RMSProp with
+Nesterov, Adam); Goodfellow, Bengio & Courville (2016), Algorithms 8.1-8.7; the papers cited in
+each docstring. Where the slides and PyTorch place ε differently, a flag selects the form and
+tests/test_optim.py checks both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import torch
+
+from .validation import as_float_array, check_positive, check_real
+
+# -- the pieces every rule shares ------------------------------------------------------------
+
+
+def _zeros(x):
+    return torch.zeros_like(x) if isinstance(x, torch.Tensor) else np.zeros_like(x, dtype=float)
+
+
+def _maximum(a, b):
+    return torch.maximum(a, b) if isinstance(a, torch.Tensor) else np.maximum(a, b)
+
+
+def _ema(average, x, rho):
+    """Exponential moving average ρ·average + (1 − ρ)·x."""
+    return rho * average + (1 - rho) * x
+
+
+def _root(r, delta, eps_inside):
+    """√(δ + r) if `eps_inside` (Goodfellow et al. and Lectures 4, 5, 7), else δ + √r (the papers,
+    Lecture 3 and PyTorch)."""
+    return (delta + r) ** 0.5 if eps_inside else delta + r**0.5
+
+
+def _check_beta(value, name: str) -> float:
+    value = check_real(value, name)
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{name} must be in [0, 1), got {value}")
+    return value
+
+
+def _check_lr(lr):
+    if callable(lr):
+        return lr
+    return check_positive(lr, "lr")
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """An update rule with explicit state.
+
+    name:      for legends.
+    rule:      (g, state, ε) -> (step, new state), the lecture's pseudo-code.
+    lr:        ε, a number > 0 or a schedule t -> ε_t.
+    lookahead: (θ, state) -> θ̃, the interim point where Nesterov-type rules take the gradient.
+    hyper:     the hyper-parameters, for display.
+    """
+
+    name: str
+    rule: Callable
+    lr: float | Callable[[int], float]
+    lookahead: Callable | None = None
+    hyper: dict = field(default_factory=dict)
+    state_names: tuple = ()
+
+    def init(self, params) -> dict:
+        """The initial state: step counter t = 0 and every accumulator (v, r, s, …) at zero."""
+        return {"t": 0, **{name: _zeros(params) for name in self.state_names}}
+
+    def learning_rate(self, t: int) -> float:
+        """ε_t, the learning rate of step t (t = 0, 1, …)."""
+        lr = self.lr(t) if callable(self.lr) else self.lr
+        return check_positive(float(lr), f"the learning rate at step {t}")
+
+    def update(self, grad, state: dict, params):
+        """(step, new state) for the gradient `grad` (same shape as `params`)."""
+        if not (isinstance(grad, torch.Tensor) or (isinstance(grad, np.ndarray) and grad.dtype.kind == "f")):
+            grad = as_float_array(grad, "grad")
+        if tuple(grad.shape) != tuple(params.shape):
+            raise ValueError(f"{self.name}: the gradient has shape {tuple(grad.shape)} but the "
+                             f"parameters have shape {tuple(params.shape)}; they must match")
+        step, new_state = self.rule(grad, state, self.learning_rate(state["t"]))
+        return step, {**new_state, "t": state["t"] + 1}
+
+    def eval_point(self, params, state: dict):
+        """Where to evaluate the next gradient: θ, or the look-ahead point θ + αv."""
+        return params if self.lookahead is None else self.lookahead(params, state)
+
+    def __repr__(self):
+        values = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.hyper.items())
+        return f"{self.name}({values})"
+
+
+# -- the rules -----------------------------------------------------------------------------
+
+
+def sgd(lr: float = 0.01) -> Optimizer:
+    """(Stochastic) gradient descent: θ ← θ − ε g (Lecture 3, Algorithm 1; Lecture 4).
+
+    With the full training set g is the exact gradient (batch GD); with a minibatch it is the
+    estimate ĝ = (1/m) ∇θ Σᵢ L(f(xᵢ; θ), yᵢ). PyTorch: torch.optim.SGD(lr=ε)."""
+    return Optimizer("SGD", lambda g, s, lr: (-lr * g, {}), _check_lr(lr), hyper=dict(lr=lr))
+
+
+def momentum(lr: float = 0.01, beta: float = 0.9) -> Optimizer:
+    """Momentum (Polyak, 1964): v ← βv − εg;  θ ← θ + v  (Lectures 3, 4, 7; 4 and 7 call β α).
+
+    PyTorch writes b ← βb + g; θ ← θ − εb, i.e. v = −εb: the same iterates while ε is constant.
+    With a schedule the forms differ: here v carries the past learning rates, there only the
+    current ε multiplies b (Lecture 5 uses PyTorch's form)."""
+    beta = _check_beta(beta, "beta")
+
+    def rule(g, s, lr):
+        v = beta * s["v"] - lr * g
+        return v, {"v": v}
+
+    return Optimizer("momentum", rule, _check_lr(lr), hyper=dict(lr=lr, beta=beta), state_names=("v",))
+
+
+def nesterov(lr: float = 0.01, beta: float = 0.9, form: str = "lecture") -> Optimizer:
+    """Nesterov momentum (Nesterov, 1983; Sutskever et al., 2013).
+
+    form="lecture" (Lectures 3, 7; Goodfellow Alg. 8.3): take the gradient g at the interim
+    point θ̃ = θ + βv (`eval_point`), then v ← βv − εg;  θ ← θ + v.
+    Lecture 5 keeps v = βv + ∇L and θ ← θ − αv; in that convention the look-ahead point is
+    θ̃ = θ − αβv (its slides write θ − v, then θ + v: the factor αβ is missing).
+
+    form="pytorch" (torch.optim.SGD(nesterov=True), Bengio et al., 2013): the gradient g at the
+    parameters φ, then b ← βb + g;  φ ← φ − ε(g + βb). The parameters φ it stores *are* the
+    lecture's look-ahead points θ + βv: the two forms give the same sequence of gradient
+    evaluations (tests/test_optim.py checks this step by step)."""
+    beta = _check_beta(beta, "beta")
+    if form == "lecture":
+        def rule(g, s, lr):
+            v = beta * s["v"] - lr * g
+            return v, {"v": v}
+
+        return Optimizer("Nesterov", rule, _check_lr(lr), lookahead=lambda theta, s: theta + beta * s["v"],
+                         hyper=dict(lr=lr, beta=beta), state_names=("v",))
+    if form == "pytorch":
+        def rule(g, s, lr):
+            b = beta * s["b"] + g
+            return -lr * (g + beta * b), {"b": b}
+
+        return Optimizer("Nesterov (PyTorch form)", rule, _check_lr(lr), hyper=dict(lr=lr, beta=beta),
+                         state_names=("b",))
+    raise ValueError(f"form must be 'lecture' or 'pytorch', got {form!r}")
+
+
+def adagrad(lr: float = 0.01, delta: float = 1e-7) -> Optimizer:
+    """AdaGrad (Duchi et al., 2011; Lectures 3, 4, 5, 7):
+    r ← r + g ⊙ g;  θ ← θ − ε / (δ + √r) ⊙ g.
+
+    Every parameter gets its own step, shrinking with its whole gradient history. PyTorch:
+    torch.optim.Adagrad(lr=ε, eps=δ) (its default δ is 1e-10, the lecture's 1e-7)."""
+    delta = check_positive(delta, "delta", allow_zero=True)
+
+    def rule(g, s, lr):
+        r = s["r"] + g * g
+        return -lr / (delta + r**0.5) * g, {"r": r}
+
+    return Optimizer("AdaGrad", rule, _check_lr(lr), hyper=dict(lr=lr, delta=delta), state_names=("r",))
+
+
+def rmsprop(lr: float = 0.001, rho: float = 0.9, delta: float = 1e-6, eps_inside: bool = True) -> Optimizer:
+    """RMSProp (Hinton, 2012; Lectures 3, 4, 5, 7): r ← ρr + (1 − ρ) g ⊙ g;
+    θ ← θ − ε / √(δ + r) ⊙ g   (eps_inside=True: Lectures 4, 5, 7 and Goodfellow Alg. 8.5), or
+    θ ← θ − ε / (δ + √r) ⊙ g   (eps_inside=False: Lecture 3 and torch.optim.RMSprop(alpha=ρ, eps=δ))."""
+    rho = _check_beta(rho, "rho")
+    delta = check_positive(delta, "delta", allow_zero=True)
+
+    def rule(g, s, lr):
+        r = _ema(s["r"], g * g, rho)
+        return -lr / _root(r, delta, eps_inside) * g, {"r": r}
+
+    return Optimizer("RMSProp", rule, _check_lr(lr), hyper=dict(lr=lr, rho=rho, delta=delta,
+                     eps_inside=eps_inside), state_names=("r",))
+
+
+def rmsprop_nesterov(lr: float = 0.001, rho: float = 0.9, beta: float = 0.9, delta: float = 1e-6,
+                     eps_inside: bool = True) -> Optimizer:
+    """RMSProp with Nesterov momentum (Lecture 7; Goodfellow Alg. 8.6): the gradient g at
+    θ̃ = θ + βv, then r ← ρr + (1 − ρ) g ⊙ g;  v ← βv − ε/√(δ + r) ⊙ g;  θ ← θ + v.
+
+    The slide divides by √r alone, which is 0/0 when a gradient component is 0 at the first step;
+    we add δ as in RMSProp. With β = 0 this is RMSProp. PyTorch has no such optimiser
+    (RMSprop(momentum=β) is the classical, not the Nesterov, momentum)."""
+    rho, beta = _check_beta(rho, "rho"), _check_beta(beta, "beta")
+    delta = check_positive(delta, "delta", allow_zero=True)
+
+    def rule(g, s, lr):
+        r = _ema(s["r"], g * g, rho)
+        v = beta * s["v"] - lr / _root(r, delta, eps_inside) * g
+        return v, {"r": r, "v": v}
+
+    return Optimizer("RMSProp + Nesterov", rule, _check_lr(lr), lookahead=lambda theta, s: theta + beta * s["v"],
+                     hyper=dict(lr=lr, rho=rho, beta=beta, delta=delta), state_names=("r", "v"))
+
+
+def adam(lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, delta: float = 1e-8,
+         eps_inside: bool = False, bias_correction: bool = True, amsgrad: bool = False) -> Optimizer:
+    """Adam (Kingma & Ba, 2015; Lectures 3, 4, 5, 7), at step t = 1, 2, …:
+    s ← β₁s + (1 − β₁)g;  r ← β₂r + (1 − β₂) g ⊙ g;
+    ŝ = s / (1 − β₁ᵗ);  r̂ = r / (1 − β₂ᵗ);  θ ← θ − ε ŝ / (δ + √r̂).
+
+    Lecture 5 writes the bias correction with β instead of βᵗ; it must be βᵗ: s is a weighted sum
+    of t gradients whose weights add up to 1 − β₁ᵗ, so dividing by it gives an average. Lecture 7
+    writes √(r̂ + δ): `eps_inside=True`. `bias_correction=False` shows what the correction is for.
+    `amsgrad=True` (Reddi et al., 2018) divides by the running maximum of r instead:
+    r_max ← max(r_max, r), r̂ = r_max / (1 − β₂ᵗ), as torch.optim.Adam(amsgrad=True) does (the
+    paper has no bias correction). PyTorch: torch.optim.Adam(lr, betas=(β₁, β₂), eps=δ)."""
+    beta1, beta2 = _check_beta(beta1, "beta1"), _check_beta(beta2, "beta2")
+    delta = check_positive(delta, "delta", allow_zero=True)
+
+    def rule(g, state, lr):
+        t = state["t"] + 1
+        s = _ema(state["s"], g, beta1)
+        r = _ema(state["r"], g * g, beta2)
+        new = {"s": s, "r": r}
+        if amsgrad:
+            new["r_max"] = r = _maximum(state["r_max"], r)
+        if bias_correction:
+            s_hat, r_hat = s / (1 - beta1**t), r / (1 - beta2**t)
+        else:
+            s_hat, r_hat = s, r
+        return -lr * s_hat / _root(r_hat, delta, eps_inside), new
+
+    name = "AMSGrad" if amsgrad else ("Adam" if bias_correction else "Adam, no bias correction")
+    return Optimizer(name, rule, _check_lr(lr), hyper=dict(lr=lr, beta1=beta1, beta2=beta2, delta=delta),
+                     state_names=("s", "r", "r_max") if amsgrad else ("s", "r"))
+
+
+def amsgrad(lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, delta: float = 1e-8) -> Optimizer:
+    """AMSGrad: Adam with r̂ taken from the running maximum of r (see `adam`)."""
+    return adam(lr, beta1, beta2, delta, amsgrad=True)
+
+
+def adamax(lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999, delta: float = 1e-8) -> Optimizer:
+    """AdaMax (Kingma & Ba, 2015, §7.1): Adam with the ∞-norm in place of the 2-norm,
+    s ← β₁s + (1 − β₁)g;  u ← max(β₂u, |g| + δ);  θ ← θ − ε/(1 − β₁ᵗ) · s / u.
+
+    The paper has max(β₂u, |g|); PyTorch (torch.optim.Adamax) adds δ inside the max so that u > 0."""
+    beta1, beta2 = _check_beta(beta1, "beta1"), _check_beta(beta2, "beta2")
+    delta = check_positive(delta, "delta", allow_zero=True)
+
+    def rule(g, state, lr):
+        t = state["t"] + 1
+        s = _ema(state["s"], g, beta1)
+        u = _maximum(beta2 * state["u"], abs(g) + delta)
+        return -lr / (1 - beta1**t) * s / u, {"s": s, "u": u}
+
+    return Optimizer("AdaMax", rule, _check_lr(lr), hyper=dict(lr=lr, beta1=beta1, beta2=beta2),
+                     state_names=("s", "u"))
+
+
+def nadam(lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999, delta: float = 1e-8,
+          momentum_decay: float = 0.004) -> Optimizer:
+    """Nadam (Dozat, 2016): Adam with Nesterov momentum, in PyTorch's form (torch.optim.NAdam).
+
+    μ_t = β₁(1 − ½·0.96^(tψ)) with ψ = `momentum_decay` (Dozat's momentum warm-up), Π_t = ∏ μ_k;
+    s ← β₁s + (1 − β₁)g;  r ← β₂r + (1 − β₂) g ⊙ g;  r̂ = r/(1 − β₂ᵗ);
+    θ ← θ − ε [ (1 − μ_t)/(1 − Π_t) · g + μ_{t+1}/(1 − Π_t μ_{t+1}) · s ] / (δ + √r̂).
+
+    The look-ahead is folded into the step: the current gradient enters with its own weight."""
+    beta1, beta2 = _check_beta(beta1, "beta1"), _check_beta(beta2, "beta2")
+    delta = check_positive(delta, "delta", allow_zero=True)
+    psi = check_positive(momentum_decay, "momentum_decay", allow_zero=True)
+
+    def rule(g, state, lr):
+        t = state["t"] + 1
+        mu, mu_next = (beta1 * (1 - 0.5 * 0.96 ** (k * psi)) for k in (t, t + 1))
+        mu_product = state.get("mu_product", 1.0) * mu
+        s = _ema(state["s"], g, beta1)
+        r = _ema(state["r"], g * g, beta2)
+        denominator = delta + (r / (1 - beta2**t)) ** 0.5
+        step = -lr * ((1 - mu) / (1 - mu_product) * g + mu_next / (1 - mu_product * mu_next) * s)
+        return step / denominator, {"s": s, "r": r, "mu_product": mu_product}
+
+    return Optimizer("Nadam", rule, _check_lr(lr), hyper=dict(lr=lr, beta1=beta1, beta2=beta2),
+                     state_names=("s", "r"))
+
+
+def adadelta(lr: float = 1.0, rho: float = 0.9, delta: float = 1e-6) -> Optimizer:
+    """AdaDelta (Zeiler, 2012): no global learning rate is needed (ε = 1 in the paper).
+    r ← ρr + (1 − ρ) g ⊙ g;  Δθ = −√(u + δ)/√(r + δ) ⊙ g;  u ← ρu + (1 − ρ) Δθ ⊙ Δθ;  θ ← θ + εΔθ.
+    The ratio of the two RMS values gives Δθ the units of θ. PyTorch: torch.optim.Adadelta."""
+    rho = _check_beta(rho, "rho")
+    delta = check_positive(delta, "delta", allow_zero=True)
+
+    def rule(g, state, lr):
+        r = _ema(state["r"], g * g, rho)
+        change = -((state["u"] + delta) ** 0.5) / (r + delta) ** 0.5 * g
+        u = _ema(state["u"], change * change, rho)
+        return lr * change, {"r": r, "u": u}
+
+    return Optimizer("AdaDelta", rule, _check_lr(lr), hyper=dict(lr=lr, rho=rho, delta=delta),
+                     state_names=("r", "u"))
+
+
+# Every rule with the chapter's default hyper-parameters, for comparisons.
+RULES: dict[str, Callable[..., Optimizer]] = {
+    "SGD": sgd, "momentum": momentum, "Nesterov": nesterov, "AdaGrad": adagrad, "RMSProp": rmsprop,
+    "RMSProp + Nesterov": rmsprop_nesterov, "Adam": adam, "AdaDelta": adadelta, "AdaMax": adamax,
+    "Nadam": nadam, "AMSGrad": amsgrad,
+}
+
+
+# -- the same rules on a torch.nn.Module -----------------------------------------------------
+
+
+class TorchOptimizer(torch.optim.Optimizer):
+    """Train a torch model with one of the rules above: `TorchOptimizer(model.parameters(), adam())`.
+
+    `step()` calls the rule on each parameter tensor (no second copy of the maths). For a
+    Nesterov-type rule the optimiser keeps θ in its state and leaves the model's parameters at
+    the look-ahead point θ + βv, so that the next backward pass computes the gradient there, as
+    the lecture's pseudo-code asks."""
+
+    def __init__(self, params, rule: Optimizer):
+        if not isinstance(rule, Optimizer):
+            raise TypeError(f"rule must be an lecturelib.optim.Optimizer (e.g. adam()), got {type(rule).__name__}")
+        super().__init__(params, {})
+        self.rule = rule
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                state = self.state[p]
+                if self.rule.lookahead is None:
+                    if not state:
+                        state["rule"] = self.rule.init(p)
+                    step, state["rule"] = self.rule.update(p.grad, state["rule"], p)
+                    p.add_(step)
+                else:
+                    if not state:
+                        state["theta"] = p.detach().clone()
+                        state["rule"] = self.rule.init(p)
+                    step, state["rule"] = self.rule.update(p.grad, state["rule"], state["theta"])
+                    state["theta"] += step
+                    p.copy_(self.rule.eval_point(state["theta"], state["rule"]))
+        return loss

@@ -1,0 +1,274 @@
+"""Test problems for optimisers: functions with analytic gradients (and Hessians), plus the
+lectures' 30-point linear regression.
+
+A `Problem` is data: its function `f(θ) -> float`, its gradient `grad(θ) -> (d,)`, optionally its
+Hessian `hess(θ) -> (d, d)`, its dimension `dim`, known minimisers, and a plotting window.
+Chapters 4 and 5 (first- and second-order methods) run their optimisers on these problems.
+
+Chapter 5 races its methods on two larger ones: an n-dimensional ill-conditioned quadratic,
+and L2-regularised logistic regression on scikit-learn's breast-cancer data (569 examples,
+30 standardised features, shipped with scikit-learn: no download).
+
+Sources: Lecture 4 (the "canyon": a poorly conditioned quadratic; saddle points), Lecture 3
+(the regression example: N = 30, y = 3x + 2 + U(−0.1, 0.1), θ₀ = [10, 5]); Rosenbrock (1960),
+Beale (1958) and Himmelblau (1972) are the classic test functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .activations import sigmoid
+from .validation import as_float_array, check_positive, check_real
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A function to minimise, with its derivatives.
+
+    name:   what the figures call it.
+    f:      θ (d,) -> float.
+    grad:   θ (d,) -> ∇f(θ), shape (d,).
+    dim:    d.
+    hess:   θ (d,) -> ∇²f(θ), shape (d, d), or None.
+    minima: known local minimisers, shape (k, d) (may be empty).
+    window: ((x_low, x_high), (y_low, y_high)) for contour plots of a 2-D problem.
+    """
+
+    name: str
+    f: Callable[[np.ndarray], float]
+    grad: Callable[[np.ndarray], np.ndarray]
+    dim: int
+    hess: Callable[[np.ndarray], np.ndarray] | None = None
+    minima: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    window: tuple = ((-2.0, 2.0), (-2.0, 2.0))
+
+    def check_point(self, theta) -> np.ndarray:
+        """θ as a float vector of length `dim`, or ValueError/TypeError saying what is wrong."""
+        theta = as_float_array(theta, "theta")
+        if theta.shape != (self.dim,):
+            raise ValueError(f"{self.name} takes a point of shape ({self.dim},), got shape {theta.shape}")
+        return theta
+
+    def grid(self, n: int = 121):
+        """X, Y, Z = f on an n × n grid over `window` (2-D problems), for contour plots."""
+        (x0, x1), (y0, y1) = self.window
+        X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+        Z = np.array([self.f(np.array(p)) for p in zip(X.ravel(), Y.ravel())]).reshape(X.shape)
+        return X, Y, Z
+
+
+def quadratic(H, b=None, name: str = "quadratic") -> Problem:
+    """f(θ) = ½ θᵀHθ − bᵀθ, ∇f = Hθ − b, ∇²f = H (H symmetric, shape (d, d)).
+
+    Its minimiser, when H is positive definite, solves Hθ = b. Raises ValueError if H is not a
+    symmetric square matrix or b has the wrong length."""
+    H = as_float_array(H, "H")
+    if H.ndim != 2 or H.shape[0] != H.shape[1] or not np.allclose(H, H.T):
+        raise ValueError(f"H must be a symmetric square matrix, got shape {H.shape}")
+    d = H.shape[0]
+    b = np.zeros(d) if b is None else as_float_array(b, "b")
+    if b.shape != (d,):
+        raise ValueError(f"b must have shape ({d},) to match H, got {b.shape}")
+    eigenvalues = np.linalg.eigvalsh(H)
+    minima = np.linalg.solve(H, b)[None, :] if eigenvalues.min() > 0 else np.zeros((0, d))
+    return Problem(name, lambda t: float(0.5 * t @ H @ t - b @ t), lambda t: H @ t - b, d,
+                   hess=lambda t: H, minima=minima)
+
+
+def canyon(condition_number: float = 20.0, angle: float = np.pi / 6, curvature: float = 1.0) -> Problem:
+    """The lecture's "long canyon": f(θ) = ½ θᵀHθ with H = R diag(λ_min, λ_max) Rᵀ,
+    λ_max = `curvature`, λ_min = λ_max / κ, rotated by `angle` (radians).
+
+    κ = `condition_number` = λ_max / λ_min ≥ 1 is the condition number of the Hessian.
+    Gradient descent with a fixed step is stable for ε < 2 / λ_max (Lecture 4)."""
+    kappa = check_real(condition_number, "condition_number")
+    if kappa < 1:
+        raise ValueError(f"condition_number must be >= 1, got {kappa}")
+    lam_max = check_positive(curvature, "curvature")
+    c, s = np.cos(angle), np.sin(angle)
+    R = np.array([[c, -s], [s, c]])
+    H = R @ np.diag([lam_max / kappa, lam_max]) @ R.T
+    problem = quadratic((H + H.T) / 2, name=f"canyon (κ = {kappa:g})")
+    return Problem(problem.name, problem.f, problem.grad, 2, problem.hess, problem.minima,
+                   window=((-6.0, 6.0), (-4.0, 4.0)))
+
+
+def rosenbrock(a: float = 1.0, b: float = 100.0) -> Problem:
+    """f(x, y) = (a − x)² + b (y − x²)²; minimum 0 at (a, a²), in a curved, flat-bottomed valley."""
+
+    def f(t):
+        x, y = t
+        return float((a - x) ** 2 + b * (y - x**2) ** 2)
+
+    def grad(t):
+        x, y = t
+        return np.array([-2 * (a - x) - 4 * b * x * (y - x**2), 2 * b * (y - x**2)])
+
+    def hess(t):
+        x, y = t
+        return np.array([[2 - 4 * b * (y - 3 * x**2), -4 * b * x], [-4 * b * x, 2 * b]])
+
+    return Problem("Rosenbrock", f, grad, 2, hess, np.array([[a, a * a]]), ((-2.0, 2.0), (-1.0, 3.0)))
+
+
+_BEALE_C = np.array([1.5, 2.25, 2.625])
+
+
+def beale() -> Problem:
+    """f(x, y) = Σᵢ (cᵢ − x + x yⁱ)², c = (1.5, 2.25, 2.625); minimum 0 at (3, 0.5)."""
+    powers = np.arange(1, 4)
+
+    def terms(t):
+        x, y = t
+        return _BEALE_C - x + x * y**powers
+
+    def f(t):
+        return float(np.sum(terms(t) ** 2))
+
+    def grad(t):
+        x, y = t
+        r = terms(t)
+        dr_dx = -1 + y**powers
+        dr_dy = x * powers * y ** (powers - 1)
+        return np.array([2 * r @ dr_dx, 2 * r @ dr_dy])
+
+    def hess(t):
+        x, y = t
+        r = terms(t)
+        dx = -1 + y**powers
+        dy = x * powers * y ** (powers - 1)
+        dxy = powers * y ** (powers - 1)
+        dyy = x * powers * (powers - 1) * y ** np.maximum(powers - 2, 0)
+        hxy = 2 * (dx @ dy + r @ dxy)
+        return np.array([[2 * dx @ dx, hxy], [hxy, 2 * (dy @ dy + r @ dyy)]])
+
+    return Problem("Beale", f, grad, 2, hess, np.array([[3.0, 0.5]]), ((-4.5, 4.5), (-4.5, 4.5)))
+
+
+def saddle() -> Problem:
+    """f(x, y) = x² − y²: a saddle point at the origin (Hessian eigenvalues 2 and −2), unbounded
+    below along y."""
+    H = np.diag([2.0, -2.0])
+    return Problem("saddle x² − y²", lambda t: float(t[0] ** 2 - t[1] ** 2),
+                   lambda t: np.array([2 * t[0], -2 * t[1]]), 2, lambda t: H,
+                   np.zeros((0, 2)), ((-2.0, 2.0), (-2.0, 2.0)))
+
+
+HIMMELBLAU_MINIMA = np.array([[3.0, 2.0], [-2.805118, 3.131312], [-3.779310, -3.283186],
+                              [3.584428, -1.848126]])
+
+
+def himmelblau() -> Problem:
+    """f(x, y) = (x² + y − 11)² + (x + y² − 7)²: non-convex, four local minima (value 0), one
+    local maximum and four saddle points. Which minimum a method finds depends on where it starts."""
+
+    def f(t):
+        x, y = t
+        return float((x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2)
+
+    def grad(t):
+        x, y = t
+        a, b = x**2 + y - 11, x + y**2 - 7
+        return np.array([4 * x * a + 2 * b, 2 * a + 4 * y * b])
+
+    def hess(t):
+        x, y = t
+        a, b = x**2 + y - 11, x + y**2 - 7
+        return np.array([[4 * a + 8 * x**2 + 2, 4 * x + 4 * y], [4 * x + 4 * y, 2 + 4 * b + 8 * y**2]])
+
+    return Problem("Himmelblau", f, grad, 2, hess, HIMMELBLAU_MINIMA, ((-5.0, 5.0), (-5.0, 5.0)))
+
+
+@dataclass(frozen=True)
+class Regression(Problem):
+    """Least squares θᵀ[1, x] ≈ y on data (X, y): f(θ) = (1/N) Σᵢ (yᵢ − θᵀXᵢ)² (the ℓ2 loss,
+    averaged), with `batch_grad(θ, indices)` the gradient on a minibatch."""
+
+    X: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    y: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    def batch_grad(self, theta, indices) -> np.ndarray:
+        """(1/m) Σ_{i ∈ batch} ∇θ (yᵢ − θᵀXᵢ)² = −(2/m) X_Bᵀ (y_B − X_B θ)."""
+        X, y = self.X[indices], self.y[indices]
+        return -2.0 * X.T @ (y - X @ theta) / len(indices)
+
+
+def linear_regression(x, y, name: str = "linear regression") -> Regression:
+    """Least squares for the model θᵀ[1, x] on data x, y (shape (N,) each):
+    f(θ) = (1/N) Σᵢ (yᵢ − θ₁ − θ₂xᵢ)², ∇f = −(2/N) Xᵀ(y − Xθ), ∇²f = (2/N) XᵀX."""
+    x, y = as_float_array(x, "x"), as_float_array(y, "y")
+    if x.ndim != 1 or x.shape != y.shape or x.size < 2:
+        raise ValueError(f"x and y must be vectors of the same length >= 2, got shapes {x.shape}, {y.shape}")
+    n = x.size
+    X = np.column_stack([np.ones(n), x])
+    H = 2.0 * X.T @ X / n
+
+    def f(t):
+        return float(np.mean((y - X @ t) ** 2))
+
+    def grad(t):
+        return -2.0 * X.T @ (y - X @ t) / n
+
+    minimum = np.linalg.lstsq(X, y, rcond=None)[0]
+    return Regression(name, f, grad, 2, lambda t: H, minimum[None, :], ((-1.0, 11.0), (-1.0, 6.0)), X=X, y=y)
+
+
+THETA0_REGRESSION = np.array([10.0, 5.0])  # the lecture's starting point
+
+
+def lecture_regression(n: int = 30, seed: int = 0, x_scale: float = 1.0) -> Regression:
+    """The lectures' example: N = 30 samples of y = 3x + 2 + U(−0.1, 0.1), model θᵀ[1, x].
+
+    The slides do not say how x is drawn; we take x ~ N(0, x_scale²) (what `torch.randn` gives),
+    seeded by `seed`. θ* ≈ (2, 3): intercept first, then slope."""
+    n = int(check_positive(n, "n"))
+    rng = np.random.default_rng(seed)
+    x = rng.normal(scale=x_scale, size=n)
+    y = 3.0 * x + 2.0 + rng.uniform(-0.1, 0.1, size=n)
+    return linear_regression(x, y, "lecture regression")
+
+
+PROBLEMS = {"canyon": canyon, "Rosenbrock": rosenbrock, "Beale": beale, "saddle": saddle,
+            "Himmelblau": himmelblau, "regression": lecture_regression}
+
+
+# -- larger problems for the race of chapter 5 ----------------------------------------
+
+
+def ill_conditioned_quadratic(n: int = 20, kappa: float = 1e3, seed: int = 0) -> Problem:
+    """f(θ) = ½θᵀHθ − bᵀθ with eigenvalues of H spread geometrically over [1, κ] in random
+    directions (seeded); its minimiser is H⁻¹b."""
+    rng = np.random.default_rng(seed)
+    Q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    H = Q @ np.diag(np.geomspace(1.0, check_positive(kappa, "kappa"), n)) @ Q.T
+    return quadratic((H + H.T) / 2, rng.normal(size=n), name=f"quadratic (n = {n}, κ = {kappa:g})")
+
+
+def logistic_regression(l2: float = 1e-2) -> Problem:
+    """Mean cross-entropy of p = σ(Xθ) on the breast-cancer data (a bias column first, features
+    standardised) plus (l2/2)‖w‖² on the weights (not the bias), which keeps the minimiser finite.
+
+    ∇f = Xᵀ(p − y)/N + l2·w;  ∇²f = Xᵀ diag(p(1 − p)) X / N + l2·I (weights only)."""
+    from sklearn.datasets import load_breast_cancer
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X = np.column_stack([np.ones(len(X)), (X - X.mean(0)) / X.std(0)])
+    ridge = l2 * np.diag(np.r_[0.0, np.ones(X.shape[1] - 1)])
+
+    def f(w):
+        z = X @ w
+        return float(np.mean(np.logaddexp(0, z) - y * z) + 0.5 * w @ ridge @ w)
+
+    def grad(w):
+        return X.T @ (sigmoid(X @ w) - y) / len(y) + ridge @ w
+
+    def hess(w):
+        p = sigmoid(X @ w)
+        return (X.T * (p * (1 - p))) @ X / len(y) + ridge
+
+    return Problem("logistic regression (breast cancer)", f, grad, X.shape[1], hess,
+                   np.zeros((0, X.shape[1])))

@@ -1,0 +1,234 @@
+"""Every update rule PyTorch also has is driven step by step beside torch.optim: same starting
+parameters, same gradient at every step (computed at torch's parameters), 60 steps, float64,
+equal to 1e-10. Where the lecture's formula differs from PyTorch's (ε inside the square root,
+Nesterov's look-ahead form), both forms are tested."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lecturelib import optim
+
+STEPS = 60
+
+
+@pytest.fixture(autouse=True)
+def float64_by_default():
+    """torch.optim keeps scalar state (NAdam's product of the μ_k) in the default dtype: make it
+    float64 like everything else here, and restore the default afterwards."""
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
+
+D = 6
+RNG = np.random.default_rng(42)
+H = RNG.normal(size=(D, D))
+H = H @ H.T / D + np.eye(D)
+THETA0 = RNG.normal(size=D)
+NOISE = RNG.normal(scale=0.3, size=(STEPS, D))
+
+
+def gradient(p: np.ndarray, k: int) -> np.ndarray:
+    """A non-quadratic gradient field plus per-step 'minibatch' noise."""
+    return H @ p + 0.5 * np.sin(3 * p) + NOISE[k]
+
+
+def drive(ours: optim.Optimizer, theirs_cls, *, lookahead=False, **kwargs):
+    """Run both for STEPS steps; return the largest difference between the points where each
+    evaluates its gradient (for look-ahead rules: our θ + βv against torch's parameters)."""
+    p = torch.tensor(THETA0, dtype=torch.float64, requires_grad=True)
+    theirs = theirs_cls([p], **kwargs)
+    theta, state = THETA0.copy(), ours.init(THETA0)
+    worst = 0.0
+    for k in range(STEPS):
+        here = ours.eval_point(theta, state)
+        worst = max(worst, np.max(np.abs(here - p.detach().numpy())))
+        g = gradient(p.detach().numpy(), k)
+        p.grad = torch.tensor(g)
+        theirs.step()
+        step, state = ours.update(g, state, theta)
+        theta = theta + step
+    return max(worst, np.max(np.abs(ours.eval_point(theta, state) - p.detach().numpy())))
+
+
+CASES = {
+    "SGD": (optim.sgd(0.05), torch.optim.SGD, dict(lr=0.05)),
+    "momentum": (optim.momentum(0.05, beta=0.9), torch.optim.SGD, dict(lr=0.05, momentum=0.9)),
+    "Nesterov, PyTorch form": (optim.nesterov(0.05, 0.9, form="pytorch"), torch.optim.SGD,
+                               dict(lr=0.05, momentum=0.9, nesterov=True)),
+    "Nesterov, lecture form (gradient at θ + βv)": (optim.nesterov(0.05, 0.9), torch.optim.SGD,
+                                                    dict(lr=0.05, momentum=0.9, nesterov=True)),
+    "AdaGrad": (optim.adagrad(0.1, delta=1e-7), torch.optim.Adagrad, dict(lr=0.1, eps=1e-7)),
+    "RMSProp, δ outside the root": (optim.rmsprop(0.01, rho=0.9, delta=1e-6, eps_inside=False),
+                                    torch.optim.RMSprop, dict(lr=0.01, alpha=0.9, eps=1e-6)),
+    "RMSProp + Nesterov with β = 0": (optim.rmsprop_nesterov(0.01, 0.9, beta=0.0, delta=1e-6, eps_inside=False),
+                                      torch.optim.RMSprop, dict(lr=0.01, alpha=0.9, eps=1e-6)),
+    "Adam": (optim.adam(0.01, 0.9, 0.999, 1e-8), torch.optim.Adam, dict(lr=0.01, betas=(0.9, 0.999), eps=1e-8)),
+    "AMSGrad": (optim.amsgrad(0.01, 0.8, 0.99, 1e-8), torch.optim.Adam,
+                dict(lr=0.01, betas=(0.8, 0.99), eps=1e-8, amsgrad=True)),
+    "AdaMax": (optim.adamax(0.02, 0.9, 0.999, 1e-8), torch.optim.Adamax, dict(lr=0.02, betas=(0.9, 0.999), eps=1e-8)),
+    "Nadam": (optim.nadam(0.02, 0.9, 0.999, 1e-8, 0.004), torch.optim.NAdam,
+              dict(lr=0.02, betas=(0.9, 0.999), eps=1e-8, momentum_decay=0.004)),
+    "AdaDelta": (optim.adadelta(1.0, 0.9, 1e-6), torch.optim.Adadelta, dict(lr=1.0, rho=0.9, eps=1e-6)),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_rule_matches_torch_optim_step_by_step_for_60_steps(name):
+    ours, theirs_cls, kwargs = CASES[name]
+    assert drive(ours, theirs_cls, **kwargs) < 1e-10
+
+
+def test_the_rules_really_move_and_differ_from_each_other():
+    finals = {}
+    for name, (ours, _, _) in CASES.items():
+        theta, state = THETA0.copy(), ours.init(THETA0)
+        for k in range(STEPS):
+            step, state = ours.update(gradient(ours.eval_point(theta, state), k), state, theta)
+            theta = theta + step
+        finals[name] = theta
+        assert np.linalg.norm(theta - THETA0) > 1e-2, name
+    assert len({tuple(np.round(v, 6)) for v in finals.values()}) >= 10
+
+
+def slide_rmsprop(lr, rho, delta, steps):
+    """Goodfellow Alg. 8.5 / Lecture 7, transcribed independently: Δθ = −ε/√(δ + r) ⊙ g."""
+    theta, r = THETA0.copy(), np.zeros(D)
+    for k in range(steps):
+        g = gradient(theta, k)
+        r = rho * r + (1 - rho) * g * g
+        theta = theta - lr / np.sqrt(delta + r) * g
+    return theta
+
+
+def test_rmsprop_with_delta_inside_the_root_is_the_slides_algorithm_and_differs_from_torch():
+    ours = optim.rmsprop(0.01, rho=0.9, delta=1e-2, eps_inside=True)
+    theta, state = THETA0.copy(), ours.init(THETA0)
+    for k in range(STEPS):
+        step, state = ours.update(gradient(theta, k), state, theta)
+        theta = theta + step
+    np.testing.assert_allclose(theta, slide_rmsprop(0.01, 0.9, 1e-2, STEPS), rtol=0, atol=1e-12)
+    assert drive(ours, torch.optim.RMSprop, lr=0.01, alpha=0.9, eps=1e-2) > 1e-4  # a real difference
+
+
+def test_adam_with_delta_inside_the_root_matches_a_transcription_of_lecture_7():
+    ours = optim.adam(0.01, 0.9, 0.999, delta=1e-3, eps_inside=True)
+    theta, state = THETA0.copy(), ours.init(THETA0)
+    s = r = np.zeros(D)
+    reference = THETA0.copy()
+    for k in range(STEPS):
+        step, state = ours.update(gradient(theta, k), state, theta)
+        theta = theta + step
+        g, t = gradient(reference, k), k + 1
+        s, r = 0.9 * s + 0.1 * g, 0.999 * r + 0.001 * g * g
+        reference = reference - 0.01 * (s / (1 - 0.9**t)) / np.sqrt(r / (1 - 0.999**t) + 1e-3)
+    np.testing.assert_allclose(theta, reference, atol=1e-12)
+
+
+def test_adam_bias_correction_uses_beta_to_the_power_t_not_beta():
+    """Adam's first step is ε·sign(g) whatever |g| (δ = 0): s₁ = (1 − β₁)g and r₁ = (1 − β₂)g²
+    are divided by exactly 1 − β₁¹ and 1 − β₂¹. Without the correction it is (1 − β₁)/√(1 − β₂)
+    ≈ 3.2 times larger; with Lecture 5's slip (β instead of βᵗ) step 2 would be off."""
+    ours = optim.adam(0.1, 0.9, 0.999, delta=0.0)
+    g = np.array([3.0, -0.02, 40.0])
+    step, _ = ours.update(g, ours.init(np.zeros(3)), np.zeros(3))
+    np.testing.assert_allclose(step, -0.1 * np.sign(g), rtol=1e-12)
+    no_correction = optim.adam(0.1, 0.9, 0.999, delta=0.0, bias_correction=False)
+    step, _ = no_correction.update(g, no_correction.init(np.zeros(3)), np.zeros(3))
+    np.testing.assert_allclose(step, -0.1 * 0.1 / np.sqrt(0.001) * np.sign(g), rtol=1e-12)
+    state = ours.init(np.zeros(3))
+    for g_t in (g, 2 * g):  # two steps; the second divides by 1 − β², not 1 − β
+        step, state = ours.update(g_t, state, np.zeros(3))
+    s2, r2 = 0.9 * 0.1 * g + 0.1 * 2 * g, 0.999 * 0.001 * g**2 + 0.001 * 4 * g**2
+    np.testing.assert_allclose(step, -0.1 * (s2 / (1 - 0.81)) / np.sqrt(r2 / (1 - 0.999**2)), rtol=1e-12)
+
+
+def test_momentum_terminal_velocity_is_lr_times_gradient_over_one_minus_beta():
+    ours = optim.momentum(0.1, beta=0.9)
+    g = np.array([2.0, -1.0])
+    theta, state = np.zeros(2), ours.init(np.zeros(2))
+    for _ in range(400):
+        step, state = ours.update(g, state, theta)
+    np.testing.assert_allclose(np.abs(step), 0.1 * np.abs(g) / (1 - 0.9), rtol=1e-12)
+
+
+MODULE_CASES = ["SGD", "momentum", "Nesterov, lecture form (gradient at θ + βv)", "AdaGrad", "Adam",
+                "AMSGrad", "AdaMax", "Nadam", "AdaDelta", "RMSProp, δ outside the root"]
+
+
+@pytest.mark.parametrize("name", MODULE_CASES)
+def test_torch_adapter_trains_a_module_exactly_like_torch_optim(name):
+    ours, theirs_cls, kwargs = CASES[name]
+    torch.manual_seed(0)
+    data, target = torch.randn(32, 4, dtype=torch.float64), torch.randn(32, 2, dtype=torch.float64)
+    models = []
+    for _ in range(2):
+        torch.manual_seed(1)
+        models.append(torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2)).double())
+    optimisers = [optim.TorchOptimizer(models[0].parameters(), ours), theirs_cls(models[1].parameters(), **kwargs)]
+    for _ in range(50):
+        for model, opt in zip(models, optimisers):
+            opt.zero_grad()
+            torch.nn.functional.mse_loss(model(data), target).backward()
+            opt.step()
+    for a, b in zip(models[0].parameters(), models[1].parameters()):
+        assert torch.allclose(a, b, rtol=0, atol=1e-10), name
+
+
+@pytest.mark.parametrize("factory, bad, message", [
+    (lambda: optim.sgd(lr=0.0), "lr", "lr must be > 0"),
+    (lambda: optim.sgd(lr=-0.1), "lr", "lr must be > 0"),
+    (lambda: optim.momentum(0.1, beta=1.0), "beta", "beta must be in [0, 1)"),
+    (lambda: optim.momentum(0.1, beta=-0.1), "beta", "beta must be in [0, 1)"),
+    (lambda: optim.adam(0.1, beta2=1.5), "beta2", "beta2 must be in [0, 1)"),
+    (lambda: optim.rmsprop(0.1, rho=1.0), "rho", "rho must be in [0, 1)"),
+    (lambda: optim.nesterov(0.1, form="sutskever"), "form", "form must be"),
+])
+def test_bad_hyper_parameters_raise_a_clear_value_error(factory, bad, message):
+    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("(", r"\(").replace(")", r"\)")):
+        factory()
+
+
+def test_non_numeric_learning_rate_is_a_type_error():
+    with pytest.raises(TypeError, match="lr must be a real number"):
+        optim.adam(lr="0.01")
+
+
+def test_gradient_of_the_wrong_shape_is_rejected():
+    opt = optim.adam(0.1)
+    with pytest.raises(ValueError, match=r"gradient has shape \(3,\) but the parameters have shape \(2,\)"):
+        opt.update(np.ones(3), opt.init(np.zeros(2)), np.zeros(2))
+
+
+def test_a_schedule_that_returns_a_non_positive_rate_is_reported_with_its_step():
+    opt = optim.sgd(lr=lambda t: 0.1 - 0.05 * t)
+    state, theta = opt.init(np.zeros(2)), np.zeros(2)
+    for _ in range(2):
+        _, state = opt.update(np.ones(2), state, theta)
+    with pytest.raises(ValueError, match="learning rate at step 2"):
+        opt.update(np.ones(2), state, theta)
+
+
+def test_adapter_rejects_something_that_is_not_a_rule():
+    with pytest.raises(TypeError, match="rule must be"):
+        optim.TorchOptimizer([torch.zeros(2, requires_grad=True)], torch.optim.SGD)
+
+
+@settings(max_examples=30, deadline=None)
+@given(lr=st.floats(1e-4, 1.0), beta=st.floats(0.0, 0.99), shape=st.sampled_from([(1,), (3,), (2, 3)]))
+def test_momentum_on_arrays_of_any_shape_matches_torch_for_one_random_run(lr, beta, shape):
+    rng = np.random.default_rng(0)
+    theta0, grads = rng.normal(size=shape), rng.normal(size=(5, *shape))
+    p = torch.tensor(theta0, requires_grad=True)
+    theirs = torch.optim.SGD([p], lr=lr, momentum=beta)
+    ours = optim.momentum(lr, beta)
+    theta, state = theta0.copy(), ours.init(theta0)
+    for g in grads:
+        p.grad = torch.tensor(g)
+        theirs.step()
+        step, state = ours.update(g, state, theta)
+        theta = theta + step
+    np.testing.assert_allclose(theta, p.detach().numpy(), atol=1e-12)

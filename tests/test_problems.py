@@ -1,0 +1,91 @@
+"""Each problem's analytic gradient and Hessian against torch.autograd, and its minima against
+SciPy or the known closed forms; the regression data against the lecture's recipe."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import minimize
+
+from lecturelib import problems
+
+TORCH_VERSIONS = {
+    "canyon": lambda t, H: 0.5 * t @ H @ t,
+    "Rosenbrock": lambda t, H: (1 - t[0]) ** 2 + 100 * (t[1] - t[0] ** 2) ** 2,
+    "Beale": lambda t, H: sum((c - t[0] + t[0] * t[1] ** i) ** 2 for i, c in zip((1, 2, 3), (1.5, 2.25, 2.625))),
+    "saddle": lambda t, H: t[0] ** 2 - t[1] ** 2,
+    "Himmelblau": lambda t, H: (t[0] ** 2 + t[1] - 11) ** 2 + (t[0] + t[1] ** 2 - 7) ** 2,
+}
+
+
+def build(name):
+    return problems.PROBLEMS[name]()
+
+
+@settings(max_examples=25, deadline=None)
+@given(name=st.sampled_from(sorted(TORCH_VERSIONS)),
+       point=st.tuples(st.floats(-3, 3), st.floats(-3, 3)))
+def test_gradient_and_hessian_match_torch_autograd(name, point):
+    problem = build(name)
+    theta = np.array(point)
+    H = torch.tensor(problem.hess(theta)) if name == "canyon" else None
+    t = torch.tensor(theta, requires_grad=True)
+    value = TORCH_VERSIONS[name](t, H)
+    (grad,) = torch.autograd.grad(value, t)
+    hess = torch.autograd.functional.hessian(lambda u: TORCH_VERSIONS[name](u, H), torch.tensor(theta))
+    assert np.isclose(problem.f(theta), value.item(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(problem.grad(theta), grad.numpy(), rtol=1e-10, atol=1e-9)
+    np.testing.assert_allclose(problem.hess(theta), hess.numpy(), rtol=1e-10, atol=1e-9)
+
+
+def test_regression_gradient_matches_finite_differences_and_minibatches_average_to_it():
+    reg = problems.lecture_regression()
+    theta, h = np.array([0.3, -1.2]), 1e-6
+    fd = [(reg.f(theta + h * e) - reg.f(theta - h * e)) / (2 * h) for e in np.eye(2)]
+    np.testing.assert_allclose(reg.grad(theta), fd, rtol=1e-7)
+    singles = np.mean([reg.batch_grad(theta, [i]) for i in range(30)], axis=0)
+    np.testing.assert_allclose(singles, reg.grad(theta), rtol=1e-12)
+
+
+def test_regression_follows_the_lecture_recipe():
+    reg = problems.lecture_regression(seed=3)
+    x = reg.X[:, 1]
+    assert reg.X.shape == (30, 2) and np.all(reg.X[:, 0] == 1)
+    assert np.all(np.abs(reg.y - (3 * x + 2)) <= 0.1)
+    np.testing.assert_array_equal(reg.y, problems.lecture_regression(seed=3).y)  # seeded
+    assert not np.array_equal(reg.y, problems.lecture_regression(seed=4).y)
+    np.testing.assert_allclose(reg.minima[0], np.polyfit(x, reg.y, 1)[::-1], atol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["Rosenbrock", "Beale", "Himmelblau", "canyon"])
+def test_listed_minima_are_minima_found_by_scipy(name):
+    problem = build(name)
+    for minimum in problem.minima:
+        result = minimize(problem.f, minimum + 0.05, jac=problem.grad, method="BFGS", tol=1e-12)
+        np.testing.assert_allclose(result.x, minimum, atol=1e-5)
+        assert np.all(np.linalg.eigvalsh(problem.hess(minimum)) > 0)
+
+
+def test_canyon_has_the_requested_condition_number():
+    H = problems.canyon(condition_number=50, angle=0.3, curvature=2.0).hess(np.zeros(2))
+    eigenvalues = np.linalg.eigvalsh(H)
+    assert np.isclose(eigenvalues.max() / eigenvalues.min(), 50) and np.isclose(eigenvalues.max(), 2.0)
+
+
+def test_saddle_is_a_stationary_point_with_eigenvalues_of_both_signs():
+    s = problems.saddle()
+    assert np.all(s.grad(np.zeros(2)) == 0)
+    assert sorted(np.linalg.eigvalsh(s.hess(np.zeros(2)))) == [-2.0, 2.0]
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: problems.canyon(condition_number=0.5), ValueError, "condition_number must be >= 1"),
+    (lambda: problems.quadratic([[1, 2], [0, 1]]), ValueError, "symmetric square"),
+    (lambda: problems.quadratic(np.eye(2), b=[1, 2, 3]), ValueError, "b must have shape"),
+    (lambda: problems.rosenbrock().check_point([1, 2, 3]), ValueError, r"shape \(2,\)"),
+    (lambda: problems.rosenbrock().check_point("ab"), TypeError, "theta must be"),
+])
+def test_bad_input_is_rejected_clearly(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
