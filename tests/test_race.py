@@ -1,0 +1,94 @@
+"""The race's problems and bookkeeping: logistic regression's gradient and Hessian against
+torch.autograd.functional, scikit-learn's LogisticRegression as the minimiser, evaluation counts
+against SciPy's, and the torch adapter against torch's own gradients."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import load_breast_cancer
+from sklearn.linear_model import LogisticRegression
+
+from lecturelib import optim, problems, race
+
+
+def test_logistic_regression_derivatives_match_torch():
+    problem = problems.logistic_regression()
+    X, y = load_breast_cancer(return_X_y=True)
+    X = torch.tensor(np.column_stack([np.ones(len(X)), (X - X.mean(0)) / X.std(0)]))
+    y = torch.tensor(y, dtype=torch.float64)
+
+    def f_torch(w):
+        loss = torch.nn.functional.binary_cross_entropy_with_logits(X @ w, y)
+        return loss + 0.5 * 1e-2 * (w[1:] ** 2).sum()
+
+    w = np.random.default_rng(0).normal(scale=0.3, size=31)
+    t = torch.tensor(w)
+    assert problem.f(w) == pytest.approx(float(f_torch(t)), rel=1e-12)
+    np.testing.assert_allclose(problem.grad(w), torch.autograd.functional.jacobian(f_torch, t).numpy(),
+                               rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(problem.hess(w), torch.autograd.functional.hessian(f_torch, t).numpy(),
+                               rtol=1e-10, atol=1e-12)
+
+
+def test_logistic_regression_minimiser_matches_scikit_learn():
+    problem = problems.logistic_regression(l2=1e-2)
+    lap = race.lap("Newton (line search)", problem, np.zeros(31), tol=1e-10)
+    X, y = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    # sklearn minimises ½‖w‖² + C Σ log-loss, i.e. our objective times N·C with C = 1/(N·l2)
+    model = LogisticRegression(C=1 / (len(y) * 1e-2), tol=1e-12, max_iter=10_000).fit(X, y)
+    np.testing.assert_allclose(lap.final, np.r_[model.intercept_, model.coef_[0]], atol=1e-5)
+
+
+def test_ill_conditioned_quadratic_has_the_requested_condition_number():
+    problem = problems.ill_conditioned_quadratic(n=10, kappa=500.0)
+    eigenvalues = np.linalg.eigvalsh(problem.hess(np.zeros(10)))
+    assert eigenvalues.max() / eigenvalues.min() == pytest.approx(500.0)
+
+
+def test_lap_counts_and_scipy_lap_agree_on_bfgs():
+    from lecturelib.problems import rosenbrock
+
+    problem, x0 = rosenbrock(), np.array([-1.2, 1.0])
+    ours, theirs = race.lap("BFGS", problem, x0), race.scipy_lap("BFGS", problem, x0)
+    assert ours.iterations <= 1.2 * theirs.iterations
+    assert ours.grad_evals <= 1.2 * theirs.grad_evals and ours.f_evals <= 1.3 * theirs.f_evals
+    gd = race.lap(optim.sgd(lr=1e-4), problem, x0, max_iter=50)
+    assert gd.iterations is None and gd.grad_evals == 51 and gd.f_evals == 0
+    assert "not reached" in race.race_table([gd, ours])
+
+
+def test_flat_objective_matches_torch_and_trains_with_our_lbfgs():
+    from lecturelib.quasi_newton import lbfgs
+
+    torch.manual_seed(0)
+    X, y = torch.randn(64, 2, dtype=torch.float64), torch.randn(64, 1, dtype=torch.float64)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1)).double()
+    f, grad, theta0 = race.flat_objective(model, torch.nn.functional.mse_loss, X, y)
+    loss = torch.nn.functional.mse_loss(model(X), y)
+    loss.backward()
+    expected = torch.cat([p.grad.reshape(-1) for p in model.parameters()]).numpy()
+    np.testing.assert_allclose(grad(theta0), expected, rtol=1e-12)
+    path = lbfgs(f, grad, theta0, tol=1e-6, max_iter=300)
+    assert path.losses[-1] < 0.9 * path.losses[0]
+
+
+def test_train_torch_counts_epochs_and_rejects_divergence():
+    torch.manual_seed(0)
+    X, y = torch.randn(40, 2), torch.randn(40, 1)
+    model = torch.nn.Linear(2, 1)
+    epochs, losses = race.train_torch(model, torch.nn.functional.mse_loss, X, y,
+                                      lambda p: torch.optim.SGD(p, lr=0.1), batch_size=10, epochs=2)
+    np.testing.assert_allclose(epochs, np.arange(9) / 4)
+    assert losses[-1] < losses[0]
+    with pytest.raises(ArithmeticError, match="diverged"):
+        race.train_torch(torch.nn.Linear(2, 1), torch.nn.functional.mse_loss, X * 1e3, y,
+                         lambda p: torch.optim.SGD(p, lr=10.0), epochs=50)
+
+
+def test_first_order_reports_divergence_instead_of_returning_nans():
+    from lecturelib.problems import rosenbrock
+
+    problem = rosenbrock()
+    with pytest.raises(ArithmeticError, match="SGD diverged at step"):
+        race.first_order(optim.sgd(lr=0.1), problem.f, problem.grad, [-1.2, 1.0], max_iter=100)

@@ -1,0 +1,183 @@
+"""Newton's method and its Hessians, checked against torch.autograd.functional (Hessians and
+Hessian-vector products), closed forms (a quadratic's minimiser, the normal equations) and
+numpy.linalg (eigen-decompositions)."""
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings, strategies as st
+
+from lecturelib import second_order as so
+
+
+def rosenbrock_torch(t):
+    return (1 - t[0]) ** 2 + 100 * (t[1] - t[0] ** 2) ** 2
+
+
+def rosenbrock(t):
+    return float(rosenbrock_torch(torch.as_tensor(t)))
+
+
+def rosenbrock_grad(t):
+    x, y = t
+    return np.array([-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)])
+
+
+def rosenbrock_hess(t):
+    x, y = t
+    return np.array([[2 - 400 * (y - 3 * x**2), -400 * x], [-400 * x, 200.0]])
+
+
+def loss_torch(t):  # a 5-parameter non-quadratic loss: log-sum-exp plus quartic terms
+    return torch.logsumexp(t * torch.arange(1.0, 6.0, dtype=t.dtype), 0) + (t**4).sum() / 4
+
+
+@given(st.lists(st.floats(-2, 2), min_size=5, max_size=5), st.integers(0, 1000))
+@settings(max_examples=25, deadline=None)
+def test_hessian_and_hvp_match_torch_autograd_functional(values, seed):
+    theta = np.array(values)
+    v = np.random.default_rng(seed).normal(size=5)
+    t, tv = torch.tensor(theta), torch.tensor(v)
+    H_ref = torch.autograd.functional.hessian(loss_torch, t).numpy()
+    _, hv_ref = torch.autograd.functional.hvp(loss_torch, t, tv)
+    np.testing.assert_allclose(so.torch_hessian(loss_torch, theta), H_ref, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(so.hessian_vector_product(loss_torch, theta, v), hv_ref.numpy(),
+                               rtol=1e-10, atol=1e-10)
+    grad = lambda p: so.torch_gradient(loss_torch, p)  # noqa: E731
+    np.testing.assert_allclose(so.finite_difference_hvp(grad, theta, v), hv_ref.numpy(),
+                               rtol=1e-5, atol=1e-5)
+
+
+def test_torch_hessian_matches_the_analytic_rosenbrock_hessian():
+    for point in ([-1.2, 1.0], [0.3, -0.7], [1.0, 1.0]):
+        np.testing.assert_allclose(so.torch_hessian(rosenbrock_torch, point), rosenbrock_hess(point),
+                                   rtol=1e-12)
+        np.testing.assert_allclose(so.torch_gradient(rosenbrock_torch, point), rosenbrock_grad(point),
+                                   rtol=1e-12, atol=1e-12)
+
+
+def test_hessian_of_linear_and_quadratic_functions():
+    a = torch.tensor([1.0, -2.0, 3.0], dtype=torch.float64)
+    np.testing.assert_array_equal(so.torch_hessian(lambda t: a @ t, np.ones(3)), np.zeros((3, 3)))
+    np.testing.assert_array_equal(so.hessian_vector_product(lambda t: a @ t, np.ones(3), np.ones(3)),
+                                  np.zeros(3))
+    M = np.array([[2.0, 1.0, 0.0], [1.0, 3.0, 0.0], [0.0, 0.0, 0.0]])  # the last variable unused
+    Mt = torch.tensor(M)
+    np.testing.assert_allclose(so.torch_hessian(lambda t: 0.5 * t @ Mt @ t, np.ones(3)), M)
+
+
+def test_hvp_rejects_a_vector_of_the_wrong_shape():
+    with pytest.raises(ValueError, match="shape of theta"):
+        so.hessian_vector_product(loss_torch, np.zeros(5), np.zeros(4))
+    with pytest.raises(ValueError, match="shape of theta"):
+        so.finite_difference_hvp(rosenbrock_grad, np.zeros(2), np.zeros(3))
+
+
+def test_newton_solves_a_positive_definite_quadratic_in_one_step():
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(6, 6))
+    H, b = A @ A.T + 0.5 * np.eye(6), rng.normal(size=6)
+    path = so.newton(lambda t: 0.5 * t @ H @ t - b @ t, lambda t: H @ t - b, lambda t: H,
+                     rng.normal(size=6), tol=1e-9)
+    assert path.steps == 1
+    np.testing.assert_allclose(path.final, np.linalg.solve(H, b), rtol=1e-10)
+
+
+def test_newton_on_linear_regression_gives_the_normal_equations_in_one_step():
+    rng = np.random.default_rng(1)
+    X = np.column_stack([np.ones(30), rng.normal(size=(30, 2))])
+    y = X @ np.array([2.0, 3.0, -1.0]) + rng.uniform(-0.1, 0.1, 30)
+    f = lambda t: float((y - X @ t) @ (y - X @ t))  # noqa: E731  J(θ) = (y − Xθ)ᵀ(y − Xθ)
+    grad = lambda t: -2 * X.T @ (y - X @ t)  # noqa: E731
+    hess = lambda t: 2 * X.T @ X  # noqa: E731
+    path = so.newton(f, grad, hess, np.array([10.0, 5.0, 0.0]))
+    assert path.steps == 1
+    np.testing.assert_allclose(path.final, np.linalg.lstsq(X, y, rcond=None)[0], rtol=1e-10)
+
+
+def test_newton_with_line_search_minimises_rosenbrock():
+    path = so.newton(rosenbrock, rosenbrock_grad, rosenbrock_hess, [-1.2, 1.0], line_search=True)
+    np.testing.assert_allclose(path.final, [1.0, 1.0], atol=1e-8)
+    assert np.all(np.diff(path.losses) <= 0), "a line search never goes uphill"
+    assert path.steps < 30
+
+
+saddle = (lambda t: float(t[0] ** 2 - t[1] ** 2), lambda t: np.array([2 * t[0], -2 * t[1]]),
+          lambda t: np.diag([2.0, -2.0]))
+
+
+def test_plain_newton_jumps_onto_the_saddle_and_saddle_free_newton_escapes():
+    path = so.newton(*saddle, [0.5, 0.3])
+    np.testing.assert_allclose(path.final, [0.0, 0.0], atol=1e-12)  # a critical point, not a minimum
+    escaped = so.saddle_free_newton(*saddle, [0.5, 0.3], max_iter=5)
+    assert abs(escaped.final[1]) > 1 and escaped.final[0] == pytest.approx(0)
+    assert np.all(np.diff(escaped.losses) < 0)
+
+
+def test_regularised_newton_is_positive_definite_exactly_when_alpha_exceeds_minus_lambda_min():
+    g, H = np.array([1.0, 1.0]), np.diag([2.0, -2.0])
+    d_small = so.newton_direction(g, H, alpha=1.0)  # H + I has eigenvalues 3, −1: still uphill in y
+    d_large = so.newton_direction(g, H, alpha=3.0)  # H + 3I = diag(5, 1): positive definite
+    assert g @ d_small > 0 and g @ d_large < 0
+    np.testing.assert_allclose(d_large, -np.linalg.solve(H + 3 * np.eye(2), g))
+
+
+def test_saddle_free_direction_uses_absolute_eigenvalues():
+    rng = np.random.default_rng(2)
+    Q, _ = np.linalg.qr(rng.normal(size=(4, 4)))
+    lam = np.array([3.0, -2.0, 0.5, -0.1])
+    H, g = Q @ np.diag(lam) @ Q.T, rng.normal(size=4)
+    expected = -np.linalg.solve(Q @ np.diag(np.abs(lam)) @ Q.T, g)
+    np.testing.assert_allclose(so.saddle_free_direction(g, H), expected, rtol=1e-10)
+
+
+def test_singular_hessian_raises_a_clear_error():
+    flat = (lambda t: float(t[0] ** 2), lambda t: np.array([2 * t[0], 0.0]),
+            lambda t: np.diag([2.0, 0.0]))
+    with pytest.raises(so.SingularHessianError, match="singular.*alpha > 0"):
+        so.newton(*flat, [1.0, 1.0])
+    path = so.newton(*flat, [1.0, 1.0], alpha=1e-3)  # regularised: defined, converges in x
+    assert abs(path.final[0]) < 1e-6
+    assert issubclass(so.SingularHessianError, ValueError)
+
+
+def test_line_search_falls_back_to_steepest_descent_when_newton_points_uphill():
+    f = lambda t: float(t[0] ** 2 - t[1] ** 2 + t[1] ** 4)  # noqa: E731  minima at y = ±1/√2
+    grad = lambda t: np.array([2 * t[0], -2 * t[1] + 4 * t[1] ** 3])  # noqa: E731
+    hess = lambda t: np.diag([2.0, -2 + 12 * t[1] ** 2])  # noqa: E731
+    path = so.newton(f, grad, hess, [0.5, 0.1], line_search=True)
+    np.testing.assert_allclose(np.abs(path.final), [0, 1 / np.sqrt(2)], atol=1e-7)
+    plain = so.newton(f, grad, hess, [0.5, 0.1])
+    np.testing.assert_allclose(plain.final, [0, 0], atol=1e-7)  # plain Newton: the saddle
+
+
+def test_bad_input_is_rejected():
+    with pytest.raises(ValueError, match="shape"):
+        so.newton_direction(np.zeros(2), np.eye(3))
+    with pytest.raises(ValueError, match="alpha must be >= 0"):
+        so.newton(*saddle, [1.0, 1.0], alpha=-1.0)
+    with pytest.raises(TypeError):
+        so.newton(*saddle, "start")
+
+
+def test_divergence_is_reported_not_returned_as_nan():
+    # f = ¾|x|^{4/3}: convex, minimum at 0, but Newton's step is x ← x − 3x = −2x
+    f = lambda t: float(0.75 * np.abs(t[0]) ** (4 / 3))  # noqa: E731
+    grad = lambda t: np.sign(t) * np.abs(t) ** (1 / 3)  # noqa: E731
+    hess = lambda t: np.array([[np.abs(t[0]) ** (-2 / 3) / 3]])  # noqa: E731
+    path = so.newton(f, grad, hess, [1.0], max_iter=2000)
+    assert path.diverged and 15 < path.diverged_at < 30
+    assert np.all(np.isfinite(path.losses))
+    np.testing.assert_allclose(path.points[1:4, 0], [-2.0, 4.0, -8.0])
+
+
+def test_curvature_and_quadratic_model():
+    H = np.diag([1.0, 10.0])
+    assert so.curvature(H, [0.0, 3.0]) == pytest.approx(10.0)
+    g, s = np.array([1.0, -2.0]), np.array([0.3, 0.1])
+    assert so.quadratic_model(5.0, g, H, s) == pytest.approx(5.0 + 0.3 - 0.2 + 0.5 * (0.09 + 0.1))
+
+
+def test_hessian_cost_grows_with_k():
+    small, large = so.hessian_cost(20), so.hessian_cost(200)
+    assert small[0] == 20 * 20 * 8 and large[0] == 200 * 200 * 8
