@@ -1,0 +1,56 @@
+"""Growing Neural Gas (lecturelib.gng): it grows to its budget, quantises about as well as
+scikit-learn's KMeans with the same number of centres, and its edges learn the topology
+(two far-apart clusters give two connected components, counted by scipy.sparse.csgraph)."""
+
+import numpy as np
+import pytest
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from sklearn.cluster import KMeans
+from sklearn.datasets import make_blobs, make_moons
+
+from lecturelib.gng import growing_neural_gas
+
+MOONS, _ = make_moons(300, noise=0.08, random_state=0)
+
+
+def components(result):
+    edges = np.array(result.edges)
+    n = len(result.units)
+    graph = coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n))
+    return connected_components(graph, directed=False)[0]
+
+
+def test_gng_grows_to_its_budget_and_every_unit_has_an_edge():
+    result = growing_neural_gas(MOONS, 20, steps=3000)
+    assert len(result.units) == 20
+    assert set(np.array(result.edges).ravel()) == set(range(20))
+
+
+def test_gng_quantises_about_as_well_as_kmeans():
+    result = growing_neural_gas(MOONS, 20, steps=5000)
+    reference = KMeans(20, n_init=10, random_state=0).fit(MOONS).inertia_
+    assert result.inertia < 1.25 * reference
+
+
+def test_gng_edges_keep_separate_clusters_apart():
+    X, _ = make_blobs(300, centers=[[0, 0], [10, 0]], cluster_std=0.5, random_state=0)
+    result = growing_neural_gas(X, 12, steps=3000)
+    assert components(result) == 2
+    assert all(np.sign(result.units[a, 0] - 5) == np.sign(result.units[b, 0] - 5)
+               for a, b in result.edges)
+
+
+def test_units_stay_inside_the_data():
+    result = growing_neural_gas(MOONS, 10, steps=2000, seed=3)
+    assert (result.units >= MOONS.min(0) - 1e-9).all() and (result.units <= MOONS.max(0) + 1e-9).all()
+
+
+@pytest.mark.parametrize("X,units,words", [
+    (MOONS[:5], 6, "between 1 and the number of points 5"),
+    (MOONS, 1, "max_units must be >= 2"),
+    (np.array([[0.0, np.nan], [1.0, 1.0], [2.0, 2.0]]), 2, "NaN"),
+])
+def test_bad_input_is_explained(X, units, words):
+    with pytest.raises(ValueError, match=words):
+        growing_neural_gas(X, units)
