@@ -1,0 +1,142 @@
+"""Drawing a computational graph of `lecturelib.autodiff` Values with matplotlib.
+
+Source: Lecture 3, "Computational graph": a directed acyclic graph whose nodes are variables
+(inputs, weights) and operators. Each node is drawn as a box with its name or operation, its
+value (forward pass) and its gradient ∂(output)/∂(node) (backward pass); arrows point from
+an operation's inputs to its result, left to right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch
+from matplotlib.text import Annotation, Text
+
+from .autodiff import Value, topological_order
+from .plotting import PALETTE, STYLE
+
+LEAF_COLOUR = "#DCEBF7"  # light blue: inputs and weights
+OPERATION_COLOUR = "#F2F2F2"  # light grey: results of operations
+
+
+@dataclass
+class GraphDrawing:
+    """A drawn graph: its figure, axes, nodes (topological order), one text box per node and
+    one arrow per edge, (index of the input, index of the result, arrow)."""
+
+    fig: Figure
+    ax: Axes
+    nodes: list[Value]
+    boxes: list[Text]
+    arrows: list[tuple[int, int, Annotation | FancyArrowPatch]]
+
+
+def node_name(node: Value) -> str:
+    """The label, the operation, or both: 'x', 'y3 = ×', '+'."""
+    if node.label and node.op:
+        return f"{node.label} = {node.op}"
+    return node.label or node.op or "const"
+
+
+def node_text(node: Value, *, grad: float | None = None, show_grad: bool = True,
+              digits: int = 4) -> str:
+    """The lines of a node's box: name, value and gradient (`grad` overrides node.grad)."""
+    lines = [node_name(node), f"value {node.data:.{digits}g}"]
+    if show_grad:
+        lines.append(f"grad  {node.grad if grad is None else grad:.{digits}g}")
+    return "\n".join(lines)
+
+
+def graph_layout(root: Value) -> dict[int, tuple[float, float]]:
+    """Positions (x, y) by node id: x is the depth (leaves at 0, each operation one column
+    right of its deepest input), nodes of one column spread evenly in topological order."""
+    order = topological_order(root)
+    depth: dict[int, int] = {}
+    for node in order:
+        depth[id(node)] = 1 + max((depth[id(p)] for p in node.parents), default=-1)
+    columns: dict[int, list[Value]] = {}
+    for node in order:
+        columns.setdefault(depth[id(node)], []).append(node)
+    positions = {}
+    for x, column in columns.items():
+        for i, node in enumerate(column):
+            positions[id(node)] = (float(x), (len(column) - 1) / 2.0 - i)
+    return positions
+
+
+def draw_graph(root: Value, ax: Axes | None = None, *, show_grad: bool = True, title: str = "",
+               fontsize: float = 8.0) -> GraphDrawing:
+    """Draw the graph that computes `root`; returns the drawing (boxes can be updated later).
+
+    Call `root.backward()` first to show gradients. Constants (unlabelled leaves) are drawn
+    like inputs."""
+    order = topological_order(root)
+    positions = graph_layout(root)
+    if ax is None:
+        width = 1.7 * (max(x for x, _ in positions.values()) + 1)
+        height = 1.0 * (max(abs(y) for _, y in positions.values()) * 2 + 1) + 0.6
+        with plt.rc_context(STYLE):
+            fig, ax = plt.subplots(figsize=(max(width, 4.0), max(height, 2.2)))
+        plt.close(fig)
+    fig = ax.figure
+    boxes = []
+    for node in order:
+        x, y = positions[id(node)]
+        colour = OPERATION_COLOUR if node.parents else LEAF_COLOUR
+        boxes.append(ax.text(x, y, node_text(node, show_grad=show_grad), ha="center", va="center",
+                             fontsize=fontsize, family="monospace", zorder=3,
+                             bbox=dict(boxstyle="round,pad=0.4", facecolor=colour,
+                                       edgecolor=PALETTE["black"], linewidth=0.8)))
+    index = {id(node): i for i, node in enumerate(order)}
+    box_of = {id(node): box for node, box in zip(order, boxes)}
+    arrows = []
+    for node in order:
+        for parent in node.parents:  # from the right edge of the input to the left edge of the result
+            skips = positions[id(node)][0] - positions[id(parent)][0] > 1  # bend around a column
+            below = positions[id(parent)][1] - positions[id(node)][1]  # < 0: parent is lower
+            outwards = -0.4 if (below > 0 or (below == 0 and positions[id(node)][1] >= 0)) else 0.4
+            bend = outwards if skips else 0.0  # rad < 0 bends up, > 0 down
+            arrow = ax.annotate("", xy=(0.0, 0.5), xycoords=box_of[id(node)], xytext=(1.0, 0.5),
+                        textcoords=box_of[id(parent)], zorder=1,
+                        arrowprops=dict(arrowstyle="-|>", color=PALETTE["black"], alpha=0.6,
+                                        shrinkA=4, shrinkB=5, linewidth=1.0,
+                                        connectionstyle=f"arc3,rad={bend}"))
+            arrows.append((index[id(parent)], index[id(node)], arrow))
+    xs = [x for x, _ in positions.values()]
+    ys = [y for _, y in positions.values()]
+    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return GraphDrawing(fig, ax, order, boxes, arrows)
+
+
+def freeze_arrows(drawing: GraphDrawing) -> None:
+    """Replace the arrows that follow their boxes (found again at every draw) by fixed arrows
+    in data coordinates, for a faster redraw. Valid while the boxes keep their size and the
+    figure its size: the explorer pads its box texts to a fixed width."""
+    fig, ax = drawing.fig, drawing.ax
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    extents = [box.get_bbox_patch().get_window_extent(renderer) for box in drawing.boxes]
+    gap = 4.0 * fig.dpi / 72.0  # 4 points, in pixels
+    to_data = ax.transData.inverted()
+    frozen = []
+    for parent, child, arrow in drawing.arrows:
+        start = to_data.transform((extents[parent].x1 + gap, extents[parent].y0 + extents[parent].height / 2))
+        end = to_data.transform((extents[child].x0 - gap, extents[child].y0 + extents[child].height / 2))
+        old = arrow.arrow_patch
+        new = FancyArrowPatch(tuple(start), tuple(end), arrowstyle="-|>", mutation_scale=10,
+                              connectionstyle=old.get_connectionstyle(), color=old.get_edgecolor(),
+                              linewidth=old.get_linewidth(), shrinkA=0, shrinkB=0, zorder=1)
+        arrow.remove()
+        ax.add_patch(new)
+        frozen.append((parent, child, new))
+    drawing.arrows[:] = frozen
