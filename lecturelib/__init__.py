@@ -2,13 +2,38 @@
 
 One module per idea; the notebooks import from here, never the other way round.
 
-    activations   transfer operators ρ and their derivatives ρ′ (chapter 2)
-    losses        ℓ2, binary cross-entropy and cross-entropy, with their gradients
-    networks      small PyTorch networks and gradient-flow measurements
-    plotting      the book's figure style
-    explore       explorers: live sliders in a notebook, animations in the book
-    exercises     self-checking exercises, one module of checkers per chapter
-    validation    input checks with clear error messages
+Chapter 1, RBF networks and universal approximation
+    kmeans              k-means++ seeding and Lloyd's iterations
+    gng                 Growing Neural Gas
+    rbf                 RBF features, widths, 2-step and 3-step learning, the three heads
+    approximation       sigmoid steps and bumps; the sawtooth and why depth helps
+Chapter 2, Activations
+    activations         transfer operators ρ and their derivatives ρ′
+    losses              ℓ2, binary cross-entropy and cross-entropy, with their gradients
+Chapter 3, Automatic differentiation
+    autodiff            a reverse-mode scalar engine (micrograd-style)
+    forward_mode        dual numbers
+    backprop            backpropagation by hand for the two-layer network
+    gradcheck           finite differences and gradient checking
+    graphs              drawing computational graphs
+Chapter 4, First-order methods
+    problems            test functions and the lectures' regression data
+    optim               the update rules, one implementation each (NumPy and torch)
+    schedules           learning-rate schedules
+    linesearch          optimal step, backtracking and strong-Wolfe line searches
+    trajectory          run a method, record its path, detect divergence
+Chapter 5, Second-order methods
+    second_order        Hessians, Newton and its repairs
+    conjugate_gradient  linear and nonlinear conjugate gradients
+    quasi_newton        BFGS and L-BFGS
+    least_squares       Gauss-Newton and Levenberg-Marquardt
+    race                first- against second-order methods, counted and timed
+Shared
+    networks            small PyTorch networks and gradient-flow measurements
+    plotting            the book's figure style
+    explore/            explorers: live sliders in a notebook, animations in the book
+    exercises/          self-checking exercises, one module of checkers per chapter
+    validation          input checks with clear error messages
 """
 
 __version__ = "0.1.0"

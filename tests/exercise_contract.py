@@ -1,12 +1,14 @@
 """The contract every exercise checker keeps, as tests a chapter's test module reuses:
 
 * a correct answer passes and prints a confirmation;
-* a plausible wrong answer raises ExerciseError whose message contains the given words;
+* a plausible wrong answer raises ExerciseError whose message matches the given regular
+  expression (`pytest.raises(match=...)`; wrap literal text with `re.escape` if it has
+  `(`, `|`, `*` or other special characters);
 * the blank stub (a function raising NotImplementedError) reports "not done yet" and does not raise.
 
 Usage, in tests/test_exercises_<chapter>.py:
 
-    CASES = {"name": (checker, correct_function, wrong_function, "words in the message"), ...}
+    CASES = {"name": (checker, correct_function, wrong_function, r"regex for the message"), ...}
     test_correct, test_wrong, test_stub = checker_contract(CASES)
 """
 

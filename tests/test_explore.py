@@ -42,4 +42,15 @@ def test_live_explorer_updates_its_image_when_a_control_moves():
 def test_animation_is_self_contained_html_with_one_frame_per_setting():
     html = activation_explorer().animation(activation_tour()[:3]).data
     assert html.count("data:image/png;base64") == 3
-    assert "<script" in html and "http" not in html.split("<script", 1)[1].split("</script>", 1)[0]
+    assert "<script" in html
+    assert "http" not in html, "the animation must not load anything from the network"
+    assert 'class="fa' not in html and "▶" in html, "player buttons drawn with plain symbols"
+
+
+def test_making_the_animation_leaves_the_live_figure_size_alone():
+    explorer = activation_explorer()
+    before = explorer.png()
+    explorer.animation(activation_tour()[:2])
+    from PIL import Image
+    import io
+    assert Image.open(io.BytesIO(explorer.png())).size == Image.open(io.BytesIO(before)).size

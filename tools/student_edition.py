@@ -19,9 +19,9 @@ reports "not done yet": the student notebook still runs top to bottom.
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import nbformat
@@ -95,5 +95,7 @@ def write_student_edition(target: Path = ROOT / "student", html: bool = False) -
 
 
 if __name__ == "__main__":
-    paths = write_student_edition(html="--html" in sys.argv)
+    parser = argparse.ArgumentParser(description="Write the student edition into student/.")
+    parser.add_argument("--html", action="store_true", help="also prepare the student book's sources")
+    paths = write_student_edition(html=parser.parse_args().html)
     print(f"Wrote {len(paths)} student notebooks to {ROOT / 'student' / 'chapters'}")

@@ -1,4 +1,4 @@
-"""Explorers: one figure, two ways to play with it.
+"""The Explorer: one figure, two ways to play with it.
 
 An `Explorer` is a matplotlib figure plus a function `update(**params)` that redraws its
 artists for new parameter values. It can be shown
@@ -10,26 +10,24 @@ artists for new parameter values. It can be shown
   (matplotlib's `to_jshtml`) that steps through a list of parameter settings and plays in
   the static book with no kernel and no network.
 
-Each chapter's explorer is a function below that builds its figure and returns an Explorer;
-`EXPLORERS` lists them for the benchmark (benchmarks/run.py times `update` + PNG render).
+The chapters' explorers live beside this module, one module per chapter, and
+`lecturelib.explore` re-exports them.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import statistics
 import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-import numpy as np
 from PIL import Image
 from matplotlib import animation
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from . import activations as act
-from .plotting import PALETTE, new_figure, zero_axes
 
 LIVE_DPI = 72  # the live image: small enough to redraw within 50 ms on a 2-core machine
 
@@ -91,10 +89,15 @@ class Explorer:
         """The static version: an HTML player stepping through `frames` (dicts of parameters)."""
         from IPython.display import HTML
 
+        live_dpi = self.fig.get_dpi()
         self.fig.set_dpi(dpi)
-        player = animation.FuncAnimation(self.fig, lambda i: self.update(**{**self.defaults, **frames[i]}),
-                                         frames=len(frames), interval=interval_ms, repeat=True)
-        return HTML(player.to_jshtml(default_mode="loop"))
+        try:
+            player = animation.FuncAnimation(self.fig, lambda i: self.update(**{**self.defaults, **frames[i]}),
+                                             frames=len(frames), interval=interval_ms, repeat=True)
+            html = player.to_jshtml(default_mode="loop")
+        finally:
+            self.fig.set_dpi(live_dpi)  # later live redraws keep their size and speed
+        return HTML(self_contained(html))
 
     def redraw_seconds(self, frames: Sequence[dict], repeats: int = 3) -> float:
         """Median time of one live redraw (update + PNG render) over `frames`, for the benchmark."""
@@ -108,61 +111,18 @@ class Explorer:
         return statistics.median(times)
 
 
-# -- chapter 2: activations ----------------------------------------------------------------
-
-PARAMETRIC_ACTIVATIONS = ("PReLU", "ELU", "Soboleva tanh")
-
-
-def activation_explorer(x_range: tuple[float, float] = (-4.0, 4.0)) -> Explorer:
-    """ρ and ρ′ of a parametric activation: PReLU's slope α, ELU's α, Soboleva's a, b, c, d."""
-    x = np.linspace(*x_range, 401)
-    fig, (ax_rho, ax_prime) = new_figure(1, 2, width=7.5, height=3.2)
-    (rho_line,) = ax_rho.plot(x, x, color=PALETTE["blue"])
-    (prime_line,) = ax_prime.plot(x, x, color=PALETTE["vermillion"])
-    for ax, label in ((ax_rho, "ρ(x)"), (ax_prime, "ρ′(x)")):
-        zero_axes(ax)
-        ax.set_xlabel("x")
-        ax.set_ylabel(label)
-        ax.set_xlim(*x_range)
-    ax_rho.set_title("activation ρ")
-    ax_prime.set_title("derivative ρ′")
-    title = fig.suptitle("")
-
-    def update(activation, alpha, a, b, c, d):
-        params = dict(a=a, b=b, c=c, d=d) if activation == "Soboleva tanh" else dict(alpha=alpha)
-        chosen = act.ACTIVATIONS[activation]
-        rho_line.set_ydata(chosen(x, **params))
-        prime_line.set_ydata(chosen.prime(x, **params))
-        for ax, line in ((ax_rho, rho_line), (ax_prime, prime_line)):
-            y = line.get_ydata()
-            low, high = float(np.min(y)), float(np.max(y))
-            pad = 0.08 * max(high - low, 1e-3)
-            ax.set_ylim(max(low, -6.0) - pad, min(high, 6.0) + pad)
-        values = ", ".join(f"{k} = {v:g}" for k, v in params.items())
-        title.set_text(f"{activation}: {values}")
-
-    controls = {
-        "activation": PARAMETRIC_ACTIVATIONS,
-        "alpha": np.round(np.linspace(0.0, 2.0, 21), 2),
-        "a": np.round(np.linspace(0.0, 2.0, 21), 2),
-        "b": np.round(np.linspace(0.0, 2.0, 21), 2),
-        "c": np.round(np.linspace(0.0, 2.0, 21), 2),
-        "d": np.round(np.linspace(0.0, 2.0, 21), 2),
-    }
-    defaults = dict(activation="PReLU", alpha=0.2, a=1.0, b=1.0, c=1.0, d=1.0)
-    return Explorer(fig, update, controls, defaults)
-
-
-def activation_tour() -> list[dict]:
-    """The frames of the activation animation: PReLU's α, then ELU's α, then Soboleva's a."""
-    frames = [dict(activation="PReLU", alpha=float(v)) for v in np.linspace(0.0, 1.0, 6)]
-    frames += [dict(activation="ELU", alpha=float(v)) for v in np.linspace(0.2, 2.0, 6)]
-    frames += [dict(activation="Soboleva tanh", a=float(v)) for v in np.linspace(0.4, 1.6, 7)]
-    frames += [dict(activation="Soboleva tanh", b=float(v)) for v in np.linspace(0.4, 1.6, 7)]
-    return frames
-
-
-# What the benchmark times: name -> (build the explorer, the frames to redraw).
-EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], list[dict]]]] = {
-    "activations (ch. 2)": (activation_explorer, activation_tour),
+# matplotlib's player draws its buttons with Font Awesome 4 icons from a CDN; plain symbols
+# keep the animation self-contained (offline book, USB stick, any notebook front end).
+PLAYER_SYMBOLS = {
+    "fa fa-minus": "−", "fa fa-fast-backward": "|◀◀", "fa fa-step-backward": "|◀",
+    "fa fa-play fa-flip-horizontal": "◀", "fa fa-pause": "❚❚", "fa fa-play": "▶",
+    "fa fa-step-forward": "▶|", "fa fa-fast-forward": "▶▶|", "fa fa-plus": "+",
 }
+
+
+def self_contained(player_html: str) -> str:
+    """matplotlib's to_jshtml output without its CDN stylesheet, icons replaced by symbols."""
+    player_html = re.sub(r'<link rel="stylesheet"\s+href="https?://[^"]*font-awesome[^"]*">', "", player_html)
+    for css_class, symbol in PLAYER_SYMBOLS.items():
+        player_html = player_html.replace(f'<i class="{css_class}"></i>', symbol)
+    return player_html

@@ -1,0 +1,52 @@
+"""Explorers: one figure, two ways to play with it (see `explorer.Explorer`).
+
+Live with sliders in a running notebook (`explorer.live()`), and as an animation that plays
+in the static book (`explorer.animation(frames)`). One module per chapter builds that
+chapter's explorer; they are all importable from here. `EXPLORERS` lists them for the
+benchmark (benchmarks/run.py times `update` + PNG render).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from .explorer import LIVE_DPI, PLAYER_SYMBOLS, Explorer, self_contained
+from .rbf import rbf_explorer, rbf_tour, RBF_CENTRES, RBF_WIDTHS
+from .activations import activation_explorer, activation_tour, PARAMETRIC_ACTIVATIONS
+from .autodiff import backward_explorer, backward_tour
+from .first_order import descent_explorer, descent_tour, DESCENT_STARTS, DESCENT_RATES
+from .second_order import damping_explorer, damping_tour, DAMPING_VALUES, MEMORY_VALUES
+
+# What the benchmark times: name -> (build the explorer, the frames to redraw).
+EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], list[dict]]]] = {
+    "RBF networks (ch. 1)": (rbf_explorer, rbf_tour),
+    "activations (ch. 2)": (activation_explorer, activation_tour),
+    "backward pass (ch. 3)": (backward_explorer, backward_tour),
+    "first-order methods (ch. 4)": (descent_explorer, descent_tour),
+    "second-order methods (ch. 5)": (damping_explorer, damping_tour),
+}
+
+__all__ = [
+    "LIVE_DPI",
+    "PLAYER_SYMBOLS",
+    "Explorer",
+    "self_contained",
+    "rbf_explorer",
+    "rbf_tour",
+    "RBF_CENTRES",
+    "RBF_WIDTHS",
+    "activation_explorer",
+    "activation_tour",
+    "PARAMETRIC_ACTIVATIONS",
+    "backward_explorer",
+    "backward_tour",
+    "descent_explorer",
+    "descent_tour",
+    "DESCENT_STARTS",
+    "DESCENT_RATES",
+    "damping_explorer",
+    "damping_tour",
+    "DAMPING_VALUES",
+    "MEMORY_VALUES",
+    "EXPLORERS",
+]

@@ -1,0 +1,64 @@
+"""Explorer of chapter 3: automatic differentiation."""
+
+from __future__ import annotations
+
+from ..plotting import PALETTE, new_figure
+from .explorer import Explorer
+
+
+def backward_explorer(root=None) -> Explorer:
+    """The backward pass of a small graph, one node at a time (default: the lecture's
+    multiple-paths example). Step k shows every gradient after the first k local rules ran in
+    reverse topological order: the node whose rule just ran is orange, the parents it just
+    added to are blue; a node with several children collects one contribution per path."""
+    from ..autodiff import backward_steps, multiple_paths
+    from ..graphs import (LEAF_COLOUR, OPERATION_COLOUR, draw_graph, freeze_arrows, node_name,
+                         node_text)
+
+    root = multiple_paths() if root is None else root
+    fig, ax = new_figure(1, 1, width=7.2, height=3.2)
+    drawing = draw_graph(root, ax, show_grad=True)
+    # snapshots[k] = (the node processed at step k, every node's gradient after it)
+    snapshots = [(None, [1.0 if node is root else 0.0 for node in drawing.nodes])]
+    for node in backward_steps(root):
+        if node.parents:  # leaves have no local rule: nothing to show
+            snapshots.append((node, [n.grad for n in drawing.nodes]))
+    title = ax.set_title("")
+    # every box text padded to one width, so boxes keep their size and the arrows can be fixed
+    texts = [[node_text(node, grad=grad, digits=3) for node, grad in zip(drawing.nodes, grads)]
+             for _, grads in snapshots]
+    width = max(len(line) for step in texts for text in step for line in text.split("\n"))
+
+    def padded(text):
+        return "\n".join(line.ljust(width) for line in text.split("\n"))
+
+    def update(step):
+        processed, _ = snapshots[step]
+        receiving = {id(p) for p in processed.parents} if processed is not None else set()
+        for node, box, text in zip(drawing.nodes, drawing.boxes, texts[step]):
+            box.set_text(padded(text))
+            colour = LEAF_COLOUR if not node.parents else OPERATION_COLOUR
+            if processed is not None and node is processed:
+                colour = PALETTE["orange"]
+            elif id(node) in receiving:
+                colour = PALETTE["sky"]
+            box.get_bbox_patch().set_facecolor(colour)
+        if processed is None:
+            title.set_text(f"step 0 of {len(snapshots) - 1}: seed ∂{node_name(root)}/∂itself = 1")
+        else:
+            names = ", ".join(p.label or p.op for p in processed.parents)
+            title.set_text(f"step {step} of {len(snapshots) - 1}: {node_name(processed)} "
+                           f"passes its gradient to {names}")
+
+    update(0)
+    freeze_arrows(drawing)
+    controls = {"step": list(range(len(snapshots)))}
+    return Explorer(fig, update, controls, dict(step=0))
+
+
+def backward_tour() -> list[dict]:
+    """The frames of the backward-pass animation: every step of the default graph."""
+    from ..autodiff import multiple_paths, topological_order
+
+    operations = [node for node in topological_order(multiple_paths()) if node.parents]
+    return [dict(step=k) for k in range(len(operations) + 1)]

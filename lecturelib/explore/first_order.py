@@ -1,0 +1,71 @@
+"""Explorer of chapter 4: first-order methods."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..plotting import PALETTE, new_figure
+from .explorer import Explorer
+
+
+DESCENT_STARTS = {"canyon": (-5.0, 2.5), "Rosenbrock": (-1.2, 1.0)}
+DESCENT_RATES = tuple(float(v) for v in np.round(np.geomspace(1e-4, 5.0, 24), 5))
+
+
+def descent_explorer(steps: int = 150) -> Explorer:
+    """A method's path on the canyon (κ = 20) or on Rosenbrock, and its loss per step: pick the
+    method, the learning rate ε and the momentum β (β₁ for Adam-type rules)."""
+    from .. import optim, problems, trajectory
+
+    landscapes = {"canyon": problems.canyon(20.0), "Rosenbrock": problems.rosenbrock()}
+    fig, (ax_path, ax_loss) = new_figure(1, 2, width=6.4, height=2.8, width_ratios=[1.15, 1])
+    contours = {}
+    for name, problem in landscapes.items():
+        X, Y, Z = problem.grid(50)
+        levels = np.geomspace(max(Z.min(), 1e-2), Z.max(), 9)
+        contours[name] = ax_path.contour(X, Y, Z, levels=levels, colors=PALETTE["black"],
+                                         linewidths=0.5, alpha=0.5)
+    (path_line,) = ax_path.plot([], [], color=PALETTE["vermillion"], linewidth=1.2, label="path")
+    (minimum,) = ax_path.plot([], [], "*", color=PALETTE["green"], markersize=11, label="minimum")
+    (loss_line,) = ax_loss.plot([], [], color=PALETTE["blue"])
+    ax_path.set(xlabel="θ₁", ylabel="θ₂")
+    ax_path.legend(loc="lower right")
+    ax_loss.set(xlabel="step k", ylabel="log₁₀ f(θₖ)", xlim=(0, steps), ylim=(-12, 4), title="loss")
+    title = fig.suptitle("")
+
+    def update(problem, method, lr, beta):
+        landscape = landscapes[problem]
+        for name, contour in contours.items():
+            contour.set_visible(name == problem)
+        (x0, x1), (y0, y1) = landscape.window
+        ax_path.set(xlim=(x0, x1), ylim=(y0, y1), title=landscape.name)
+        minimum.set_data(landscape.minima[:, 0], landscape.minima[:, 1])
+        factory = optim.RULES[method]
+        if method in ("momentum", "Nesterov", "RMSProp + Nesterov"):
+            rule = factory(lr=lr, beta=beta)
+        elif method in ("Adam", "AdaMax", "Nadam", "AMSGrad"):
+            rule = factory(lr=lr, beta1=beta)
+        else:
+            rule = factory(lr=lr)
+        path = trajectory.run(rule, landscape, DESCENT_STARTS[problem], steps)
+        path_line.set_data(path.points[:, 0], path.points[:, 1])
+        loss_line.set_data(np.arange(len(path.losses)), np.log10(np.maximum(path.losses, 1e-12)))
+        outcome = f"diverged at step {path.diverged_at}" if path.diverged else f"f = {path.losses[-1]:.2g}"
+        title.set_text(f"{method}, ε = {lr:g}, β = {beta:g}: {outcome}")
+
+    controls = {"problem": tuple(landscapes), "method": tuple(optim.RULES), "lr": DESCENT_RATES,
+                "beta": tuple(float(v) for v in np.round(np.linspace(0.0, 0.95, 20), 2))}
+    defaults = dict(problem="canyon", method="momentum", lr=DESCENT_RATES[14], beta=0.9)
+    return Explorer(fig, update, controls, defaults)
+
+
+def descent_tour() -> list[dict]:
+    """The frames of the animation: momentum's learning rate swept up to divergence on the
+    canyon, then six methods in turn on Rosenbrock, each with a learning rate that suits it."""
+    frames = [dict(problem="canyon", method="momentum", lr=lr, beta=0.9) for lr in DESCENT_RATES[9::2]]
+    rates = {"SGD": 0.0017, "momentum": 0.0017, "Nesterov": 0.0017, "AdaGrad": 0.76, "RMSProp": 0.072,
+             "Adam": 0.3}
+    for name, lr in rates.items():
+        nearest = min(DESCENT_RATES, key=lambda v: abs(np.log(v / lr)))
+        frames.append(dict(problem="Rosenbrock", method=name, lr=nearest, beta=0.9))
+    return frames

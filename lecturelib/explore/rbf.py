@@ -1,0 +1,81 @@
+"""Explorer of chapter 1: RBF networks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..plotting import PALETTE, new_figure
+from .explorer import Explorer
+
+
+RBF_CENTRES = (1, 2, 3, 4, 6, 8, 10, 12, 15, 20, 30, 40)
+RBF_WIDTHS = tuple(float(v) for v in np.round(np.geomspace(0.05, 3.0, 19), 3))
+
+
+def rbf_explorer(n_points: int = 100, held_out: int = 30) -> Explorer:
+    """A 2-step RBF fit of a noisy 1-D function: pick the number of centres N (placed by
+    k-means++ and Lloyd) and one shared width σ; the weighted basis functions wᵢφᵢ(x) sum to
+    the fit. Right: training and held-out error against σ for this N (the dot is the current σ)."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.ticker import NullLocator
+
+    from .. import rbf
+
+    x, y = rbf.toy_regression(n_points, seed=0)
+    order = np.random.default_rng(1).permutation(n_points)
+    test, train = np.sort(order[:held_out]), np.sort(order[held_out:])
+    grid = np.linspace(-3.2, 3.2, 121)
+    centres = {n: rbf.place_centres(x[train], n, seed=0) for n in RBF_CENTRES}
+
+    def fit(n, sigma):  # the normal equations (ΦᵀΦ + λI)w = Φᵀy: fast, and λ = 10⁻⁶ keeps them well posed
+        Phi = rbf.rbf_features(x[train], centres[n], sigma)
+        w = np.linalg.solve(Phi.T @ Phi + 1e-6 * np.eye(n + 1), Phi.T @ y[train])
+        errors = [np.mean((rbf.rbf_features(x[part], centres[n], sigma) @ w - y[part]) ** 2)
+                  for part in (train, test)]
+        return w, errors
+
+    fig, (ax_fit, ax_err) = new_figure(1, 2, width=7.0, height=2.7, width_ratios=[1.5, 1])
+    ax_fit.plot(x[train], y[train], "o", color=PALETTE["blue"], markersize=3, label="training")
+    ax_fit.plot(x[test], y[test], "o", mfc="none", color=PALETTE["vermillion"], markersize=3.5,
+                label="held out")
+    basis = LineCollection([], colors=PALETTE["sky"], linewidths=0.8, label="wᵢφᵢ(x)")
+    ax_fit.add_collection(basis)
+    (fit_line,) = ax_fit.plot(grid, grid, color=PALETTE["black"], linewidth=1.8, label="fit")
+    (marks,) = ax_fit.plot([], [], "^", color=PALETTE["green"], markersize=5, label="centres μᵢ")
+    ax_fit.set(xlim=(-3.2, 3.2), ylim=(-2.0, 2.0), xlabel="x", ylabel="y", xticks=[-2, 0, 2],
+               yticks=[-2, 0, 2])  # few tick labels: text is most of the redraw time
+    ax_fit.legend(loc="upper left", fontsize=7, ncol=2)
+    (train_line,) = ax_err.semilogx([], [], color=PALETTE["blue"], label="training")
+    (test_line,) = ax_err.semilogx([], [], color=PALETTE["vermillion"], label="held out")
+    (now,) = ax_err.semilogx([], [], "o", color=PALETTE["black"], markersize=5)
+    ax_err.set(xlim=(RBF_WIDTHS[0], RBF_WIDTHS[-1]), ylim=(0, 0.3), xlabel="width σ", yticks=[0, 0.1, 0.2, 0.3],
+               ylabel="MSE", title="mean squared error")
+    ax_err.legend(loc="upper left", fontsize=7)
+    ax_err.xaxis.set_minor_locator(NullLocator())  # minor log ticks cost more than the data
+    ax_err.set_xticks([0.1, 1], ["0.1", "1"])
+    title = fig.suptitle("", fontsize=10)
+    curves = {}
+
+    def update(n_centres, sigma):
+        w, (train_error, test_error) = fit(n_centres, sigma)
+        Phi = rbf.rbf_features(grid, centres[n_centres], sigma)
+        fit_line.set_ydata(Phi @ w)
+        basis.set_segments([np.column_stack([grid, w[i] * Phi[:, i]]) for i in range(1, n_centres + 1)])
+        marks.set_data(centres[n_centres][:, 0], np.full(n_centres, -1.85))
+        if n_centres not in curves:
+            curves[n_centres] = np.array([fit(n_centres, s)[1] for s in RBF_WIDTHS])
+        train_line.set_data(RBF_WIDTHS, curves[n_centres][:, 0])
+        test_line.set_data(RBF_WIDTHS, curves[n_centres][:, 1])
+        now.set_data([sigma], [min(test_error, 0.29)])
+        title.set_text(f"N = {n_centres}, σ = {sigma:g}: training error {train_error:.3f}, "
+                       f"held out {test_error:.3f}")
+
+    controls = {"n_centres": RBF_CENTRES, "sigma": RBF_WIDTHS}
+    return Explorer(fig, update, controls, dict(n_centres=10, sigma=RBF_WIDTHS[10]))
+
+
+def rbf_tour() -> list[dict]:
+    """The frames of the animation: N grows at a good width, then σ sweeps at N = 20."""
+    frames = [dict(n_centres=n, sigma=RBF_WIDTHS[10]) for n in (1, 3, 6, 10, 20, 40)]
+    frames += [dict(n_centres=20, sigma=s) for s in RBF_WIDTHS[::3]]
+    return frames

@@ -1,0 +1,82 @@
+"""Explorer of chapter 5: second-order methods."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..plotting import PALETTE, new_figure
+from .explorer import Explorer
+
+
+DAMPING_VALUES = (0.0, 1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 60.0, 80.0, 120.0, 200.0)
+MEMORY_VALUES = (1, 2, 5, 10, 20)
+
+
+def damping_explorer(start=(0.0, 0.0)) -> Explorer:
+    """Left: Newton with the regularised Hessian H + αI on Himmelblau's function, from `start`:
+    α = 0 walks to the local maximum, moderate α to a saddle, large α to a minimum, slowly (the
+    step tends to −g/α, gradient descent with learning rate 1/α). Right: L-BFGS with memory m on
+    an ill-conditioned 30-dimensional quadratic, ‖∇f‖ per iteration, BFGS for reference. Every
+    run is computed once, when the explorer is built; a redraw only moves lines."""
+    from matplotlib.ticker import NullLocator
+
+    from ..problems import himmelblau
+    from ..race import ill_conditioned_quadratic
+    from ..quasi_newton import bfgs, lbfgs
+    from ..second_order import newton
+
+    problem = himmelblau()
+    fig, (ax_path, ax_memory) = new_figure(1, 2, width=7.2, height=3.1)
+    X, Y, Z = problem.grid(81)
+    ax_path.contour(X, Y, np.log1p(Z), levels=10, colors=PALETTE["black"], alpha=0.3,
+                    linewidths=0.6)
+    ax_path.plot(*problem.minima.T, "*", color=PALETTE["green"], markersize=9, label="minima")
+    ax_path.plot([-0.270845], [-0.923039], "^", color=PALETTE["vermillion"], label="maximum")
+    (path_line,) = ax_path.plot([], [], ".-", color=PALETTE["blue"], linewidth=1.2,
+                                markersize=3)
+    ax_path.set(xlim=problem.window[0], ylim=problem.window[1], xlabel="x", ylabel="y",
+                xticks=[-4, 0, 4], yticks=[-4, 0, 4])  # few labels: text is slow to redraw
+    ax_path.legend(loc="lower right", fontsize=7)  # two entries: each one costs redraw time
+    ax_path.grid(False)
+    path_title = ax_path.set_title("", fontsize=9)
+
+    quadratic = ill_conditioned_quadratic(n=30, kappa=1e3, seed=0)
+    x0 = np.zeros(30)
+    reference = bfgs(quadratic.f, quadratic.grad, x0, tol=1e-6).grad_norms
+    runs = {m: lbfgs(quadratic.f, quadratic.grad, x0, m=m, tol=1e-6, max_iter=1000).grad_norms
+            for m in MEMORY_VALUES}
+    paths = {a: newton(problem.f, problem.grad, problem.hess, start, alpha=a, max_iter=100)
+             for a in DAMPING_VALUES}
+    ax_memory.semilogy(reference, "--", color=PALETTE["black"], linewidth=1.2,
+                       label=f"BFGS: {len(reference) - 1} iterations")
+    (memory_line,) = ax_memory.semilogy([], [], color=PALETTE["orange"], label="L-BFGS")
+    ax_memory.set(xlim=(0, max(len(r) for r in runs.values())), ylim=(1e-7, 1e2),
+                  xlabel="iteration", ylabel="‖∇f‖")
+    ax_memory.set_yticks([1e-6, 1e-3, 1.0])
+    ax_memory.set_xticks([0, 500, 1000])
+    ax_memory.yaxis.set_minor_locator(NullLocator())  # log-scale minor ticks: slow to redraw
+    memory_title = ax_memory.set_title("", fontsize=9)
+    legend = ax_memory.legend(loc="upper right", fontsize=7)
+
+    def update(alpha, m):
+        path = paths[alpha]
+        path_line.set_data(path.points[:, 0], path.points[:, 1])
+        eigenvalues = np.linalg.eigvalsh(problem.hess(path.final))
+        kind = ("a minimum" if eigenvalues.min() > 0 else "a maximum" if eigenvalues.max() < 0
+                else "a saddle")
+        if np.linalg.norm(problem.grad(path.final)) > 1e-6:
+            kind = "nothing yet"
+        path_title.set_text(f"Newton, H + αI, α = {alpha:g}: {kind}, {path.steps} steps")
+        norms = runs[m]
+        memory_line.set_data(np.arange(len(norms)), norms)
+        legend.get_texts()[1].set_text(f"L-BFGS, m = {m}: {len(norms) - 1} iterations")
+        memory_title.set_text(f"L-BFGS, n = 30: 2mn = {2 * m * 30} floats kept")
+
+    controls = {"alpha": DAMPING_VALUES, "m": MEMORY_VALUES}
+    return Explorer(fig, update, controls, dict(alpha=0.0, m=5))
+
+
+def damping_tour() -> list[dict]:
+    """The frames of the damping animation: α from 0 to 200 (m = 5), then m from 1 to 20."""
+    frames = [dict(alpha=a, m=5) for a in (0.0, 10.0, 20.0, 40.0, 60.0, 200.0)]
+    return frames + [dict(alpha=60.0, m=m) for m in (1, 20)]
