@@ -20,8 +20,7 @@ def damping_explorer(start=(0.0, 0.0)) -> Explorer:
     run is computed once, when the explorer is built; a redraw only moves lines."""
     from matplotlib.ticker import NullLocator
 
-    from ..problems import himmelblau
-    from ..race import ill_conditioned_quadratic
+    from ..problems import himmelblau, ill_conditioned_quadratic
     from ..quasi_newton import bfgs, lbfgs
     from ..second_order import newton
 
