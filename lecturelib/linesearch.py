@@ -42,9 +42,10 @@ def optimal_step(g, H) -> float:
 
 
 def backtracking(f, theta, g, direction=None, lr0: float = 1.0, c: float = 1e-4, shrink: float = 0.5,
-                 max_halvings: int = 60) -> float:
+                 max_halvings: int = 60, f0: float | None = None) -> float:
     """The first ε in lr0, lr0·shrink, lr0·shrink², … with the Armijo sufficient decrease
-    f(θ + εd) ≤ f(θ) + c ε gᵀd, for a descent direction d (default d = −g).
+    f(θ + εd) ≤ f(θ) + c ε gᵀd, for a descent direction d (default d = −g). Pass `f0` = f(θ)
+    when the caller already knows it, to save an evaluation.
 
     Raises ValueError if d is not a descent direction (gᵀd ≥ 0) and RuntimeError if no step
     within `max_halvings` halvings decreases f enough."""
@@ -53,7 +54,8 @@ def backtracking(f, theta, g, direction=None, lr0: float = 1.0, c: float = 1e-4,
     slope = float(g @ d)
     if slope >= 0:
         raise ValueError(f"the direction must point downhill (gᵀd < 0), got gᵀd = {slope:.3g}")
-    lr, f0 = check_positive(lr0, "lr0"), f(theta)
+    lr = check_positive(lr0, "lr0")
+    f0 = f(theta) if f0 is None else f0
     if not 0 < shrink < 1:
         raise ValueError(f"shrink must be in (0, 1), got {shrink}")
     with np.errstate(over="ignore", invalid="ignore"):

@@ -180,7 +180,7 @@ def _iterate(name, direction, f, grad, hess, theta0, tol, max_iter, line_search,
         if line_search:
             if g @ d >= 0:  # not downhill: H + αI is not positive definite here
                 d = -g
-            d = d * backtracking(f, theta, g, direction=d, lr0=1.0)
+            d = d * backtracking(f, theta, g, direction=d, lr0=1.0, f0=losses[-1])
         theta = theta + d
         loss = f(theta)
         if not (np.isfinite(loss) and np.all(np.isfinite(theta))) or abs(loss) > limit:

@@ -2,11 +2,10 @@
 
 import numpy as np
 import pytest
-from scipy.optimize import minimize_scalar
+from scipy.optimize import line_search, minimize_scalar, rosen, rosen_der
 
 from lecturelib import linesearch as ls
 from lecturelib import problems
-from scipy.optimize import line_search, rosen, rosen_der
 from lecturelib.linesearch import wolfe_line_search
 
 
@@ -89,3 +88,19 @@ def test_rejects_an_uphill_direction_and_bad_constants():
         wolfe_line_search(rosen, rosen_der, x, rosen_der(x))
     with pytest.raises(ValueError, match="0 < c1 < c2 < 1"):
         wolfe_line_search(rosen, rosen_der, x, -rosen_der(x), c1=0.5, c2=0.1)
+
+
+def test_backtracking_with_a_known_f0_takes_the_same_step_with_one_evaluation_less():
+    calls = []
+
+    def f(theta):
+        calls.append(1)
+        return float(theta @ theta)
+
+    theta, g = np.array([3.0, -4.0]), np.array([6.0, -8.0])
+    step = ls.backtracking(f, theta, g, lr0=1.0)
+    evaluations_without_f0 = len(calls)
+    known = float(theta @ theta)
+    calls.clear()
+    assert ls.backtracking(f, theta, g, lr0=1.0, f0=known) == step
+    assert len(calls) == evaluations_without_f0 - 1
