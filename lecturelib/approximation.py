@@ -25,18 +25,15 @@ import numpy as np
 import torch
 from torch import nn
 
+from .activations import sigmoid
 from .networks import mlp
 from .validation import as_float_array, check_positive
-
-
-def _sigmoid(x):
-    return 0.5 * (1.0 + np.tanh(0.5 * x))  # = 1/(1 + e^{−x}), without overflow warnings
 
 
 def step(x, position: float, steepness: float) -> np.ndarray:
     """σ(s(x − a)): a smooth step from 0 to 1 at a; s → ∞ gives the binary step."""
     x = as_float_array(x)
-    return _sigmoid(check_positive(steepness, "steepness") * (x - position))
+    return sigmoid(check_positive(steepness, "steepness") * (x - position))
 
 
 def bump(x, left: float, right: float, height: float = 1.0, steepness: float = 100.0) -> np.ndarray:
@@ -60,7 +57,7 @@ def bump_sum(x, edges, heights, sharpness: float = 40.0) -> np.ndarray:
     if edges.shape != (heights.size + 1,):
         raise ValueError(f"need one more edge than heights, got {edges.size} and {heights.size}")
     s = check_positive(sharpness, "sharpness") / np.min(np.diff(edges))
-    steps = _sigmoid(s * (as_float_array(x)[..., None] - edges))  # (…, N + 1)
+    steps = sigmoid(s * (as_float_array(x)[..., None] - edges))  # (…, N + 1)
     return (steps[..., :-1] - steps[..., 1:]) @ heights
 
 

@@ -33,9 +33,9 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import torch
-from scipy.special import logsumexp, softmax
-
 from . import kmeans as km
+from .activations import sigmoid, softmax
+from .losses import binary_cross_entropy_with_logits, cross_entropy
 from .validation import as_float_array, check_positive
 
 TASKS = ("regression", "binary", "multiclass")
@@ -189,7 +189,7 @@ class RBFNet:
         z = self.logits(X)
         if self.task == "multiclass":
             return softmax(z, axis=1)
-        out = z if self.task == "regression" else 1.0 / (1.0 + np.exp(-z))
+        out = z if self.task == "regression" else sigmoid(z)
         return out[:, 0] if out.shape[1] == 1 else out
 
     def classify(self, X) -> np.ndarray:
@@ -232,9 +232,9 @@ def objective(net: RBFNet, X, y) -> float:
     if net.task == "regression":
         data = np.mean(np.sum((z - Y) ** 2, axis=1))
     elif net.task == "binary":
-        data = np.mean(np.logaddexp(0.0, z) - Y * z)
+        data = binary_cross_entropy_with_logits(z, Y)
     else:
-        data = -np.mean(np.sum(Y * (z - logsumexp(z, axis=1, keepdims=True)), axis=1))
+        data = cross_entropy(z, Y)
     return float(data + net.ridge / len(X) * np.sum(net.w**2))
 
 
@@ -247,8 +247,7 @@ def objective_gradients(net: RBFNet, X, y) -> dict[str, np.ndarray]:
     X, Y = targets(X, y, net.task, net.w.shape[1] if net.task == "multiclass" else None)
     n = len(X)
     z = net.logits(X)
-    prediction = {"regression": z, "binary": 1.0 / (1.0 + np.exp(-z)),
-                  "multiclass": softmax(z, axis=1)}[net.task]
+    prediction = {"regression": z, "binary": sigmoid(z), "multiclass": softmax(z, axis=1)}[net.task]
     e = (prediction - Y) / n * (2.0 if net.task == "regression" else 1.0)
     phi, dphi_dmu, dphi_dsigma = gaussian_feature_gradients(X, net.mu, net.sigma)
     delta = e @ net.w[1:].T  # ∂L/∂φᵢ(xₙ), (n, N)
@@ -288,10 +287,10 @@ def newton_weights(Phi, Y, task: str, ridge: float, *, max_iter: int = 50, tol: 
 
     def loss_and_probabilities(w):
         z = Phi @ w
+        penalty = ridge / n * np.sum(w**2)
         if task == "binary":
-            return np.mean(np.logaddexp(0, z) - Y * z) + ridge / n * np.sum(w**2), 1 / (1 + np.exp(-z))
-        log_p = z - logsumexp(z, axis=1, keepdims=True)
-        return -np.mean(np.sum(Y * log_p, axis=1)) + ridge / n * np.sum(w**2), np.exp(log_p)
+            return binary_cross_entropy_with_logits(z, Y) + penalty, sigmoid(z)
+        return cross_entropy(z, Y) + penalty, softmax(z, axis=1)
 
     w = np.zeros((M, K))
     loss, P = loss_and_probabilities(w)
