@@ -3,6 +3,7 @@ message that says what was wrong and what is allowed."""
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -55,3 +56,60 @@ def check_vector_axis(array: np.ndarray, name: str, axis: int = -1) -> None:
         raise ValueError(f"{name} must be a vector or an array of vectors, got a scalar")
     if array.shape[axis] == 0:
         raise ValueError(f"{name} must have at least one entry along axis {axis}, got shape {array.shape}")
+
+
+def check_whole(value, name: str, *, minimum: int = 0) -> int:
+    """Return `value` as an int, or raise unless it is a whole number >= `minimum`.
+
+    Counts, periods, memories, steps and depths: `3`, `3.0` and `np.int64(3)` are accepted,
+    `2.5`, `True`, `"3"` and `nan` are not."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a whole number >= {minimum}, got {type(value).__name__} {value!r}")
+    if not math.isfinite(float(value)) or float(value) != int(value):
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    if int(value) < minimum:
+        raise ValueError(f"{name} must be a whole number >= {minimum}, got {int(value)}")
+    return int(value)
+
+
+def check_in_range(value, name: str, low: float, high: float, *, low_open: bool = True,
+                   high_open: bool = True) -> float:
+    """Return `value` as a float, or raise unless it lies in the interval from `low` to `high`
+    (open at an end unless told otherwise): line-search constants in (0, 1), decay factors in
+    [0, 1), rates in (0, 1]."""
+    value = check_real(value, name)
+    too_low = value <= low if low_open else value < low
+    too_high = value >= high if high_open else value > high
+    if too_low or too_high:
+        interval = f"{'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+        raise ValueError(f"{name} must lie in {interval}, got {value:g}")
+    return value
+
+
+def check_choice(value, name: str, choices) -> object:
+    """Return `value` if it is one of `choices`, or raise ValueError listing what is allowed."""
+    choices = list(choices)
+    try:
+        allowed = value in choices
+    except Exception:  # an array compared with a list, an unhashable value
+        allowed = False
+    if not allowed:
+        listed = ", ".join(_plain(c) for c in choices)
+        raise ValueError(f"{name} must be one of {listed}; got {_plain(value)}")
+    return value
+
+
+def check_finite(array, name: str) -> np.ndarray:
+    """Return `array` as float64, or raise unless every entry is a finite real number."""
+    array = as_float_array(array, name, allow_nan=True)
+    if not np.isfinite(array).all():
+        bad = "NaN" if np.isnan(array).any() else "inf"
+        raise ValueError(f"{name} contains {bad}; only finite real numbers are allowed")
+    return array
+
+
+def _plain(value) -> str:
+    """A value as a reader writes it: `0.5`, `'adam'`, not `np.float64(0.5)`."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return f"{float(value):g}" if not float(value).is_integer() or isinstance(value, float) else str(int(value))
+    return repr(value)
