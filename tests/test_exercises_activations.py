@@ -1,5 +1,6 @@
 """The chapter 2 checkers can fail: a correct answer passes, the blank stub reports
-"not done yet" without raising, and a plausible wrong answer fails with a helpful message."""
+"not done yet" without raising, and a plausible wrong answer fails with a helpful message;
+every checker also meets the generated cases of `exercise_contract`."""
 
 import math
 
@@ -72,7 +73,10 @@ CASES = {
                          lambda x, alpha: np.where(x > 0, 1.0, alpha), "which branch depends on α"),
 }
 
-test_correct, test_wrong, test_stub = checker_contract(CASES)
+KINDS = {ex.check_sigmoid_prime: "array", ex.check_softmax_jacobian: "array", ex.check_silu_minimum: "parts",
+         ex.check_layers_until: "int", ex.check_prelu_alpha_grad: "array"}
+(test_correct, test_wrong, test_stub, test_graded_stub,
+ test_generated) = checker_contract(CASES, KINDS, ex)
 
 
 def test_passing_a_value_instead_of_a_function_is_explained():

@@ -1,5 +1,6 @@
 """The chapter 3 checkers can fail: a correct answer passes, the blank stub reports
-"not done yet" without raising, and a plausible wrong answer fails with a helpful message."""
+"not done yet" without raising, and a plausible wrong answer fails with a helpful message;
+every checker also meets the generated cases of `exercise_contract`."""
 
 import math
 
@@ -55,4 +56,7 @@ CASES = {
 }
 
 
-test_correct, test_wrong, test_stub = checker_contract(CASES)
+KINDS = {ex.check_worked_example: "array", ex.check_sin_rule: "value", ex.check_delta1: "array",
+         ex.check_jacobian_shapes: "shapes"}
+(test_correct, test_wrong, test_stub, test_graded_stub,
+ test_generated) = checker_contract(CASES, KINDS, ex)

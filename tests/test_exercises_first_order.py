@@ -1,5 +1,6 @@
 """The chapter 4 checkers can fail: a correct answer passes, the blank stub reports "not done
-yet" without raising, and a plausible wrong answer fails with a helpful message."""
+yet" without raising, and a plausible wrong answer fails with a helpful message; every checker
+also meets the generated cases of `exercise_contract`."""
 
 import re
 
@@ -62,7 +63,10 @@ CASES = {
 
 CASES = {name: (checker, correct, wrong, re.escape(words))
          for name, (checker, correct, wrong, words) in CASES.items()}
-test_correct, test_wrong, test_stub = checker_contract(CASES)
+KINDS = {ex.check_momentum_step: "parts", ex.check_largest_stable_lr: "number", ex.check_adam_step: "parts",
+         ex.check_robbins_monro: "names", ex.check_optimal_step: "number"}
+(test_correct, test_wrong, test_stub, test_graded_stub,
+ test_generated) = checker_contract(CASES, KINDS, ex)
 
 
 def test_passing_a_value_instead_of_a_function_is_explained():

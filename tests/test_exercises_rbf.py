@@ -1,5 +1,6 @@
 """The chapter 1 checkers can fail: a correct answer passes, the blank stub reports
-"not done yet" without raising, and a plausible wrong answer fails with a helpful message."""
+"not done yet" without raising, and a plausible wrong answer fails with a helpful message;
+every checker also meets the generated cases of `exercise_contract`."""
 
 import numpy as np
 
@@ -64,7 +65,10 @@ CASES = {
 }
 
 
-test_correct, test_wrong, test_stub = checker_contract(CASES)
+KINDS = {ex.check_phi: "array", ex.check_output_weights: "array", ex.check_pick_sigma: "number",
+         ex.check_bump: "array", ex.check_dphi_dsigma: "number"}
+(test_correct, test_wrong, test_stub, test_graded_stub,
+ test_generated) = checker_contract(CASES, KINDS, ex)
 
 
 def test_the_best_width_is_neither_the_narrowest_nor_the_widest():

@@ -1,5 +1,6 @@
 """The chapter 5 checkers can fail: a correct answer passes, the blank stub reports
-"not done yet" without raising, and a plausible wrong answer fails with a helpful message."""
+"not done yet" without raising, and a plausible wrong answer fails with a helpful message;
+every checker also meets the generated cases of `exercise_contract`."""
 
 import numpy as np
 import pytest
@@ -49,7 +50,10 @@ CASES = {
                                    lambda J: 2 * J @ J.T, "not JJᵀ"),
 }
 
-test_correct, test_wrong, test_stub = checker_contract(CASES)
+KINDS = {ex.check_newton_step: "array", ex.check_hvp_by_differences: "array", ex.check_bfgs_update: "array",
+         ex.check_smallest_alpha: "number", ex.check_gauss_newton_hessian: "array"}
+(test_correct, test_wrong, test_stub, test_graded_stub,
+ test_generated) = checker_contract(CASES, KINDS, ex)
 
 
 def test_passing_a_value_instead_of_a_function_is_explained():

@@ -13,7 +13,7 @@ import torch
 from scipy.optimize import minimize_scalar
 from scipy.special import expit
 
-from . import ExerciseError, Outcome, assert_close, call_student, run_check
+from . import ExerciseError, Outcome, as_answer, as_parts, assert_close, call_student, plain, run_check
 
 GRID = np.array([-30.0, -6.0, -2.5, -1.0, -0.1, 0.0, 0.1, 1.0, 2.5, 6.0, 30.0])
 
@@ -49,12 +49,11 @@ def check_softmax_jacobian(softmax_jacobian) -> Outcome:
             got = call_student(softmax_jacobian, x.copy())
             expected = torch.autograd.functional.jacobian(
                 lambda t: torch.softmax(t, dim=0), torch.tensor(x, dtype=torch.float64)).numpy()
-            if np.shape(got) != expected.shape:
-                raise ExerciseError(f"for x of length {len(x)} the Jacobian must be {expected.shape}, "
-                                    f"got shape {np.shape(got)}: one row per output ρᵢ, one column per input xⱼ.")
             hint = ("Use ∂ρᵢ/∂xⱼ = ρᵢ(δᵢⱼ − ρⱼ): the diagonal is ρᵢ(1 − ρᵢ), off the diagonal −ρᵢρⱼ; "
                     "every row sums to 0. Subtract max(x) before exponentiating to avoid overflow.")
-            assert_close(got, expected, what=f"the Jacobian at x = {np.round(x, 3)}", rtol=1e-6, atol=1e-10, hint=hint)
+            assert_close(got, expected, what=f"the Jacobian at x = {plain(x, 3)}", rtol=1e-6, atol=1e-10, hint=hint,
+                         shape_hint=f"For x of length {len(x)} it is {len(x)} × {len(x)}: one row per output ρᵢ, "
+                                    "one column per input xⱼ.")
         return "Its rows sum to 0 because the outputs always sum to 1."
 
     return run_check("Exercise: softmax Jacobian", body)
@@ -64,11 +63,10 @@ def check_silu_minimum(silu_minimum) -> Outcome:
     """Exercise: `silu_minimum()` returns (x_min, value): where SiLU is smallest, and SiLU there."""
 
     def body():
-        answer = call_student(silu_minimum)
-        if not (isinstance(answer, tuple) and len(answer) == 2):
-            raise ExerciseError(f"silu_minimum() should return a pair (x_min, value), got {answer!r}")
-        x_answer, value_answer = (float(v) for v in answer)
         reference = minimize_scalar(lambda x: x * expit(x), bracket=(-3.0, -1.0, 0.0), tol=1e-12)
+        x_answer, value_answer = as_parts(call_student(silu_minimum), "silu_minimum()", 2, "the pair (x_min, value)")
+        x_answer = as_answer(x_answer, "x_min", kind="number", expected=reference.x)
+        value_answer = as_answer(value_answer, "the minimum value", kind="number", expected=reference.fun)
         if abs(x_answer - reference.x) > 1e-4:
             raise ExerciseError(f"x_min = {x_answer:.6g} is not where SiLU is smallest. Set the derivative "
                                 "σ(x)(1 + x(1 − σ(x))) to zero and solve numerically (e.g. scipy.optimize.brentq "
@@ -87,15 +85,17 @@ def check_layers_until(layers_until) -> Outcome:
 
     def body():
         for bound in (1e-6, 1e-3, 0.5, 0.25, 1e-12):
-            answer = call_student(layers_until, bound)
-            if not isinstance(answer, (int, np.integer)) or isinstance(answer, bool):
-                raise ExerciseError(f"layers_until({bound:g}) should be a whole number of layers, got {answer!r}")
+            answer = as_answer(call_student(layers_until, bound), f"layers_until({bound:g}), a number of layers,",
+                               kind="int")
             expected = math.floor(math.log(bound) / math.log(0.25)) + 1
+            if answer < 0:
+                raise ExerciseError(f"layers_until({bound:g}) returned {answer}: a number of layers is never negative.")
             if answer != expected:
-                product = 0.25 ** int(answer)
-                side = "not below" if product >= bound else "already below it with fewer layers"
+                product = 0.25 ** answer
+                side = ("not below the bound" if product >= bound else
+                        f"below the bound, but so is (1/4)^{answer - 1} = {0.25 ** (answer - 1):.3g}: fewer layers do")
                 raise ExerciseError(f"layers_until({bound:g}) returned {answer}: (1/4)^{answer} = {product:.3g} is "
-                                    f"{side} the bound {bound:g}. You want the smallest whole L with "
+                                    f"{side}. You want the smallest whole L with "
                                     "(1/4)^L < bound, i.e. the smallest L > log(bound)/log(1/4).")
         return "Ten sigmoid layers can shrink a gradient a million-fold."
 

@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from ..autodiff import Value
-from . import ExerciseError, Outcome, assert_close, call_student, run_check
+from . import ExerciseError, Outcome, as_answer, assert_close, call_student, describe, plain, run_check, student_code
 
 POINTS = [(1.0, -3.0, 4.0), (2.0, 0.5, -1.5), (-0.7, 0.2, 3.0)]
 
@@ -22,15 +22,12 @@ def check_worked_example(worked_example_gradients) -> Outcome:
     def body():
         for point in POINTS:
             got = call_student(worked_example_gradients, *point)
-            if not isinstance(got, (tuple, list)) or len(got) != 3:
-                raise ExerciseError(f"worked_example_gradients{point} should return three numbers "
-                                    f"(∂f/∂x, ∂f/∂y, ∂f/∂z), got {got!r}")
             x, y, z = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in point)
             expected = torch.autograd.grad((x + y) * z, (x, y, z))
             hint = ("Go through d = x + y: ∂f/∂x = (∂f/∂d)(∂d/∂x) with ∂f/∂d = z and ∂d/∂x = 1; "
                     "∂f/∂z = d = x + y.")
-            assert_close(got, [float(e) for e in expected], what=f"the gradient at (x, y, z) = {point}",
-                         hint=hint)
+            assert_close(got, [float(e) for e in expected], what=f"the gradient at (x, y, z) = {plain(point)}",
+                         hint=hint, shape_hint="Return three numbers (∂f/∂x, ∂f/∂y, ∂f/∂z).")
         return "At (1, −3, 4): ∂f/∂x = ∂f/∂y = 4 and ∂f/∂z = −2, as on the slide."
 
     return run_check("Exercise: the worked example by hand", body)
@@ -39,16 +36,23 @@ def check_worked_example(worked_example_gradients) -> Outcome:
 def check_sin_rule(value_sin) -> Outcome:
     """Exercise: a new operation for the engine, sin, with its local backward rule."""
 
+    def new_value(v):
+        result = call_student(value_sin, v)
+        if not isinstance(result, Value):
+            raise ExerciseError(f"value_sin(v) should return a new Value, got {type(result).__name__}")
+        if not any(p is v for p in result.parents):
+            raise ExerciseError("the result must record its input: create it as Value(math.sin(v.data), (v,), 'sin')")
+        return result
+
     def body():
         a, b = Value(0.8, label="a"), Value(-1.3, label="b")
-        c = call_student(value_sin, a)
-        if not isinstance(c, Value):
-            raise ExerciseError(f"value_sin(v) should return a new Value, got {type(c).__name__}")
-        if not any(p is a for p in c.parents):
-            raise ExerciseError("the result must record its input: create it as Value(math.sin(v.data), (v,), 'sin')")
+        c = new_value(a)
+        assert_close(c.data, np.sin(0.8), what="value_sin(Value(0.8)).data",
+                     hint="compute the forward value with math.sin(v.data)")
         # a reaches the output by three paths: through sin(a·b), sin(a) and the factor a
-        out = call_student(value_sin, a * b) + c * a
-        out.backward()
+        out = new_value(a * b) + c * a
+        with student_code("your backward rule (called by out.backward())", source=value_sin):
+            out.backward()
         ta, tb = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (0.8, -1.3))
         t_out = torch.sin(ta * tb) + torch.sin(ta) * ta
         expected_a, expected_b = torch.autograd.grad(t_out, (ta, tb))
@@ -74,13 +78,11 @@ def check_delta1(delta1) -> Outcome:
             t_z1 = torch.tensor(z1, requires_grad=True)
             z2 = torch.tanh(t_z1) @ torch.tensor(W2).T
             (expected,) = torch.autograd.grad(z2, t_z1, grad_outputs=torch.tensor(delta2))
-            if np.shape(got) != (M, n1):
-                raise ExerciseError(f"for δ₂ of shape {(M, n2)} and W₂ of shape {(n2, n1)}, δ₁ must have "
-                                    f"shape {(M, n1)} (one row per sample, one entry per hidden unit), got "
-                                    f"{np.shape(got)}")
             hint = ("δ₁ = δ₂ (∂z₂/∂z₁) with ∂z₂/∂z₁ = W₂ diag(ρ′(z₁)): multiply δ₂ by W₂, then "
                     "element-wise by tanh′(z₁) = 1 − tanh²(z₁).")
-            assert_close(got, expected.numpy(), what=f"δ₁ for M, n1, n2 = {M, n1, n2}", hint=hint)
+            assert_close(got, expected.numpy(), what=f"δ₁ for M, n1, n2 = {M, n1, n2}", hint=hint,
+                         shape_hint=f"For δ₂ of shape {(M, n2)} and W₂ of shape {(n2, n1)}, δ₁ has shape "
+                                    f"{(M, n1)}: one row per sample, one entry per hidden unit.")
         return "The error travels back through the matrix of the forward pass, W₂, and ρ′."
 
     return run_check("Exercise: the delta of the hidden layer", body)
@@ -106,12 +108,15 @@ def check_jacobian_shapes(jacobian_shapes) -> Outcome:
         for M, n in ((64, 8), (16, 3), (1, 5)):
             got = call_student(jacobian_shapes, M, n)
             if not isinstance(got, dict) or set(got) != {"dL/dr", "dr/dw", "dL/dw"}:
+                keys = ", ".join(repr(k) for k in list(got)[:6]) if isinstance(got, dict) else None
+                keys = f"the keys {keys}" if keys is not None else describe(got)
                 raise ExerciseError("jacobian_shapes(M, n) should return a dict with the keys "
-                                    f"'dL/dr', 'dr/dw' and 'dL/dw', got {got!r}")
+                                    f"'dL/dr', 'dr/dw' and 'dL/dw', got {keys}")
             expected = _torch_shapes(M, n)
             for key, shape in expected.items():
-                if tuple(got[key]) != shape:
-                    raise ExerciseError(f"for M = {M}, n = {n}, {key} has shape {shape}, not {tuple(got[key])}. "
+                answer = as_answer(got[key], f"the shape of {key} for M = {M}, n = {n}", kind="shape")
+                if answer != shape:
+                    raise ExerciseError(f"for M = {M}, n = {n}, {key} has shape {shape}, not {answer}. "
                                         "In Jacobian (numerator) layout ∂a/∂b has one row per entry of a "
                                         "and one column per entry of b; a scalar counts as one row.")
         return "(1 × M)(M × n) = 1 × n: the gradient of a scalar is a row vector."

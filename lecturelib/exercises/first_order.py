@@ -11,19 +11,21 @@ import torch
 from scipy.linalg import eigvalsh
 from scipy.optimize import minimize_scalar
 
-from . import ExerciseError, Outcome, assert_close, call_student, run_check
+from . import ExerciseError, Outcome, as_answer, as_names, as_parts, assert_close, call_student, plain, run_check
 
 
 def _torch_steps(make_optimizer, theta0, grads):
-    """The parameters after each of torch.optim's steps with the given gradients (float64)."""
+    """The parameters, and the optimiser's state, after each of torch.optim's steps with the
+    given gradients (float64): a list of (θ, {name: array})."""
     p = torch.tensor(theta0, dtype=torch.float64, requires_grad=True)
     opt = make_optimizer([p])
-    points = []
+    steps = []
     for g in grads:
         p.grad = torch.tensor(g, dtype=torch.float64)
         opt.step()
-        points.append(p.detach().numpy().copy())
-    return points
+        state = {k: v.detach().numpy().copy() for k, v in opt.state[p].items() if v.ndim}
+        steps.append((p.detach().numpy().copy(), state))
+    return steps
 
 
 def check_momentum_step(momentum_step) -> Outcome:
@@ -36,14 +38,16 @@ def check_momentum_step(momentum_step) -> Outcome:
     def body():
         expected = _torch_steps(lambda p: torch.optim.SGD(p, lr=lr, momentum=beta), theta0, grads)
         theta, v = theta0.copy(), np.zeros(3)
-        for k, (g, want) in enumerate(zip(grads, expected)):
+        hint = ("The velocity remembers past steps: v ← βv − εg (minus: we go downhill), then θ ← θ + v. "
+                "Check the sign of the gradient term and that θ uses the *new* v.")
+        for k, (g, (want, state)) in enumerate(zip(grads, expected)):
             answer = call_student(momentum_step, theta.copy(), v.copy(), g.copy(), lr, beta)
-            if not (isinstance(answer, tuple) and len(answer) == 2):
-                raise ExerciseError(f"momentum_step should return the pair (theta, v), got {type(answer).__name__}")
-            theta, v = (np.asarray(a, dtype=float) for a in answer)
-            hint = ("The velocity remembers past steps: v ← βv − εg (minus: we go downhill), then θ ← θ + v. "
-                    "Check the sign of the gradient term and that θ uses the *new* v.")
+            theta, v = as_parts(answer, f"momentum_step (step {k + 1})", 2, "the pair (theta, v)")
+            theta = as_answer(theta, f"θ after step {k + 1}", expected=want)
+            v = as_answer(v, f"v after step {k + 1}", expected=-lr * state["momentum_buffer"])
             assert_close(theta, want, what=f"θ after step {k + 1}", rtol=1e-9, atol=1e-12, hint=hint)
+            assert_close(v, -lr * state["momentum_buffer"], what=f"v after step {k + 1}", rtol=1e-9,
+                         atol=1e-12, hint=hint)
         return "Same iterates as torch.optim.SGD(momentum=0.8), whose buffer b is −v/ε."
 
     return run_check("Exercise: the momentum update", body)
@@ -64,7 +68,7 @@ def check_largest_stable_lr(largest_stable_lr) -> Outcome:
             hint = ("Along the eigenvector of eigenvalue λ the error is multiplied by (1 − ελ) every step; "
                     "it shrinks only if |1 − ελ| < 1 for every λ. Which λ limits ε?")
             assert_close(got, expected, what=f"the largest stable step for H with eigenvalues "
-                         f"{np.round(eigvalsh(H), 3)}", rtol=1e-6, hint=hint)
+                         f"{plain(eigvalsh(H), 3)}", rtol=1e-6, hint=hint)
         return "Beyond 2/λ_max the steepest direction overshoots further at every step."
 
     return run_check("Exercise: the largest stable learning rate", body)
@@ -81,11 +85,12 @@ def check_adam_step(adam_step) -> Outcome:
         expected = _torch_steps(lambda p: torch.optim.Adam(p, lr=lr, betas=(beta1, beta2), eps=delta),
                                 theta0, grads)
         theta, s, r = theta0.copy(), np.zeros(4), np.zeros(4)
-        for t, (g, want) in enumerate(zip(grads, expected), start=1):
+        for t, (g, (want, state)) in enumerate(zip(grads, expected), start=1):
             answer = call_student(adam_step, theta.copy(), s.copy(), r.copy(), g.copy(), t, lr, beta1, beta2, delta)
-            if not (isinstance(answer, tuple) and len(answer) == 3):
-                raise ExerciseError("adam_step should return the triple (theta, s, r)")
-            theta, s, r = (np.asarray(a, dtype=float) for a in answer)
+            theta, s, r = as_parts(answer, f"adam_step (step {t})", 3, "the triple (theta, s, r)")
+            theta = as_answer(theta, f"θ after step {t}", expected=want)
+            s = as_answer(s, f"s after step {t}", expected=state["exp_avg"])
+            r = as_answer(r, f"r after step {t}", expected=state["exp_avg_sq"])
             uncorrected = theta0 - lr * (1 - beta1) * g / (np.sqrt((1 - beta2) * g * g) + delta)
             if t == 1 and np.allclose(theta, uncorrected, rtol=1e-6):
                 raise ExerciseError("your first step is the uncorrected one, −ε s/(√r + δ), far from ε "
@@ -93,6 +98,10 @@ def check_adam_step(adam_step) -> Outcome:
             hint = ("Correct the bias with the t-th power: ŝ = s/(1 − β₁ᵗ), r̂ = r/(1 − β₂ᵗ) (Lecture 5's slide "
                     "writes β instead of βᵗ). The step is −ε ŝ/(√r̂ + δ).")
             assert_close(theta, want, what=f"θ after step {t}", rtol=1e-8, atol=1e-12, hint=hint)
+            moments = ("Return the running moments themselves, s ← β₁s + (1 − β₁)g and r ← β₂r + (1 − β₂)g², "
+                       "not the bias-corrected ŝ and r̂ (those only enter the step).")
+            assert_close(s, state["exp_avg"], what=f"s after step {t}", rtol=1e-8, atol=1e-12, hint=moments)
+            assert_close(r, state["exp_avg_sq"], what=f"r after step {t}", rtol=1e-8, atol=1e-15, hint=moments)
         return "Your first step has length ε in every coordinate, whatever the gradient's size."
 
     return run_check("Exercise: Adam with bias correction", body)
@@ -117,13 +126,7 @@ def check_robbins_monro(robbins_monro_schedules) -> Outcome:
     expected = {name for name, p in ROBBINS_MONRO_CANDIDATES.items() if 0.5 < p <= 1.0}
 
     def body():
-        got = call_student(robbins_monro_schedules)
-        if not isinstance(got, (set, frozenset, list, tuple)):
-            raise ExerciseError(f"return a set of names, got {type(got).__name__}")
-        got = set(got)
-        unknown = got - set(ROBBINS_MONRO_CANDIDATES)
-        if unknown:
-            raise ExerciseError(f"unknown names {sorted(unknown)}; choose from {sorted(ROBBINS_MONRO_CANDIDATES)}")
+        got = as_names(call_student(robbins_monro_schedules), "robbins_monro_schedules()", ROBBINS_MONRO_CANDIDATES)
         for name in sorted(got - expected):
             p = ROBBINS_MONRO_CANDIDATES[name]
             why = ("its rates do not go to 0, so Σ ε_k² = ∞" if p == 0 else

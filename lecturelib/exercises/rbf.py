@@ -11,7 +11,7 @@ import torch
 from scipy.spatial.distance import cdist
 from scipy.special import expit
 
-from . import ExerciseError, Outcome, assert_close, call_student, run_check
+from . import ExerciseError, Outcome, as_answer, assert_close, call_student, plain, run_check
 
 X_POINT = np.array([1.0, 2.0])
 CENTRES = np.array([[0.0, 0.0], [1.0, 1.0], [3.0, 2.0]])
@@ -28,12 +28,11 @@ def check_phi(phi) -> Outcome:
     def body():
         got = call_student(phi, X_POINT.copy(), CENTRES.copy(), WIDTHS.copy())
         expected = reference_features(X_POINT[None], CENTRES, WIDTHS)[0]
-        if np.shape(got) == (len(CENTRES),):
-            raise ExerciseError("φ(x) has one entry per centre but is missing the constant first entry 1 "
-                                "(the feature that multiplies the bias w₀).")
         hint = ("Each Gaussian entry is exp(−‖x − μᵢ‖² / (2σᵢ²)): the squared distance, divided by "
                 "twice the squared width.")
-        assert_close(got, expected, what="φ(x)", rtol=1e-9, atol=1e-12, hint=hint)
+        assert_close(got, expected, what="φ(x)", rtol=1e-9, atol=1e-12, hint=hint,
+                     shape_hint=f"φ(x) has N + 1 = {len(CENTRES) + 1} entries: the constant first entry 1 "
+                                "(the feature that multiplies the bias w₀), then one Gaussian per centre.")
         return (f"φ((1, 2)) = ({', '.join(f'{v:.4f}' for v in expected)}): the point sits on μ₁'s "
                 "circle of radius 1 but μ₁ is narrow, so φ₁ is small.")
 
@@ -56,7 +55,8 @@ def check_output_weights(output_weights) -> Outcome:
                 expected = np.linalg.solve(Phi.T @ Phi + ridge * np.eye(Phi.shape[1]), Phi.T @ y)
             hint = ("Solve the normal equations (ΦᵀΦ + λI) w = Φᵀy (np.linalg.solve), with Φ of shape "
                     "(n, N+1): ΦᵀΦ is (N+1) × (N+1)." + (" Did you add λI?" if ridge else ""))
-            assert_close(got, expected, what=f"w for ridge λ = {ridge:g}", rtol=1e-6, atol=1e-8, hint=hint)
+            assert_close(got, expected, what=f"w for ridge λ = {ridge:g}", rtol=1e-6, atol=1e-8, hint=hint,
+                         shape_hint="w has one weight per column of Φ: N + 1 entries.")
         return "A larger λ shrinks ‖w‖ and smooths the fit."
 
     return run_check("Exercise: the closed-form output weights", body)
@@ -89,12 +89,14 @@ def check_pick_sigma(pick_sigma) -> Outcome:
     problem = _sigma_problem()
 
     def body():
-        chosen = call_student(pick_sigma, *(a.copy() for a in problem), RIDGE)
         candidates = problem[-1]
-        if not np.isscalar(chosen) or not np.isclose(chosen, candidates).any():
-            raise ExerciseError(f"pick_sigma should return one of the candidates {list(candidates)}, got {chosen!r}")
         errors = np.array([_errors(*problem[:-1], s) for s in candidates])
         best = candidates[errors[:, 1].argmin()]
+        chosen = as_answer(call_student(pick_sigma, *(a.copy() for a in problem), RIDGE), "the σ you picked",
+                           kind="number", expected=best)
+        if not np.isclose(chosen, candidates).any():
+            raise ExerciseError(f"pick_sigma should return one of the candidates {plain(candidates.tolist())}, "
+                                f"got {plain(chosen)}")
         if np.isclose(chosen, candidates[errors[:, 0].argmin()]) and not np.isclose(chosen, best):
             raise ExerciseError(f"σ = {chosen:g} has the smallest *training* error, but it fits the noise: "
                                 "choose σ by the error on the held-out points (x_val, y_val).")
@@ -139,7 +141,7 @@ def check_dphi_dsigma(dphi_dsigma) -> Outcome:
             expected = torch.autograd.grad(value, s)[0].item()
             hint = ("Differentiate −‖x − μ‖²/(2σ²) with respect to σ: it gives ‖x − μ‖²/σ³; "
                     "then the chain rule multiplies by φ itself.")
-            assert_close(got, expected, what=f"∂φ/∂σ at x = {x}, μ = {mu}, σ = {sigma}",
+            assert_close(got, expected, what=f"∂φ/∂σ at x = {plain(x)}, μ = {plain(mu)}, σ = {plain(sigma)}",
                          rtol=1e-6, atol=1e-12, hint=hint)
         return "It is zero at the centre and grows with the distance: widening helps far points most."
 
