@@ -6,15 +6,20 @@ import numpy as np
 
 from .. import activations as act
 from ..plotting import PALETTE, new_figure, zero_axes
+from ..validation import check_finite
 from .explorer import Explorer
 
 
 PARAMETRIC_ACTIVATIONS = ("PReLU", "ELU", "Soboleva tanh")
+MAX_X = 100.0  # Soboleva's e^{ax} with a = 2 stays finite (e^{200}) on [−MAX_X, MAX_X]
 
 
 def activation_explorer(x_range: tuple[float, float] = (-4.0, 4.0)) -> Explorer:
-    """ρ and ρ′ of a parametric activation: PReLU's slope α, ELU's α, Soboleva's a, b, c, d."""
-    x = np.linspace(*x_range, 401)
+    """ρ and ρ′ of a parametric activation: PReLU's slope α, ELU's α, Soboleva's a, b, c, d.
+
+    Raises ValueError unless `x_range` is two numbers −MAX_X <= low < high <= MAX_X."""
+    low, high = _interval(x_range, "x_range", MAX_X)
+    x = np.linspace(low, high, 401)
     fig, (ax_rho, ax_prime) = new_figure(1, 2, width=7.5, height=3.2)
     (rho_line,) = ax_rho.plot(x, x, color=PALETTE["blue"])
     (prime_line,) = ax_prime.plot(x, x, color=PALETTE["vermillion"])
@@ -22,12 +27,12 @@ def activation_explorer(x_range: tuple[float, float] = (-4.0, 4.0)) -> Explorer:
         zero_axes(ax)
         ax.set_xlabel("x")
         ax.set_ylabel(label)
-        ax.set_xlim(*x_range)
+        ax.set_xlim(low, high)
     ax_rho.set_title("activation ρ")
     ax_prime.set_title("derivative ρ′")
     title = fig.suptitle("")
 
-    def update(activation, alpha, a, b, c, d):
+    def draw(activation, alpha, a, b, c, d):
         params = dict(a=a, b=b, c=c, d=d) if activation == "Soboleva tanh" else dict(alpha=alpha)
         chosen = act.ACTIVATIONS[activation]
         rho_line.set_ydata(chosen(x, **params))
@@ -49,7 +54,16 @@ def activation_explorer(x_range: tuple[float, float] = (-4.0, 4.0)) -> Explorer:
         "d": np.round(np.linspace(0.0, 2.0, 21), 2),
     }
     defaults = dict(activation="PReLU", alpha=0.2, a=1.0, b=1.0, c=1.0, d=1.0)
-    return Explorer(fig, update, controls, defaults)
+    return Explorer(fig, draw, controls, defaults, between=("alpha", "a", "b", "c", "d"))
+
+
+def _interval(pair, name: str, bound: float) -> tuple[float, float]:
+    """`pair` as (low, high) with −bound <= low < high <= bound, or a ValueError naming `name`."""
+    pair = check_finite(pair, name)
+    if pair.shape != (2,) or not -bound <= pair[0] < pair[1] <= bound:
+        raise ValueError(f"{name} must be two numbers (low, high) with {-bound:g} <= low < high "
+                         f"<= {bound:g}, got {pair.tolist()}")
+    return float(pair[0]), float(pair[1])
 
 
 def activation_tour() -> list[dict]:

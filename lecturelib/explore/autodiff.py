@@ -10,12 +10,17 @@ def backward_explorer(root=None) -> Explorer:
     """The backward pass of a small graph, one node at a time (default: the lecture's
     multiple-paths example). Step k shows every gradient after the first k local rules ran in
     reverse topological order: the node whose rule just ran is orange, the parents it just
-    added to are blue; a node with several children collects one contribution per path."""
-    from ..autodiff import backward_steps, multiple_paths
+    added to are blue; a node with several children collects one contribution per path.
+
+    Raises TypeError unless `root` is an `autodiff.Value` (the output of the graph)."""
+    from ..autodiff import Value, backward_steps, multiple_paths
     from ..graphs import (LEAF_COLOUR, OPERATION_COLOUR, draw_graph, freeze_arrows, node_name,
                          node_text)
 
     root = multiple_paths() if root is None else root
+    if not isinstance(root, Value):
+        raise TypeError(f"root must be the output of a graph, a lecturelib.autodiff.Value; "
+                        f"got {type(root).__name__}")
     fig, ax = new_figure(1, 1, width=7.2, height=3.2)
     drawing = draw_graph(root, ax, show_grad=True)
     # snapshots[k] = (the node processed at step k, every node's gradient after it)
@@ -32,7 +37,7 @@ def backward_explorer(root=None) -> Explorer:
     def padded(text):
         return "\n".join(line.ljust(width) for line in text.split("\n"))
 
-    def update(step):
+    def draw(step):
         processed, _ = snapshots[step]
         receiving = {id(p) for p in processed.parents} if processed is not None else set()
         for node, box, text in zip(drawing.nodes, drawing.boxes, texts[step]):
@@ -50,10 +55,10 @@ def backward_explorer(root=None) -> Explorer:
             title.set_text(f"step {step} of {len(snapshots) - 1}: {node_name(processed)} "
                            f"passes its gradient to {names}")
 
-    update(0)
+    draw(0)
     freeze_arrows(drawing)
     controls = {"step": list(range(len(snapshots)))}
-    return Explorer(fig, update, controls, dict(step=0))
+    return Explorer(fig, draw, controls, dict(step=0))
 
 
 def backward_tour() -> list[dict]:

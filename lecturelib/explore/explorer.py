@@ -1,7 +1,9 @@
 """The Explorer: one figure, two ways to play with it.
 
-An `Explorer` is a matplotlib figure plus a function `update(**params)` that redraws its
-artists for new parameter values. It can be shown
+An `Explorer` is a matplotlib figure, a function `draw(**params)` that redraws its artists
+for new parameter values, and the controls that offer those values. `explorer.update(**params)`
+checks the values against the controls first, so a value they do not offer gets an error that
+names the control and what it offers, never a KeyError from deep inside. It can be shown
 
 * live, with ipywidgets controls (`explorer.live()`): every change calls `update` and sends
   a fresh PNG of the figure to an image widget; this needs a running kernel (Jupyter,
@@ -20,6 +22,7 @@ import io
 import re
 import statistics
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -27,6 +30,8 @@ from PIL import Image
 from matplotlib import animation
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from ..validation import check_choice, check_in_range, check_positive, check_real, check_whole
 
 
 LIVE_DPI = 72  # the live image: small enough to redraw within 50 ms on a 2-core machine
@@ -36,16 +41,24 @@ LIVE_DPI = 72  # the live image: small enough to redraw within 50 ms on a 2-core
 class Explorer:
     """A figure, the function that redraws it, and the controls for each parameter.
 
-    controls: name -> the values the control offers (numbers give a slider, strings a menu).
+    draw: draw(**params) redraws the figure's artists for one value of every control.
+    controls: name -> the values the control offers (strings give a menu, numbers a slider).
     defaults: the parameter values shown first.
+    between: the sliders whose figure is drawn for any value between their ends (the slider
+        offers a grid of them); every other control accepts exactly the values it offers.
     """
 
     fig: Figure
-    update: Callable[..., None]
+    draw: Callable[..., None]
     controls: dict[str, Sequence]
     defaults: dict
+    between: tuple[str, ...] = ()
 
     def __post_init__(self):
+        if set(self.defaults) != set(self.controls) or not set(self.between) <= set(self.controls):
+            raise ValueError(f"every control needs a default and `between` names only controls: "
+                             f"controls {list(self.controls)}, defaults {list(self.defaults)}, "
+                             f"between {list(self.between)}")
         # Lay the figure out once (constrained layout) for the defaults, then freeze that
         # layout: recomputing it on every redraw would cost more than the drawing itself.
         self.fig.set_dpi(LIVE_DPI)
@@ -54,9 +67,37 @@ class Explorer:
         self._canvas.draw()
         self.fig.set_layout_engine("none")
 
+    def check(self, **params) -> dict:
+        """Every control's value for `params` (missing ones keep their defaults), checked.
+
+        A menu takes one of its options, a slider in `between` any number from its smallest to
+        its largest value, any other slider one of its values. Raises TypeError for a name that
+        is not a control, and ValueError (TypeError for a non-number) for a value outside it:
+        "n_centres must be one of 1, 2, 3, …; got 5", "lr must lie in [0.0001, 5], got 10"."""
+        unknown = [name for name in params if name not in self.controls]
+        if unknown:
+            raise TypeError(f"{unknown[0]!r} is not a control of this explorer; "
+                            f"the controls are {', '.join(self.controls)}")
+        return {name: self._offered(name, value) for name, value in {**self.defaults, **params}.items()}
+
+    def _offered(self, name: str, value):
+        """`value` as the control `name` offers it, or a ValueError/TypeError naming `name`."""
+        values = list(self.controls[name])
+        if all(isinstance(v, str) for v in values):
+            return check_choice(value, name, values)
+        if name in self.between:
+            return check_in_range(value, name, min(values), max(values), low_open=False, high_open=False)
+        check_real(value, name)  # rejects True, "3" and nan before they are compared with numbers
+        return values[values.index(check_choice(value, name, values))]  # 10.0 -> the slider's 10
+
+    def update(self, **params) -> None:
+        """Redraw the figure for `params` (missing ones keep their defaults); raises as `check`."""
+        self.draw(**self.check(**params))
+
     def png(self, **params) -> bytes:
-        """Redraw for `params` (missing ones keep their defaults) and return the figure as PNG."""
-        self.update(**{**self.defaults, **params})
+        """Redraw for `params` (missing ones keep their defaults) and return the figure as PNG;
+        raises as `check`."""
+        self.update(**params)
         self._canvas.draw()
         image = Image.frombuffer("RGBA", self._canvas.get_width_height(), self._canvas.buffer_rgba())
         buffer = io.BytesIO()
@@ -86,29 +127,53 @@ class Explorer:
                              image])
 
     def animation(self, frames: Sequence[dict], *, interval_ms: int = 400, dpi: int = 80):
-        """The static version: an HTML player stepping through `frames` (dicts of parameters)."""
+        """The static version: an HTML player stepping through `frames` (dicts of parameters).
+
+        Raises TypeError/ValueError for frames that are not dicts of the controls' values (see
+        `check`), and for an `interval_ms` or `dpi` that is not > 0."""
         from IPython.display import HTML
 
+        settings = self.settings(frames)
+        interval_ms, dpi = check_positive(interval_ms, "interval_ms"), check_positive(dpi, "dpi")
         live_dpi = self.fig.get_dpi()
         self.fig.set_dpi(dpi)
         try:
-            player = animation.FuncAnimation(self.fig, lambda i: self.update(**{**self.defaults, **frames[i]}),
-                                             frames=len(frames), interval=interval_ms, repeat=True)
+            player = animation.FuncAnimation(self.fig, lambda i: self.draw(**settings[i]),
+                                             frames=len(settings), interval=interval_ms, repeat=True)
             html = player.to_jshtml(default_mode="loop")
         finally:
             self.fig.set_dpi(live_dpi)  # later live redraws keep their size and speed
         return HTML(self_contained(html))
 
     def redraw_seconds(self, frames: Sequence[dict], repeats: int = 3) -> float:
-        """Median time of one live redraw (update + PNG render) over `frames`, for the benchmark."""
-        self.png(**frames[0])  # warm up fonts and caches
+        """Median time of one live redraw (update + PNG render) over `frames`, for the benchmark.
+        Raises as `animation` for bad frames, and unless `repeats` is a whole number >= 1."""
+        settings, repeats = self.settings(frames), check_whole(repeats, "repeats", minimum=1)
+        self.png(**settings[0])  # warm up fonts and caches
         times = []
         for _ in range(repeats):
-            for params in frames:
+            for params in settings:
                 start = time.perf_counter()
                 self.png(**params)
                 times.append(time.perf_counter() - start)
         return statistics.median(times)
+
+    def settings(self, frames: Sequence[dict]) -> list[dict]:
+        """Each frame (a dict of parameters) checked and completed with the defaults (`check`);
+        a frame's error says which frame: "frames[3]: lr must lie in [0.0001, 5], got 10"."""
+        if isinstance(frames, (str, bytes, Mapping)) or not isinstance(frames, Sequence):
+            raise TypeError(f"frames must be a list of dicts of parameters, got {type(frames).__name__}")
+        if not frames:
+            raise ValueError("frames must hold at least one dict of parameters, got none")
+        settings = []
+        for i, frame in enumerate(frames):
+            if not isinstance(frame, Mapping):
+                raise TypeError(f"frames[{i}] must be a dict of parameters, got {type(frame).__name__}")
+            try:
+                settings.append(self.check(**frame))
+            except (TypeError, ValueError) as error:
+                raise type(error)(f"frames[{i}]: {error}") from None
+        return settings
 
 
 # matplotlib's player draws its buttons with Font Awesome 4 icons from a CDN; plain symbols

@@ -5,18 +5,26 @@ from __future__ import annotations
 import numpy as np
 
 from ..plotting import PALETTE, new_figure
+from ..validation import check_whole
 from .explorer import Explorer
 
 
 DESCENT_STARTS = {"canyon": (-5.0, 2.5), "Rosenbrock": (-1.2, 1.0)}
 DESCENT_RATES = tuple(float(v) for v in np.round(np.geomspace(1e-4, 5.0, 24), 5))
+MAX_STEPS = 10_000  # every redraw runs the method afresh: more steps would not redraw live
 
 
 def descent_explorer(steps: int = 150) -> Explorer:
     """A method's path on the canyon (κ = 20) or on Rosenbrock, and its loss per step: pick the
-    method, the learning rate ε and the momentum β (β₁ for Adam-type rules)."""
+    method, the learning rate ε and the momentum β (β₁ for Adam-type rules).
+
+    Raises ValueError unless `steps` is a whole number from 1 to MAX_STEPS (TypeError for a
+    non-number)."""
     from .. import optim, problems, trajectory
 
+    steps = check_whole(steps, "steps", minimum=1)
+    if steps > MAX_STEPS:
+        raise ValueError(f"steps must be <= {MAX_STEPS} (each redraw runs them all), got {steps}")
     landscapes = {"canyon": problems.canyon(20.0), "Rosenbrock": problems.rosenbrock()}
     fig, (ax_path, ax_loss) = new_figure(1, 2, width=6.4, height=2.8, width_ratios=[1.15, 1])
     contours = {}
@@ -33,7 +41,7 @@ def descent_explorer(steps: int = 150) -> Explorer:
     ax_loss.set(xlabel="step k", ylabel="log₁₀ f(θₖ)", xlim=(0, steps), ylim=(-12, 4), title="loss")
     title = fig.suptitle("")
 
-    def update(problem, method, lr, beta):
+    def draw(problem, method, lr, beta):
         landscape = landscapes[problem]
         for name, contour in contours.items():
             contour.set_visible(name == problem)
@@ -56,7 +64,7 @@ def descent_explorer(steps: int = 150) -> Explorer:
     controls = {"problem": tuple(landscapes), "method": tuple(optim.RULES), "lr": DESCENT_RATES,
                 "beta": tuple(float(v) for v in np.round(np.linspace(0.0, 0.95, 20), 2))}
     defaults = dict(problem="canyon", method="momentum", lr=DESCENT_RATES[14], beta=0.9)
-    return Explorer(fig, update, controls, defaults)
+    return Explorer(fig, draw, controls, defaults, between=("lr", "beta"))
 
 
 def descent_tour() -> list[dict]:

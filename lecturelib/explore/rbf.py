@@ -5,22 +5,35 @@ from __future__ import annotations
 import numpy as np
 
 from ..plotting import PALETTE, new_figure
+from ..validation import check_whole
 from .explorer import Explorer
 
 
 RBF_CENTRES = (1, 2, 3, 4, 6, 8, 10, 12, 15, 20, 30, 40)
 RBF_WIDTHS = tuple(float(v) for v in np.round(np.geomspace(0.05, 3.0, 19), 3))
+MAX_POINTS = 1000  # plenty to see a fit; the centres for every N are placed when it is built
 
 
 def rbf_explorer(n_points: int = 100, held_out: int = 30) -> Explorer:
     """A 2-step RBF fit of a noisy 1-D function: pick the number of centres N (placed by
     k-means++ and Lloyd) and one shared width σ; the weighted basis functions wᵢφᵢ(x) sum to
-    the fit. Right: training and held-out error against σ for this N (the dot is the current σ)."""
+    the fit. Right: training and held-out error against σ for this N (the dot is the current σ).
+
+    Raises ValueError unless n_points <= MAX_POINTS, `held_out` >= 1 and the n_points − held_out
+    training points are at least as many as the most centres the slider offers (TypeError for
+    counts that are not whole numbers)."""
     from matplotlib.collections import LineCollection
     from matplotlib.ticker import NullLocator
 
     from .. import rbf
 
+    n_points = check_whole(n_points, "n_points")
+    held_out = check_whole(held_out, "held_out", minimum=1)
+    if n_points > MAX_POINTS:
+        raise ValueError(f"n_points must be <= {MAX_POINTS}, got {n_points}")
+    if n_points - held_out < max(RBF_CENTRES):
+        raise ValueError(f"n_points - held_out (the training points) must be >= {max(RBF_CENTRES)}, the "
+                         f"most centres the slider offers; got n_points = {n_points}, held_out = {held_out}")
     x, y = rbf.toy_regression(n_points, seed=0)
     order = np.random.default_rng(1).permutation(n_points)
     test, train = np.sort(order[:held_out]), np.sort(order[held_out:])
@@ -56,7 +69,7 @@ def rbf_explorer(n_points: int = 100, held_out: int = 30) -> Explorer:
     title = fig.suptitle("", fontsize=10)
     curves = {}
 
-    def update(n_centres, sigma):
+    def draw(n_centres, sigma):
         w, (train_error, test_error) = fit(n_centres, sigma)
         Phi = rbf.rbf_features(grid, centres[n_centres], sigma)
         fit_line.set_ydata(Phi @ w)
@@ -71,7 +84,7 @@ def rbf_explorer(n_points: int = 100, held_out: int = 30) -> Explorer:
                        f"held out {test_error:.3f}")
 
     controls = {"n_centres": RBF_CENTRES, "sigma": RBF_WIDTHS}
-    return Explorer(fig, update, controls, dict(n_centres=10, sigma=RBF_WIDTHS[10]))
+    return Explorer(fig, draw, controls, dict(n_centres=10, sigma=RBF_WIDTHS[10]), between=("sigma",))
 
 
 def rbf_tour() -> list[dict]:

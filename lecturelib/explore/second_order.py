@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..plotting import PALETTE, new_figure
+from ..validation import check_finite
 from .explorer import Explorer
 
 
@@ -17,14 +18,33 @@ def damping_explorer(start=(0.0, 0.0)) -> Explorer:
     α = 0 walks to the local maximum, moderate α to a saddle, large α to a minimum, slowly (the
     step tends to −g/α, gradient descent with learning rate 1/α). Right: L-BFGS with memory m on
     an ill-conditioned 30-dimensional quadratic, ‖∇f‖ per iteration, BFGS for reference. Every
-    run is computed once, when the explorer is built; a redraw only moves lines."""
+    run is computed once, when the explorer is built; a redraw only moves lines, so α and m
+    take only the values their sliders offer.
+
+    Raises ValueError unless `start` is a point (x, y) of the window the figure shows, and if
+    Newton from `start` meets a singular H + αI for one of the α the slider offers."""
     from matplotlib.ticker import NullLocator
 
     from ..problems import himmelblau, ill_conditioned_quadratic
     from ..quasi_newton import bfgs, lbfgs
-    from ..second_order import newton
+    from ..second_order import SingularHessianError, newton
 
     problem = himmelblau()
+    start = check_finite(start, "start")
+    (x0, x1), (y0, y1) = problem.window
+    if start.shape != (2,) or not (x0 <= start[0] <= x1 and y0 <= start[1] <= y1):
+        raise ValueError(f"start must be a point (x, y) of the window [{x0:g}, {x1:g}] × "
+                         f"[{y0:g}, {y1:g}] the figure shows, got {start.tolist()}")
+
+    def newton_path(alpha):
+        try:
+            return newton(problem.f, problem.grad, problem.hess, start, alpha=alpha, max_iter=100)
+        except SingularHessianError:
+            raise ValueError(f"from start = {start.tolist()}, Newton with α = {alpha:g} (one of the "
+                             "slider's values) meets a singular H + αI, where its step is not defined; "
+                             "pick another start") from None
+
+    paths = {a: newton_path(a) for a in DAMPING_VALUES}
     fig, (ax_path, ax_memory) = new_figure(1, 2, width=7.2, height=3.1)
     X, Y, Z = problem.grid(81)
     ax_path.contour(X, Y, np.log1p(Z), levels=10, colors=PALETTE["black"], alpha=0.3,
@@ -44,8 +64,6 @@ def damping_explorer(start=(0.0, 0.0)) -> Explorer:
     reference = bfgs(quadratic.f, quadratic.grad, x0, tol=1e-6).grad_norms
     runs = {m: lbfgs(quadratic.f, quadratic.grad, x0, m=m, tol=1e-6, max_iter=1000).grad_norms
             for m in MEMORY_VALUES}
-    paths = {a: newton(problem.f, problem.grad, problem.hess, start, alpha=a, max_iter=100)
-             for a in DAMPING_VALUES}
     ax_memory.semilogy(reference, "--", color=PALETTE["black"], linewidth=1.2,
                        label=f"BFGS: {len(reference) - 1} iterations")
     (memory_line,) = ax_memory.semilogy([], [], color=PALETTE["orange"], label="L-BFGS")
@@ -57,7 +75,7 @@ def damping_explorer(start=(0.0, 0.0)) -> Explorer:
     memory_title = ax_memory.set_title("", fontsize=9)
     legend = ax_memory.legend(loc="upper right", fontsize=7)
 
-    def update(alpha, m):
+    def draw(alpha, m):
         path = paths[alpha]
         path_line.set_data(path.points[:, 0], path.points[:, 1])
         eigenvalues = np.linalg.eigvalsh(problem.hess(path.final))
@@ -72,7 +90,7 @@ def damping_explorer(start=(0.0, 0.0)) -> Explorer:
         memory_title.set_text(f"L-BFGS, n = 30: 2mn = {2 * m * 30} floats kept")
 
     controls = {"alpha": DAMPING_VALUES, "m": MEMORY_VALUES}
-    return Explorer(fig, update, controls, dict(alpha=0.0, m=5))
+    return Explorer(fig, draw, controls, dict(alpha=0.0, m=5))
 
 
 def damping_tour() -> list[dict]:
