@@ -22,23 +22,66 @@ from __future__ import annotations
 
 import numpy as np
 
-from .problems import Problem
-from .trajectory import Trajectory
-from .validation import as_float_array, check_positive
+from .problems import Problem, check_problem
+from .trajectory import CONVERGED, LINE_SEARCH_FAILED, MAX_ITER, Trajectory, check_start
+from .validation import check_choice, check_finite, check_in_range, check_positive, check_whole
+
+
+class LineSearchError(RuntimeError):
+    """No acceptable step was found along the search direction."""
+
+
+def _vector(x, name: str, size: int | None = None) -> np.ndarray:
+    """`x` as a finite float vector (of length `size` if given), or TypeError/ValueError."""
+    x = check_finite(x, name)
+    if x.ndim != 1 or x.size == 0 or (size is not None and x.size != size):
+        wanted = f"({size},)" if size is not None else "(n,) with n >= 1"
+        raise ValueError(f"{name} must be a vector of shape {wanted}, got shape {x.shape}")
+    return x
+
+
+def _scaled_curvature(g: np.ndarray, H: np.ndarray):
+    """(uᵀu, uᵀHu) for u = g / 2ᵏ with 2ᵏ ≈ max|gᵢ|: scaling by a power of 2 is exact, so the
+    ratio is gᵀg / gᵀHg to the last bit, but gᵀg cannot overflow or underflow."""
+    u = np.ldexp(g, -int(np.frexp(np.abs(g).max())[1]))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return u @ u, u @ H @ u
+
+
+def _exact_step(g: np.ndarray, H: np.ndarray) -> float | None:
+    """ε* = gᵀg / gᵀHg, or None when the quadratic model has no minimum along −g (or g = 0)."""
+    if not np.any(g):
+        return None
+    length, curvature = _scaled_curvature(g, H)
+    if not (np.isfinite(curvature) and curvature > 0):
+        return None
+    with np.errstate(over="ignore"):
+        step = float(length / curvature)
+    return step if np.isfinite(step) else None
 
 
 def optimal_step(g, H) -> float:
     """ε* = gᵀg / gᵀHg, the step that minimises the quadratic model along −g (Lecture 4).
 
-    On a quadratic this *is* the exact line search. Raises ValueError when gᵀHg ≤ 0: then the
-    model has no minimum along −g (it predicts that larger steps decrease f for ever)."""
-    g, H = as_float_array(g, "g"), as_float_array(H, "H")
+    g: shape (n,), H: shape (n, n). On a quadratic this *is* the exact line search. Raises
+    ValueError when gᵀHg ≤ 0 (the model has no minimum along −g: it predicts that larger steps
+    decrease f for ever), when g = 0 (no direction), when g or H is not finite or has the wrong
+    shape; TypeError for non-numbers."""
+    g = _vector(g, "g")
+    H = check_finite(H, "H")
     if H.shape != (g.size, g.size):
         raise ValueError(f"H must have shape ({g.size}, {g.size}) to match g, got {H.shape}")
-    curvature = g @ H @ g
-    if curvature <= 0:
-        raise ValueError(f"gᵀHg = {curvature:.3g} <= 0: the quadratic model has no minimum along −g")
-    return float(g @ g / curvature)
+    if not np.any(g):
+        raise ValueError("g is zero: θ is a stationary point, there is no direction −g to step along")
+    step = _exact_step(g, H)
+    if step is None:
+        curvature = _scaled_curvature(g, H)[1]
+        if curvature <= 0:
+            raise ValueError(f"gᵀHg <= 0 ({curvature:.3g} for g scaled to max |gᵢ| ≈ 1): the quadratic "
+                             "model has no minimum along −g")
+        raise ValueError(f"gᵀg / gᵀHg is not a finite number: H is too large or (nearly) zero along g "
+                         f"(gᵀHg = {curvature:.3g} for g scaled to max |gᵢ| ≈ 1)")
+    return step
 
 
 def backtracking(f, theta, g, direction=None, lr0: float = 1.0, c: float = 1e-4, shrink: float = 0.5,
@@ -47,91 +90,160 @@ def backtracking(f, theta, g, direction=None, lr0: float = 1.0, c: float = 1e-4,
     f(θ + εd) ≤ f(θ) + c ε gᵀd, for a descent direction d (default d = −g). Pass `f0` = f(θ)
     when the caller already knows it, to save an evaluation.
 
-    Raises ValueError if d is not a descent direction (gᵀd ≥ 0) and RuntimeError if no step
-    within `max_halvings` halvings decreases f enough."""
-    theta, g = as_float_array(theta, "theta"), as_float_array(g, "g")
-    d = -g if direction is None else as_float_array(direction, "direction")
-    slope = float(g @ d)
+    theta, g, direction: finite vectors of one length; lr0 > 0; c, shrink in (0, 1);
+    max_halvings a whole number >= 1. Raises TypeError/ValueError for other input, ValueError if
+    d is not a descent direction (gᵀd ≥ 0) or f(θ) is not finite, and LineSearchError (a
+    RuntimeError) if no step within `max_halvings` shrinkings decreases f enough."""
+    if not callable(f):
+        raise TypeError(f"f must be a function θ -> float, got {type(f).__name__}")
+    theta = _vector(theta, "theta")
+    g = _vector(g, "g", theta.size)
+    d = -g if direction is None else _vector(direction, "direction", theta.size)
+    lr = check_positive(lr0, "lr0")
+    c = check_in_range(c, "c", 0, 1)
+    shrink = check_in_range(shrink, "shrink", 0, 1)
+    max_halvings = check_whole(max_halvings, "max_halvings", minimum=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        slope = float(g @ d)
+    if not np.isfinite(slope):
+        raise ValueError(f"gᵀd = {slope} overflows: g and direction are too large")
     if slope >= 0:
         raise ValueError(f"the direction must point downhill (gᵀd < 0), got gᵀd = {slope:.3g}")
-    lr = check_positive(lr0, "lr0")
-    f0 = f(theta) if f0 is None else f0
-    if not 0 < shrink < 1:
-        raise ValueError(f"shrink must be in (0, 1), got {shrink}")
+    f0 = check_start(f(theta), theta, "f") if f0 is None else check_start(f0, theta, "f0")
     with np.errstate(over="ignore", invalid="ignore"):
         for _ in range(max_halvings):
             value = f(theta + lr * d)
             if np.isfinite(value) and value <= f0 + c * lr * slope:
                 return lr
             lr *= shrink
-    raise RuntimeError(f"no step down to {lr:.3g} gave sufficient decrease: is the gradient correct?")
+            if lr == 0:  # underflow: no positive step is left to try
+                break
+    raise LineSearchError(f"no step from lr0 = {lr0:g} down to {lr:.3g} ({max_halvings} shrinkings by "
+                          f"{shrink:g}) gave sufficient decrease: is the gradient correct, lr0 too large?")
 
 
 def steepest_descent(problem: Problem, theta0, steps: int, line_search: str = "exact",
                      lr0: float = 1.0) -> Trajectory:
     """Gradient descent θ ← θ − ε_k g with ε_k from a line search: "exact" (ε* = gᵀg/gᵀHg, exact
     for a quadratic; needs `problem.hess`) or "armijo" (backtracking from lr0).
-    Stops early when the gradient is exactly zero."""
-    if line_search not in ("exact", "armijo"):
-        raise ValueError(f"line_search must be 'exact' or 'armijo', got {line_search!r}")
+
+    Runs `steps` steps; `reason` is CONVERGED if it stops early because the gradient is zero
+    (gᵀg = 0 in floating point), LINE_SEARCH_FAILED if no step decreases f (gᵀHg ≤ 0 for the
+    exact step, no Armijo step), else MAX_ITER. Raises TypeError/ValueError for a bad problem,
+    θ₀ (wrong shape, not finite, f or ∇f not finite there), steps, line_search or lr0."""
+    check_problem(problem)
+    check_choice(line_search, "line_search", ["exact", "armijo"])
     if line_search == "exact" and problem.hess is None:
         raise ValueError(f"{problem.name} has no Hessian: use line_search='armijo'")
-    theta = problem.check_point(theta0)
-    points = [theta]
-    for _ in range(int(steps)):
-        g = problem.grad(theta)
-        if not np.any(g):
-            break
-        if line_search == "exact":
-            lr = optimal_step(g, problem.hess(theta))
-        else:
-            lr = backtracking(problem.f, theta, g, lr0=lr0)
-        theta = theta - lr * g
-        points.append(theta)
-    return _trajectory(f"steepest descent ({line_search} line search)", problem, points)
+    theta = problem.check_point(theta0, "theta0")
+    steps = check_whole(steps, "steps")
+    lr0 = check_positive(lr0, "lr0")
+    points, losses, norms, g = _start(problem, theta)
+    reason, diverged_at = MAX_ITER, None
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        for _ in range(steps):
+            if not g @ g > 0:  # zero, or so small that its square underflows
+                break
+            if line_search == "exact":
+                lr = _exact_step(g, problem.hess(theta))
+            else:
+                try:
+                    lr = backtracking(problem.f, theta, g, lr0=lr0, f0=losses[-1])
+                except LineSearchError:
+                    lr = None
+            if lr is None:
+                reason = LINE_SEARCH_FAILED
+                break
+            theta = theta - lr * g
+            g, diverged_at = _record(problem, theta, points, losses, norms)
+            if diverged_at:
+                break
+    if reason == MAX_ITER and not g @ g > 0:
+        reason = CONVERGED
+    return Trajectory(f"steepest descent ({line_search} line search)", problem.name, np.array(points),
+                      np.array(losses), np.array(norms), diverged_at, reason=reason)
 
 
 def coordinate_descent(problem: Problem, theta0, sweeps: int) -> Trajectory:
     """Minimise f along one coordinate at a time, x₁, then x₂, … (Lecture 7), with the exact
     one-dimensional Newton step θᵢ ← θᵢ − gᵢ / Hᵢᵢ, exact on a quadratic. One sweep visits every
-    coordinate; every coordinate move is a recorded point (the staircase path)."""
+    coordinate; every coordinate move is a recorded point (the staircase path).
+
+    `reason` is CONVERGED if it stops early because the gradient is exactly zero after a sweep,
+    LINE_SEARCH_FAILED if some Hᵢᵢ ≤ 0 on the way, else MAX_ITER. Raises ValueError if the
+    problem has no Hessian or is not convex along every coordinate at θ₀ (Hᵢᵢ ≤ 0), and
+    TypeError/ValueError for a bad problem, θ₀ or sweeps."""
+    check_problem(problem)
     if problem.hess is None:
         raise ValueError(f"{problem.name} has no Hessian, which coordinate_descent needs")
-    theta = problem.check_point(theta0)
-    points = [theta]
-    for _ in range(int(sweeps)):
-        for i in range(problem.dim):
-            curvature = problem.hess(theta)[i, i]
-            if curvature <= 0:
-                raise ValueError(f"f is not convex along coordinate {i} at {theta} (Hᵢᵢ = {curvature:.3g})")
-            theta = theta.copy()
-            theta[i] -= problem.grad(theta)[i] / curvature
-            points.append(theta)
-    return _trajectory("coordinate descent", problem, points)
+    theta = problem.check_point(theta0, "theta0")
+    sweeps = check_whole(sweeps, "sweeps")
+    points, losses, norms, g = _start(problem, theta)
+    diagonal = np.diag(problem.hess(theta))
+    if sweeps and not np.all(diagonal > 0):
+        i = int(np.flatnonzero(~(diagonal > 0))[0])
+        raise ValueError(f"f is not convex along coordinate {i} at {theta} (Hᵢᵢ = {diagonal[i]:.3g}): "
+                         f"coordinate descent needs every Hᵢᵢ > 0 on problem {problem.name}")
+    reason, diverged_at = MAX_ITER, None
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(sweeps):
+            if not np.any(g):
+                break
+            for i in range(problem.dim):
+                curvature = problem.hess(theta)[i, i]
+                if not curvature > 0:
+                    reason = LINE_SEARCH_FAILED
+                    break
+                theta = theta.copy()
+                theta[i] -= g[i] / curvature
+                g, diverged_at = _record(problem, theta, points, losses, norms)
+                if diverged_at:
+                    break
+            if reason != MAX_ITER or diverged_at:
+                break
+    if reason == MAX_ITER and not np.any(g):
+        reason = CONVERGED
+    return Trajectory("coordinate descent", problem.name, np.array(points), np.array(losses),
+                      np.array(norms), diverged_at, reason=reason)
 
 
-def _trajectory(method: str, problem: Problem, points) -> Trajectory:
-    points = np.array(points)
-    return Trajectory(method, problem.name, points, np.array([problem.f(p) for p in points]),
-                      np.array([np.linalg.norm(problem.grad(p)) for p in points]))
+def _start(problem: Problem, theta: np.ndarray):
+    """The records at θ₀ (points, losses, gradient norms) and ∇f(θ₀); ValueError if f(θ₀) or
+    ∇f(θ₀) is not finite."""
+    f0 = check_start(problem.f(theta), theta, problem.name)
+    g = np.asarray(problem.grad(theta), dtype=float)
+    if not np.isfinite(g).all():
+        raise ValueError(f"the gradient of {problem.name} is not finite at θ₀ = {theta}; start at a "
+                         "point where f is differentiable")
+    return [theta], [f0], [np.linalg.norm(g)], g
+
+
+def _record(problem: Problem, theta: np.ndarray, points, losses, norms):
+    """Append θ, f(θ), ‖∇f(θ)‖ unless one is not finite; return (∇f(θ), diverged_at or None)."""
+    loss, g = problem.f(theta), np.asarray(problem.grad(theta), dtype=float)
+    if not (np.isfinite(loss) and np.isfinite(theta).all() and np.isfinite(g).all()):
+        return g, len(points)
+    points.append(theta)
+    losses.append(loss)
+    norms.append(np.linalg.norm(g))
+    return g, None
 
 
 # -- the strong Wolfe conditions (for nonlinear CG, BFGS, L-BFGS) ----------------------------
 
 
-class LineSearchError(RuntimeError):
-    """No step satisfying the strong Wolfe conditions was found."""
-
-
 def _cubic_min(a, fa, fpa, b, fb, c, fc):
     """Minimiser of the cubic through (a, fa) with slope fpa at a, (b, fb) and (c, fc), or None."""
     with np.errstate(all="ignore"):
-        db, dc = b - a, c - a
-        denom = (db * dc) ** 2 * (db - dc)
-        if denom == 0:
+        try:
+            db, dc = b - a, c - a
+            denom = (db * dc) ** 2 * (db - dc)
+            if denom == 0:
+                return None
+            rhs = np.array([fb - fa - fpa * db, fc - fa - fpa * dc])
+            A, B = np.array([[dc**2, -(db**2)], [-(dc**3), db**3]]) @ rhs / denom
+        except OverflowError:  # Python floats raise where NumPy's would be inf: no usable cubic
             return None
-        rhs = np.array([fb - fa - fpa * db, fc - fa - fpa * dc])
-        A, B = np.array([[dc**2, -(db**2)], [-(dc**3), db**3]]) @ rhs / denom
         radical = B * B - 3 * A * fpa
         if A == 0 or radical < 0:
             return None
@@ -142,7 +254,7 @@ def _cubic_min(a, fa, fpa, b, fb, c, fc):
 def _quadratic_min(a, fa, fpa, b, fb):
     """Minimiser of the quadratic through (a, fa) with slope fpa at a and (b, fb), or None."""
     db = b - a
-    curvature = (fb - fa - fpa * db) / (db * db) if db != 0 else 0.0
+    curvature = (fb - fa - fpa * db) / (db * db) if db * db != 0 else 0.0
     if not np.isfinite(curvature) or curvature <= 0:
         return None
     return float(a - fpa / (2 * curvature))
@@ -154,16 +266,29 @@ def wolfe_line_search(f, grad, theta, d, f0=None, g0=None, alpha1: float = 1.0,
 
     f, grad: θ (n,) -> float and θ (n,) -> (n,); theta, d: shape (n,); f0, g0: f and ∇f at θ
     (computed if not given); alpha1: the first trial step. Use c₂ = 0.9 for (L-)BFGS and a small
-    c₂ (0.1-0.4) for nonlinear CG. Raises ValueError if d is not a descent direction or the
-    constants are not 0 < c₁ < c₂ < 1, and LineSearchError if no step is found in `max_iter`
-    trials (a wrong gradient is the usual cause)."""
-    if not 0 < c1 < c2 < 1:
+    c₂ (0.1-0.4) for nonlinear CG. Raises TypeError/ValueError for bad input (non-finite or
+    mismatched vectors, f0 or g0 not finite, alpha1 <= 0, max_iter not a whole number >= 1),
+    ValueError if d is not a descent direction or the constants are not 0 < c₁ < c₂ < 1, and
+    LineSearchError if no step is found in `max_iter` trials (a wrong gradient is the usual
+    cause, or f unbounded below along d)."""
+    for name, function in (("f", f), ("grad", grad)):
+        if not callable(function):
+            raise TypeError(f"{name} must be a function of θ, got {type(function).__name__}")
+    c1, c2 = check_in_range(c1, "c1", 0, 1), check_in_range(c2, "c2", 0, 1)
+    if not c1 < c2:
         raise ValueError(f"need 0 < c1 < c2 < 1, got c1 = {c1}, c2 = {c2}")
-    f0 = f(theta) if f0 is None else f0
-    g0 = grad(theta) if g0 is None else g0
-    slope0 = float(g0 @ d)
+    theta = _vector(theta, "theta")
+    d = _vector(d, "d", theta.size)
+    alpha1 = check_positive(alpha1, "alpha1")
+    max_iter = check_whole(max_iter, "max_iter", minimum=1)
+    f0 = check_start(f(theta), theta, "f") if f0 is None else check_start(f0, theta, "f0")
+    g0 = _vector(grad(theta) if g0 is None else g0, "g0", theta.size)
+    with np.errstate(over="ignore", invalid="ignore"):
+        slope0 = float(g0 @ d)
     if not slope0 < 0:
         raise ValueError(f"d must be a descent direction (gᵀd < 0), got gᵀd = {slope0:.3g}")
+    if not np.isfinite(slope0):
+        raise ValueError("gᵀd overflows: g0 and d are too large")
     last = {}
 
     def phi(alpha):
@@ -173,7 +298,11 @@ def wolfe_line_search(f, grad, theta, d, f0=None, g0=None, alpha1: float = 1.0,
 
     def dphi(alpha):
         last["alpha"], last["g"] = alpha, grad(theta + alpha * d)
-        return float(last["g"] @ d)
+        with np.errstate(all="ignore"):
+            slope = float(last["g"] @ d)
+        if not np.isfinite(slope):
+            raise LineSearchError(f"grad is not finite at θ + αd (α = {alpha:.3g})")
+        return slope
 
     def armijo_fails(alpha, value):
         return value > f0 + c1 * alpha * slope0
@@ -192,6 +321,8 @@ def wolfe_line_search(f, grad, theta, d, f0=None, g0=None, alpha1: float = 1.0,
                 trial = _quadratic_min(lo, f_lo, s_lo, hi, f_hi) if np.isfinite(f_hi) else None
                 if trial is None or not left + 0.1 * abs(gap) < trial < right - 0.1 * abs(gap):
                     trial = lo + 0.5 * gap  # bisection
+            if trial == lo or trial == hi:  # the bracket has shrunk below floating-point resolution
+                break
             value = phi(trial)
             if armijo_fails(trial, value) or value >= f_lo:
                 a_rec, f_rec, hi, f_hi = hi, f_hi, trial, value
@@ -204,11 +335,13 @@ def wolfe_line_search(f, grad, theta, d, f0=None, g0=None, alpha1: float = 1.0,
             else:
                 a_rec, f_rec = lo, f_lo
             lo, f_lo, s_lo = trial, value, slope
-        raise LineSearchError(f"zoom found no strong-Wolfe step in {max_iter} trials")
+        raise LineSearchError(f"zoom found no strong-Wolfe step in {i + 1} trials")
 
     previous, f_previous, s_previous = 0.0, f0, slope0
     alpha = float(alpha1)
     for i in range(max_iter):
+        if not np.isfinite(alpha):
+            break  # α doubled past the largest float: f looks unbounded below along d
         value = phi(alpha)
         if armijo_fails(alpha, value) or (i > 0 and value >= f_previous):
             return zoom(previous, alpha, f_previous, value, s_previous)

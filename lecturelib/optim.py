@@ -20,6 +20,11 @@ Sources: Lectures 3, 4, 5 and 7 (SGD, momentum, Nesterov, AdaGrad, RMSProp, RMSP
 Nesterov, Adam); Goodfellow, Bengio & Courville (2016), Algorithms 8.1-8.7; the papers cited in
 each docstring. Where the slides and PyTorch place ε differently, a flag selects the form and
 tests/test_optim.py checks both.
+
+Bad input: the factories raise TypeError/ValueError unless lr > 0 (or a schedule), β, β₁, β₂,
+ρ are in [0, 1), δ >= 0 and flags are True/False; `update` raises ValueError for a gradient
+holding NaN or inf or of the wrong shape, a state `init` did not make, or a schedule whose rate
+at step t is not a finite number > 0.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from .validation import as_float_array, check_positive, check_real
+from .validation import as_float_array, check_choice, check_in_range, check_positive, check_whole
 
 # -- the pieces every rule shares ------------------------------------------------------------
 
@@ -55,16 +60,53 @@ def _root(r, delta, eps_inside):
 
 
 def _check_beta(value, name: str) -> float:
-    value = check_real(value, name)
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {value}")
-    return value
+    """A decay rate of a moving average (β, β₁, β₂, ρ): a number in [0, 1)."""
+    return check_in_range(value, name, 0, 1, low_open=False)
+
+
+def _check_delta(value) -> float:
+    """δ, the small constant that keeps a denominator away from 0: a number >= 0."""
+    return check_positive(value, "delta", allow_zero=True)
+
+
+def _guard_delta(rule, delta: float):
+    """`rule`, which divides by δ + √r; with δ = 0 (allowed, to show a formula exactly) a
+    component whose gradients have all been 0 gives 0/0: report it instead of returning NaN."""
+    if delta > 0:
+        return rule
+
+    def guarded(g, state, lr):
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 is reported just below
+            step, new_state = rule(g, state, lr)
+        if _non_finite(step):
+            raise ValueError("with delta = 0 the step is 0/0 (or x/0) for a gradient component that "
+                             "has been 0 so far: use a delta > 0, e.g. 1e-8")
+        return step, new_state
+
+    return guarded
 
 
 def _check_lr(lr):
+    """ε: a number > 0, or a schedule t -> ε_t (a callable, checked at each step it is used)."""
     if callable(lr):
         return lr
     return check_positive(lr, "lr")
+
+
+def _check_flag(value, name: str) -> bool:
+    return bool(check_choice(value, name, [True, False]))
+
+
+def _non_finite(x) -> str | None:
+    """None if every entry of the array or tensor `x` is finite, else "NaN" or "inf"
+    (one pass over x when it is finite, the usual case)."""
+    if isinstance(x, torch.Tensor):
+        if bool(torch.isfinite(x).all()):
+            return None
+        return "NaN" if bool(torch.isnan(x).any()) else "inf"
+    if np.isfinite(x).all():
+        return None
+    return "NaN" if np.isnan(x).any() else "inf"
 
 
 @dataclass(frozen=True)
@@ -85,28 +127,80 @@ class Optimizer:
     hyper: dict = field(default_factory=dict)
     state_names: tuple = ()
 
+    def __post_init__(self):
+        if not callable(self.rule):
+            raise TypeError(f"rule must be a function (g, state, lr) -> (step, state), "
+                            f"got {type(self.rule).__name__}")
+        if self.lookahead is not None and not callable(self.lookahead):
+            raise TypeError(f"lookahead must be None or a function (θ, state) -> θ̃, "
+                            f"got {type(self.lookahead).__name__}")
+        _check_lr(self.lr)
+
     def init(self, params) -> dict:
-        """The initial state: step counter t = 0 and every accumulator (v, r, s, …) at zero."""
+        """The initial state: step counter t = 0 and every accumulator (v, r, s, …) at zero.
+        Raises TypeError/ValueError if `params` is not an array (or tensor) of real numbers."""
+        if not isinstance(params, torch.Tensor):
+            params = as_float_array(params, "params", allow_nan=True)
         return {"t": 0, **{name: _zeros(params) for name in self.state_names}}
 
     def learning_rate(self, t: int) -> float:
-        """ε_t, the learning rate of step t (t = 0, 1, …)."""
-        lr = self.lr(t) if callable(self.lr) else self.lr
-        return check_positive(float(lr), f"the learning rate at step {t}")
+        """ε_t, the learning rate of step t (t = 0, 1, …). Raises ValueError if a schedule gives
+        a rate that is not a finite number > 0 at step t."""
+        return self._rate(check_whole(t, "t"))
+
+    def _rate(self, t: int) -> float:
+        """ε_t for a step t already known to be a whole number >= 0."""
+        if not callable(self.lr):
+            return float(self.lr)
+        rate = self.lr(t)
+        try:
+            if isinstance(rate, (str, bytes, bool)) or rate is None:
+                raise TypeError
+            rate = float(rate)  # also a 0-d array or tensor
+        except (TypeError, ValueError, RuntimeError):
+            raise TypeError(f"lr, a schedule, must return a number, but at step {t} it returned "
+                            f"{type(rate).__name__} {rate!r}") from None
+        return check_positive(rate, f"lr (the learning rate at step {t}, from the schedule)")
 
     def update(self, grad, state: dict, params):
-        """(step, new state) for the gradient `grad` (same shape as `params`)."""
+        """(step, new state) for the gradient `grad` (same shape as `params`) and the `state`
+        from `init` or the previous `update`. Raises ValueError if grad holds NaN or inf, if the
+        shapes differ, or if `state` is not this rule's state."""
         if not (isinstance(grad, torch.Tensor) or (isinstance(grad, np.ndarray) and grad.dtype.kind == "f")):
-            grad = as_float_array(grad, "grad")
-        if tuple(grad.shape) != tuple(params.shape):
-            raise ValueError(f"{self.name}: the gradient has shape {tuple(grad.shape)} but the "
-                             f"parameters have shape {tuple(params.shape)}; they must match")
-        step, new_state = self.rule(grad, state, self.learning_rate(state["t"]))
+            grad = as_float_array(grad, "grad", allow_nan=True)
+        params = self._check_state(state, params)
+        if grad.shape != params.shape:
+            raise ValueError(f"{self.name}: grad has shape {tuple(grad.shape)} but params has shape "
+                             f"{tuple(params.shape)}; they must match")
+        bad = _non_finite(grad)
+        if bad:
+            raise ValueError(f"grad contains {bad} at step {state['t']} of {self.name}: only finite "
+                             "gradients can be used (did the loss overflow, or the run diverge?)")
+        step, new_state = self.rule(grad, state, self._rate(state["t"]))
         return step, {**new_state, "t": state["t"] + 1}
+
+    def _check_state(self, state, params):
+        """`params` as an array (or tensor); raise unless `state` is a state of this rule for
+        parameters of that shape."""
+        if not isinstance(params, (torch.Tensor, np.ndarray)):
+            params = as_float_array(params, "params", allow_nan=True)
+        if not isinstance(state, dict) or "t" not in state or any(k not in state for k in self.state_names):
+            keys = ", ".join(("t",) + self.state_names)
+            raise TypeError(f"state must be the dict that {self.name}'s init(params) or update(...) "
+                            f"returned (keys {keys}), got {type(state).__name__}")
+        if type(state["t"]) is not int or state["t"] < 0:
+            check_whole(state["t"], "state['t']")
+        for key in self.state_names:
+            if np.shape(state[key]) != params.shape:
+                raise ValueError(f"state['{key}'] has shape {tuple(np.shape(state[key]))} but params has "
+                                 f"shape {tuple(params.shape)}: pass the state that init(params) made")
+        return params
 
     def eval_point(self, params, state: dict):
         """Where to evaluate the next gradient: θ, or the look-ahead point θ + αv."""
-        return params if self.lookahead is None else self.lookahead(params, state)
+        if self.lookahead is None:
+            return params
+        return self.lookahead(self._check_state(state, params), state)
 
     def __repr__(self):
         values = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.hyper.items())
@@ -152,21 +246,21 @@ def nesterov(lr: float = 0.01, beta: float = 0.9, form: str = "lecture") -> Opti
     lecture's look-ahead points θ + βv: the two forms give the same sequence of gradient
     evaluations (tests/test_optim.py checks this step by step)."""
     beta = _check_beta(beta, "beta")
+    lr = _check_lr(lr)
+    check_choice(form, "form", ["lecture", "pytorch"])
     if form == "lecture":
         def rule(g, s, lr):
             v = beta * s["v"] - lr * g
             return v, {"v": v}
 
-        return Optimizer("Nesterov", rule, _check_lr(lr), lookahead=lambda theta, s: theta + beta * s["v"],
+        return Optimizer("Nesterov", rule, lr, lookahead=lambda theta, s: theta + beta * s["v"],
                          hyper=dict(lr=lr, beta=beta), state_names=("v",))
-    if form == "pytorch":
-        def rule(g, s, lr):
-            b = beta * s["b"] + g
-            return -lr * (g + beta * b), {"b": b}
 
-        return Optimizer("Nesterov (PyTorch form)", rule, _check_lr(lr), hyper=dict(lr=lr, beta=beta),
-                         state_names=("b",))
-    raise ValueError(f"form must be 'lecture' or 'pytorch', got {form!r}")
+    def rule(g, s, lr):
+        b = beta * s["b"] + g
+        return -lr * (g + beta * b), {"b": b}
+
+    return Optimizer("Nesterov (PyTorch form)", rule, lr, hyper=dict(lr=lr, beta=beta), state_names=("b",))
 
 
 def adagrad(lr: float = 0.01, delta: float = 1e-7) -> Optimizer:
@@ -175,13 +269,14 @@ def adagrad(lr: float = 0.01, delta: float = 1e-7) -> Optimizer:
 
     Every parameter gets its own step, shrinking with its whole gradient history. PyTorch:
     torch.optim.Adagrad(lr=ε, eps=δ) (its default δ is 1e-10, the lecture's 1e-7)."""
-    delta = check_positive(delta, "delta", allow_zero=True)
+    delta = _check_delta(delta)
 
     def rule(g, s, lr):
         r = s["r"] + g * g
         return -lr / (delta + r**0.5) * g, {"r": r}
 
-    return Optimizer("AdaGrad", rule, _check_lr(lr), hyper=dict(lr=lr, delta=delta), state_names=("r",))
+    return Optimizer("AdaGrad", _guard_delta(rule, delta), _check_lr(lr), hyper=dict(lr=lr, delta=delta),
+                     state_names=("r",))
 
 
 def rmsprop(lr: float = 0.001, rho: float = 0.9, delta: float = 1e-6, eps_inside: bool = True) -> Optimizer:
@@ -189,14 +284,14 @@ def rmsprop(lr: float = 0.001, rho: float = 0.9, delta: float = 1e-6, eps_inside
     θ ← θ − ε / √(δ + r) ⊙ g   (eps_inside=True: Lectures 4, 5, 7 and Goodfellow Alg. 8.5), or
     θ ← θ − ε / (δ + √r) ⊙ g   (eps_inside=False: Lecture 3 and torch.optim.RMSprop(alpha=ρ, eps=δ))."""
     rho = _check_beta(rho, "rho")
-    delta = check_positive(delta, "delta", allow_zero=True)
+    delta, eps_inside = _check_delta(delta), _check_flag(eps_inside, "eps_inside")
 
     def rule(g, s, lr):
         r = _ema(s["r"], g * g, rho)
         return -lr / _root(r, delta, eps_inside) * g, {"r": r}
 
-    return Optimizer("RMSProp", rule, _check_lr(lr), hyper=dict(lr=lr, rho=rho, delta=delta,
-                     eps_inside=eps_inside), state_names=("r",))
+    return Optimizer("RMSProp", _guard_delta(rule, delta), _check_lr(lr),
+                     hyper=dict(lr=lr, rho=rho, delta=delta, eps_inside=eps_inside), state_names=("r",))
 
 
 def rmsprop_nesterov(lr: float = 0.001, rho: float = 0.9, beta: float = 0.9, delta: float = 1e-6,
@@ -208,14 +303,15 @@ def rmsprop_nesterov(lr: float = 0.001, rho: float = 0.9, beta: float = 0.9, del
     we add δ as in RMSProp. With β = 0 this is RMSProp. PyTorch has no such optimiser
     (RMSprop(momentum=β) is the classical, not the Nesterov, momentum)."""
     rho, beta = _check_beta(rho, "rho"), _check_beta(beta, "beta")
-    delta = check_positive(delta, "delta", allow_zero=True)
+    delta, eps_inside = _check_delta(delta), _check_flag(eps_inside, "eps_inside")
 
     def rule(g, s, lr):
         r = _ema(s["r"], g * g, rho)
         v = beta * s["v"] - lr / _root(r, delta, eps_inside) * g
         return v, {"r": r, "v": v}
 
-    return Optimizer("RMSProp + Nesterov", rule, _check_lr(lr), lookahead=lambda theta, s: theta + beta * s["v"],
+    return Optimizer("RMSProp + Nesterov", _guard_delta(rule, delta), _check_lr(lr),
+                     lookahead=lambda theta, s: theta + beta * s["v"],
                      hyper=dict(lr=lr, rho=rho, beta=beta, delta=delta), state_names=("r", "v"))
 
 
@@ -232,7 +328,9 @@ def adam(lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, delta: flo
     r_max ← max(r_max, r), r̂ = r_max / (1 − β₂ᵗ), as torch.optim.Adam(amsgrad=True) does (the
     paper has no bias correction). PyTorch: torch.optim.Adam(lr, betas=(β₁, β₂), eps=δ)."""
     beta1, beta2 = _check_beta(beta1, "beta1"), _check_beta(beta2, "beta2")
-    delta = check_positive(delta, "delta", allow_zero=True)
+    delta, eps_inside = _check_delta(delta), _check_flag(eps_inside, "eps_inside")
+    bias_correction = _check_flag(bias_correction, "bias_correction")
+    amsgrad = _check_flag(amsgrad, "amsgrad")
 
     def rule(g, state, lr):
         t = state["t"] + 1
@@ -248,7 +346,8 @@ def adam(lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, delta: flo
         return -lr * s_hat / _root(r_hat, delta, eps_inside), new
 
     name = "AMSGrad" if amsgrad else ("Adam" if bias_correction else "Adam, no bias correction")
-    return Optimizer(name, rule, _check_lr(lr), hyper=dict(lr=lr, beta1=beta1, beta2=beta2, delta=delta),
+    return Optimizer(name, _guard_delta(rule, delta), _check_lr(lr),
+                     hyper=dict(lr=lr, beta1=beta1, beta2=beta2, delta=delta),
                      state_names=("s", "r", "r_max") if amsgrad else ("s", "r"))
 
 
@@ -263,7 +362,7 @@ def adamax(lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999, delta: f
 
     The paper has max(β₂u, |g|); PyTorch (torch.optim.Adamax) adds δ inside the max so that u > 0."""
     beta1, beta2 = _check_beta(beta1, "beta1"), _check_beta(beta2, "beta2")
-    delta = check_positive(delta, "delta", allow_zero=True)
+    delta = _check_delta(delta)
 
     def rule(g, state, lr):
         t = state["t"] + 1
@@ -271,8 +370,8 @@ def adamax(lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999, delta: f
         u = _maximum(beta2 * state["u"], abs(g) + delta)
         return -lr / (1 - beta1**t) * s / u, {"s": s, "u": u}
 
-    return Optimizer("AdaMax", rule, _check_lr(lr), hyper=dict(lr=lr, beta1=beta1, beta2=beta2),
-                     state_names=("s", "u"))
+    return Optimizer("AdaMax", _guard_delta(rule, delta), _check_lr(lr),
+                     hyper=dict(lr=lr, beta1=beta1, beta2=beta2), state_names=("s", "u"))
 
 
 def nadam(lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999, delta: float = 1e-8,
@@ -285,7 +384,7 @@ def nadam(lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999, delta: fl
 
     The look-ahead is folded into the step: the current gradient enters with its own weight."""
     beta1, beta2 = _check_beta(beta1, "beta1"), _check_beta(beta2, "beta2")
-    delta = check_positive(delta, "delta", allow_zero=True)
+    delta = _check_delta(delta)
     psi = check_positive(momentum_decay, "momentum_decay", allow_zero=True)
 
     def rule(g, state, lr):
@@ -298,8 +397,8 @@ def nadam(lr: float = 0.002, beta1: float = 0.9, beta2: float = 0.999, delta: fl
         step = -lr * ((1 - mu) / (1 - mu_product) * g + mu_next / (1 - mu_product * mu_next) * s)
         return step / denominator, {"s": s, "r": r, "mu_product": mu_product}
 
-    return Optimizer("Nadam", rule, _check_lr(lr), hyper=dict(lr=lr, beta1=beta1, beta2=beta2),
-                     state_names=("s", "r"))
+    return Optimizer("Nadam", _guard_delta(rule, delta), _check_lr(lr),
+                     hyper=dict(lr=lr, beta1=beta1, beta2=beta2), state_names=("s", "r"))
 
 
 def adadelta(lr: float = 1.0, rho: float = 0.9, delta: float = 1e-6) -> Optimizer:
@@ -307,7 +406,7 @@ def adadelta(lr: float = 1.0, rho: float = 0.9, delta: float = 1e-6) -> Optimize
     r ← ρr + (1 − ρ) g ⊙ g;  Δθ = −√(u + δ)/√(r + δ) ⊙ g;  u ← ρu + (1 − ρ) Δθ ⊙ Δθ;  θ ← θ + εΔθ.
     The ratio of the two RMS values gives Δθ the units of θ. PyTorch: torch.optim.Adadelta."""
     rho = _check_beta(rho, "rho")
-    delta = check_positive(delta, "delta", allow_zero=True)
+    delta = _check_delta(delta)
 
     def rule(g, state, lr):
         r = _ema(state["r"], g * g, rho)
@@ -315,8 +414,8 @@ def adadelta(lr: float = 1.0, rho: float = 0.9, delta: float = 1e-6) -> Optimize
         u = _ema(state["u"], change * change, rho)
         return lr * change, {"r": r, "u": u}
 
-    return Optimizer("AdaDelta", rule, _check_lr(lr), hyper=dict(lr=lr, rho=rho, delta=delta),
-                     state_names=("r", "u"))
+    return Optimizer("AdaDelta", _guard_delta(rule, delta), _check_lr(lr),
+                     hyper=dict(lr=lr, rho=rho, delta=delta), state_names=("r", "u"))
 
 
 # Every rule with the chapter's default hyper-parameters, for comparisons.
@@ -341,7 +440,11 @@ class TorchOptimizer(torch.optim.Optimizer):
     def __init__(self, params, rule: Optimizer):
         if not isinstance(rule, Optimizer):
             raise TypeError(f"rule must be an lecturelib.optim.Optimizer (e.g. adam()), got {type(rule).__name__}")
-        super().__init__(params, {})
+        try:
+            super().__init__(params, {})
+        except (TypeError, ValueError) as error:  # None, [], a list of strings, ...
+            raise type(error)(f"params must be a non-empty iterable of tensors, e.g. model.parameters() "
+                              f"({error})") from None
         self.rule = rule
 
     @torch.no_grad()

@@ -22,7 +22,7 @@ from typing import Callable
 import numpy as np
 
 from .activations import sigmoid
-from .validation import as_float_array, check_positive, check_real
+from .validation import as_float_array, check_finite, check_in_range, check_positive, check_real, check_whole
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,9 @@ class Problem:
     hess:   θ (d,) -> ∇²f(θ), shape (d, d), or None.
     minima: known local minimisers, shape (k, d) (may be empty).
     window: ((x_low, x_high), (y_low, y_high)) for contour plots of a 2-D problem.
+
+    Raises TypeError if f or grad is not callable (hess not callable or None) and ValueError
+    unless dim is a whole number >= 1.
     """
 
     name: str
@@ -46,35 +49,63 @@ class Problem:
     minima: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     window: tuple = ((-2.0, 2.0), (-2.0, 2.0))
 
-    def check_point(self, theta) -> np.ndarray:
-        """θ as a float vector of length `dim`, or ValueError/TypeError saying what is wrong."""
-        theta = as_float_array(theta, "theta")
+    def __post_init__(self):
+        for name in ("f", "grad"):
+            if not callable(getattr(self, name)):
+                raise TypeError(f"{name} must be a function of θ, got {type(getattr(self, name)).__name__}")
+        if self.hess is not None and not callable(self.hess):
+            raise TypeError(f"hess must be None or a function of θ, got {type(self.hess).__name__}")
+        check_whole(self.dim, "dim", minimum=1)
+
+    def check_point(self, theta, name: str = "theta") -> np.ndarray:
+        """θ as a float vector of length `dim`: TypeError if it is not numeric, ValueError if it
+        has another shape or holds NaN or inf. `name`: the caller's name for θ, for the message."""
+        theta = check_finite(theta, name)
         if theta.shape != (self.dim,):
-            raise ValueError(f"{self.name} takes a point of shape ({self.dim},), got shape {theta.shape}")
+            raise ValueError(f"{name} must have shape ({self.dim},) for {self.name}, got shape {theta.shape}")
         return theta
 
     def grid(self, n: int = 121):
-        """X, Y, Z = f on an n × n grid over `window` (2-D problems), for contour plots."""
+        """X, Y, Z = f on an n × n grid over `window` (2-D problems), for contour plots.
+        Raises ValueError unless the problem is 2-D and 2 <= n <= 1000."""
+        n = check_whole(n, "n", minimum=2)
+        if n > 1000:
+            raise ValueError(f"n must be <= 1000 (the grid costs n² evaluations of f), got {n}")
+        if self.dim != 2:
+            raise ValueError(f"grid draws 2-D problems; {self.name} has dim = {self.dim}")
         (x0, x1), (y0, y1) = self.window
         X, Y = np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
         Z = np.array([self.f(np.array(p)) for p in zip(X.ravel(), Y.ravel())]).reshape(X.shape)
         return X, Y, Z
 
 
+def check_problem(problem) -> Problem:
+    """Return `problem`, or raise TypeError unless it is a `Problem`."""
+    if not isinstance(problem, Problem):
+        raise TypeError(f"problem must be a lecturelib.problems.Problem (e.g. problems.rosenbrock()), "
+                        f"got {type(problem).__name__}")
+    return problem
+
+
 def quadratic(H, b=None, name: str = "quadratic") -> Problem:
     """f(θ) = ½ θᵀHθ − bᵀθ, ∇f = Hθ − b, ∇²f = H (H symmetric, shape (d, d)).
 
-    Its minimiser, when H is positive definite, solves Hθ = b. Raises ValueError if H is not a
-    symmetric square matrix or b has the wrong length."""
-    H = as_float_array(H, "H")
-    if H.ndim != 2 or H.shape[0] != H.shape[1] or not np.allclose(H, H.T):
+    Its minimiser, when H is positive definite, solves Hθ = b. Raises TypeError for non-numbers
+    and ValueError if H is not a symmetric square matrix of finite numbers (at least 1 × 1) or b
+    is not a finite vector of matching length."""
+    H = check_finite(H, "H")
+    if H.ndim != 2 or H.shape[0] != H.shape[1] or H.size == 0 or not np.allclose(H, H.T):
         raise ValueError(f"H must be a symmetric square matrix, got shape {H.shape}")
     d = H.shape[0]
-    b = np.zeros(d) if b is None else as_float_array(b, "b")
+    b = np.zeros(d) if b is None else check_finite(b, "b")
     if b.shape != (d,):
         raise ValueError(f"b must have shape ({d},) to match H, got {b.shape}")
-    eigenvalues = np.linalg.eigvalsh(H)
-    minima = np.linalg.solve(H, b)[None, :] if eigenvalues.min() > 0 else np.zeros((0, d))
+    minima = np.zeros((0, d))
+    if np.linalg.eigvalsh(H).min() > 0:
+        try:
+            minima = np.linalg.solve(H, b)[None, :]
+        except np.linalg.LinAlgError:  # positive definite up to rounding only
+            pass
     return Problem(name, lambda t: float(0.5 * t @ H @ t - b @ t), lambda t: H @ t - b, d,
                    hess=lambda t: H, minima=minima)
 
@@ -84,11 +115,13 @@ def canyon(condition_number: float = 20.0, angle: float = np.pi / 6, curvature: 
     λ_max = `curvature`, λ_min = λ_max / κ, rotated by `angle` (radians).
 
     κ = `condition_number` = λ_max / λ_min ≥ 1 is the condition number of the Hessian.
-    Gradient descent with a fixed step is stable for ε < 2 / λ_max (Lecture 4)."""
+    Gradient descent with a fixed step is stable for ε < 2 / λ_max (Lecture 4).
+    Raises TypeError for non-numbers, ValueError for κ < 1, curvature <= 0 or a non-finite angle."""
     kappa = check_real(condition_number, "condition_number")
     if kappa < 1:
         raise ValueError(f"condition_number must be >= 1, got {kappa}")
     lam_max = check_positive(curvature, "curvature")
+    angle = check_real(angle, "angle")
     c, s = np.cos(angle), np.sin(angle)
     R = np.array([[c, -s], [s, c]])
     H = R @ np.diag([lam_max / kappa, lam_max]) @ R.T
@@ -98,7 +131,9 @@ def canyon(condition_number: float = 20.0, angle: float = np.pi / 6, curvature: 
 
 
 def rosenbrock(a: float = 1.0, b: float = 100.0) -> Problem:
-    """f(x, y) = (a − x)² + b (y − x²)²; minimum 0 at (a, a²), in a curved, flat-bottomed valley."""
+    """f(x, y) = (a − x)² + b (y − x²)²; minimum 0 at (a, a²), in a curved, flat-bottomed valley.
+    a: a finite number; b > 0 (TypeError/ValueError otherwise)."""
+    a, b = check_real(a, "a"), check_positive(b, "b")
 
     def f(t):
         x, y = t
@@ -192,7 +227,14 @@ class Regression(Problem):
     y: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def batch_grad(self, theta, indices) -> np.ndarray:
-        """(1/m) Σ_{i ∈ batch} ∇θ (yᵢ − θᵀXᵢ)² = −(2/m) X_Bᵀ (y_B − X_B θ)."""
+        """(1/m) Σ_{i ∈ batch} ∇θ (yᵢ − θᵀXᵢ)² = −(2/m) X_Bᵀ (y_B − X_B θ).
+
+        indices: m >= 1 whole numbers in [0, N) (repeats allowed). Raises TypeError/ValueError
+        for other indices and for θ of the wrong shape."""
+        theta = as_float_array(theta, "theta", allow_nan=True)
+        if theta.shape != (self.dim,):
+            raise ValueError(f"theta must have shape ({self.dim},), got {theta.shape}")
+        indices = _check_indices(indices, len(self.y))
         X, y = self.X[indices], self.y[indices]
         return -2.0 * X.T @ (y - X @ theta) / len(indices)
 
@@ -200,7 +242,7 @@ class Regression(Problem):
 def linear_regression(x, y, name: str = "linear regression") -> Regression:
     """Least squares for the model θᵀ[1, x] on data x, y (shape (N,) each):
     f(θ) = (1/N) Σᵢ (yᵢ − θ₁ − θ₂xᵢ)², ∇f = −(2/N) Xᵀ(y − Xθ), ∇²f = (2/N) XᵀX."""
-    x, y = as_float_array(x, "x"), as_float_array(y, "y")
+    x, y = check_finite(x, "x"), check_finite(y, "y")
     if x.ndim != 1 or x.shape != y.shape or x.size < 2:
         raise ValueError(f"x and y must be vectors of the same length >= 2, got shapes {x.shape}, {y.shape}")
     n = x.size
@@ -217,6 +259,25 @@ def linear_regression(x, y, name: str = "linear regression") -> Regression:
     return Regression(name, f, grad, 2, lambda t: H, minimum[None, :], ((-1.0, 11.0), (-1.0, 6.0)), X=X, y=y)
 
 
+def _check_indices(indices, n: int) -> np.ndarray:
+    """`indices` as an integer array of m >= 1 entries in [0, n), or TypeError/ValueError."""
+    if isinstance(indices, (str, bytes)) or indices is None:
+        raise TypeError(f"indices must be a list or array of whole numbers, got {type(indices).__name__}")
+    try:
+        index = np.asarray(indices)
+    except ValueError:  # ragged nested lists
+        raise TypeError(f"indices must be a 1-D list or array of whole numbers, got {indices!r}") from None
+    if (index.dtype.kind == "f" and np.all(np.isfinite(index)) and np.all(index == np.round(index))
+            and np.all(np.abs(index) < n)):
+        index = index.astype(int)
+    if index.dtype.kind not in "iu" or index.ndim != 1:
+        raise TypeError(f"indices must be a 1-D list or array of whole numbers, got {index.dtype} of "
+                        f"shape {index.shape}")
+    if index.size == 0 or index.min() < 0 or index.max() >= n:
+        raise ValueError(f"indices must hold at least one example number in [0, {n}), got {indices!r}")
+    return index
+
+
 THETA0_REGRESSION = np.array([10.0, 5.0])  # the lecture's starting point
 
 
@@ -224,10 +285,13 @@ def lecture_regression(n: int = 30, seed: int = 0, x_scale: float = 1.0) -> Regr
     """The lectures' example: N = 30 samples of y = 3x + 2 + U(−0.1, 0.1), model θᵀ[1, x].
 
     The slides do not say how x is drawn; we take x ~ N(0, x_scale²) (what `torch.randn` gives),
-    seeded by `seed`. θ* ≈ (2, 3): intercept first, then slope."""
-    n = int(check_positive(n, "n"))
-    rng = np.random.default_rng(seed)
-    x = rng.normal(scale=x_scale, size=n)
+    seeded by `seed`. θ* ≈ (2, 3): intercept first, then slope. Raises ValueError unless
+    2 <= n <= 10⁶, seed is a whole number >= 0 and x_scale > 0."""
+    n = check_whole(n, "n", minimum=2)
+    if n > 10**6:
+        raise ValueError(f"n must be <= 1000000 samples, got {n}")
+    rng = np.random.default_rng(check_whole(seed, "seed"))
+    x = rng.normal(scale=check_positive(x_scale, "x_scale"), size=n)
     y = 3.0 * x + 2.0 + rng.uniform(-0.1, 0.1, size=n)
     return linear_regression(x, y, "lecture regression")
 
@@ -241,10 +305,16 @@ PROBLEMS = {"canyon": canyon, "Rosenbrock": rosenbrock, "Beale": beale, "saddle"
 
 def ill_conditioned_quadratic(n: int = 20, kappa: float = 1e3, seed: int = 0) -> Problem:
     """f(θ) = ½θᵀHθ − bᵀθ with eigenvalues of H spread geometrically over [1, κ] in random
-    directions (seeded); its minimiser is H⁻¹b."""
-    rng = np.random.default_rng(seed)
+    directions (seeded); its minimiser is H⁻¹b. Raises ValueError unless 1 <= n <= 2000,
+    1 <= κ <= 1e16 (beyond that float64 cannot represent the smallest eigenvalue next to the
+    largest) and seed is a whole number >= 0."""
+    n = check_whole(n, "n", minimum=1)
+    if n > 2000:
+        raise ValueError(f"n must be <= 2000 (H has n² entries), got {n}")
+    kappa = check_in_range(kappa, "kappa", 1, 1e16, low_open=False, high_open=False)
+    rng = np.random.default_rng(check_whole(seed, "seed"))
     Q, _ = np.linalg.qr(rng.normal(size=(n, n)))
-    H = Q @ np.diag(np.geomspace(1.0, check_positive(kappa, "kappa"), n)) @ Q.T
+    H = Q @ np.diag(np.geomspace(1.0, kappa, n)) @ Q.T
     return quadratic((H + H.T) / 2, rng.normal(size=n), name=f"quadratic (n = {n}, κ = {kappa:g})")
 
 
@@ -252,7 +322,9 @@ def logistic_regression(l2: float = 1e-2) -> Problem:
     """Mean cross-entropy of p = σ(Xθ) on the breast-cancer data (a bias column first, features
     standardised) plus (l2/2)‖w‖² on the weights (not the bias), which keeps the minimiser finite.
 
-    ∇f = Xᵀ(p − y)/N + l2·w;  ∇²f = Xᵀ diag(p(1 − p)) X / N + l2·I (weights only)."""
+    ∇f = Xᵀ(p − y)/N + l2·w;  ∇²f = Xᵀ diag(p(1 − p)) X / N + l2·I (weights only).
+    Raises TypeError/ValueError unless l2 is a finite number >= 0."""
+    l2 = check_positive(l2, "l2", allow_zero=True)
     from sklearn.datasets import load_breast_cancer
 
     X, y = load_breast_cancer(return_X_y=True)

@@ -4,6 +4,11 @@ Pass one as `lr` to any rule of `lecturelib.optim`. Sources: Lecture 4 and Lectu
 decay to ε_τ, then constant; the Robbins–Monro conditions Σ ε_k = ∞, Σ ε_k² < ∞), Lecture 7
 (Keras' lr0 / (1 + decay·t)), Lecture 3 (halving, the 1-cycle policy of Smith (2018), SGD with
 warm restarts of Loshchilov & Hutter (2017)).
+
+Bad input: every factory raises TypeError for a non-number and ValueError for a value outside
+its range (rates must be finite and > 0; counts, periods and steps whole numbers >= 1; decay
+factors and fractions inside their intervals). A schedule raises ValueError for a step t that
+is not a whole number >= 0.
 """
 
 from __future__ import annotations
@@ -11,15 +16,13 @@ from __future__ import annotations
 import math
 from typing import Callable
 
-from .validation import check_positive
+from .validation import check_in_range, check_positive, check_whole
 
 Schedule = Callable[[int], float]
 
 
 def _step(t) -> int:
-    if isinstance(t, bool) or int(t) != t or t < 0:
-        raise ValueError(f"the step t must be a whole number >= 0, got {t!r}")
-    return int(t)
+    return check_whole(t, "the step t", minimum=0)
 
 
 def constant(lr: float) -> Schedule:
@@ -29,12 +32,13 @@ def constant(lr: float) -> Schedule:
 
 
 def linear_decay(lr0: float, lr_tau: float, tau: int) -> Schedule:
-    """ε_k = (1 − α) ε₀ + α ε_τ with α = k/τ for k ≤ τ, then ε_τ (Lectures 4, 7)."""
+    """ε_k = (1 − α) ε₀ + α ε_τ with α = k/τ for k ≤ τ, then ε_τ (Lectures 4, 7); τ: a whole
+    number of steps >= 1."""
     lr0, lr_tau = check_positive(lr0, "lr0"), check_positive(lr_tau, "lr_tau")
-    tau = int(check_positive(tau, "tau"))
+    tau = check_whole(tau, "tau", minimum=1)
 
     def schedule(t):
-        alpha = min(_step(t) / tau, 1.0)
+        alpha = min(_step(t), tau) / tau
         return (1 - alpha) * lr0 + alpha * lr_tau
 
     return schedule
@@ -48,9 +52,11 @@ def inverse_time(lr0: float, decay: float) -> Schedule:
 
 
 def step_decay(lr0: float, every: int, factor: float = 0.5) -> Schedule:
-    """ε_t = ε₀ · factor^⌊t / every⌋: halve (factor = ½) the rate on a fixed schedule (Lecture 3)."""
-    lr0, factor = check_positive(lr0, "lr0"), check_positive(factor, "factor")
-    every = int(check_positive(every, "every"))
+    """ε_t = ε₀ · factor^⌊t / every⌋: halve (factor = ½) the rate every `every` ≥ 1 steps
+    (Lecture 3); factor in (0, 1]."""
+    lr0 = check_positive(lr0, "lr0")
+    factor = check_in_range(factor, "factor", 0, 1, high_open=False)
+    every = check_whole(every, "every", minimum=1)
     return lambda t: lr0 * factor ** (_step(t) // every)
 
 
@@ -63,13 +69,18 @@ def one_cycle(lr_max: float, total_steps: int, pct_start: float = 0.3, div_facto
               final_div_factor: float = 1e4) -> Schedule:
     """The 1-cycle policy (Smith, 2018), as torch.optim.lr_scheduler.OneCycleLR (cosine form):
     up from lr_max/div_factor to lr_max over the first pct_start of the steps, then down to
-    lr_max/(div_factor · final_div_factor) at the last step."""
+    lr_max/(div_factor · final_div_factor) at the last step.
+
+    total_steps ≥ 1; pct_start in (0, 1); div_factor, final_div_factor ≥ 1. When the warm-up
+    ends at step 0 (pct_start · total_steps = 1) step 0 gets lr_max (torch divides by zero).
+    Calling the schedule past its last step raises ValueError."""
     lr_max = check_positive(lr_max, "lr_max")
-    total_steps = int(check_positive(total_steps, "total_steps"))
-    if not 0 < pct_start < 1:
-        raise ValueError(f"pct_start must be in (0, 1), got {pct_start}")
-    initial = lr_max / check_positive(div_factor, "div_factor")
-    final = initial / check_positive(final_div_factor, "final_div_factor")
+    total_steps = check_whole(total_steps, "total_steps", minimum=1)
+    pct_start = check_in_range(pct_start, "pct_start", 0, 1)
+    div_factor = _at_least_one(div_factor, "div_factor")
+    final_div_factor = _at_least_one(final_div_factor, "final_div_factor")
+    initial = lr_max / div_factor
+    final = initial / final_div_factor
     peak = float(pct_start * total_steps) - 1
     last = total_steps - 1
 
@@ -77,28 +88,56 @@ def one_cycle(lr_max: float, total_steps: int, pct_start: float = 0.3, div_facto
         t = _step(t)
         if t > last:
             raise ValueError(f"one_cycle was built for {total_steps} steps; step {t} is past its end")
-        if t <= peak:
+        if t <= peak and peak > 0:
             return _cosine(initial, lr_max, t / peak)
         return _cosine(lr_max, final, (t - peak) / (last - peak))
 
     return schedule
 
 
+def _at_least_one(value, name: str) -> float:
+    """`value` as a float, or ValueError unless it is a finite number >= 1 (a divisor that must
+    not raise the rate)."""
+    value = check_positive(value, name)
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value:g}")
+    return value
+
+
+def _cycle(t: int, period: int, period_mult: int) -> tuple[int, int]:
+    """(t_cur, T_i): the steps since the last restart and the length of the current period.
+
+    Period i starts at S_i = period · (m^i − 1)/(m − 1) for m = period_mult > 1 (at i · period
+    for m = 1). The logarithm gives i up to rounding; exact integer arithmetic corrects it."""
+    if period_mult == 1:
+        return t % period, period
+    m = period_mult
+
+    def start(i):
+        return period * (m**i - 1) // (m - 1)
+
+    i = int(math.log(t * (m - 1) // period + 1, m))
+    while i > 0 and start(i) > t:
+        i -= 1
+    while start(i + 1) <= t:
+        i += 1
+    return t - start(i), period * m**i
+
+
 def cosine_warm_restarts(lr_max: float, period: int, period_mult: int = 1, lr_min: float = 0.0) -> Schedule:
     """SGD with warm restarts (Loshchilov & Hutter, 2017), as CosineAnnealingWarmRestarts:
     ε_t = ε_min + ½(ε_max − ε_min)(1 + cos(π t_cur / T_i)), where t_cur counts the steps since the
     last restart and the period T_i starts at `period` and is multiplied by `period_mult` at each
-    restart."""
+    restart. period, period_mult: whole numbers >= 1; 0 <= lr_min <= lr_max. ε_t costs O(1)."""
     lr_max = check_positive(lr_max, "lr_max")
     lr_min = check_positive(lr_min, "lr_min", allow_zero=True)
-    period = int(check_positive(period, "period"))
-    period_mult = int(check_positive(period_mult, "period_mult"))
+    if lr_min > lr_max:
+        raise ValueError(f"lr_min must be <= lr_max, got lr_min = {lr_min:g} > lr_max = {lr_max:g}")
+    period = check_whole(period, "period", minimum=1)
+    period_mult = check_whole(period_mult, "period_mult", minimum=1)
 
     def schedule(t):
-        t_cur, length = _step(t), period
-        while t_cur >= length:
-            t_cur -= length
-            length *= period_mult
+        t_cur, length = _cycle(_step(t), period, period_mult)
         return _cosine(lr_max, lr_min, t_cur / length)
 
     return schedule

@@ -65,8 +65,9 @@ def check_whole(value, name: str, *, minimum: int = 0) -> int:
     `2.5`, `True`, `"3"` and `nan` are not."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a whole number >= {minimum}, got {type(value).__name__} {value!r}")
-    if not math.isfinite(float(value)) or float(value) != int(value):
-        raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
+    if not isinstance(value, numbers.Integral):  # a float: whole only if finite and integral
+        if not math.isfinite(float(value)) or float(value) != int(value):
+            raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
     if int(value) < minimum:
         raise ValueError(f"{name} must be a whole number >= {minimum}, got {int(value)}")
     return int(value)

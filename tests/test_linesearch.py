@@ -48,7 +48,8 @@ def test_coordinate_descent_solves_a_diagonal_quadratic_in_one_sweep_and_converg
 @pytest.mark.parametrize("call, message", [
     (lambda: ls.optimal_step([1.0, 0.0], np.diag([-1.0, 1.0])), "no minimum along"),
     (lambda: ls.backtracking(lambda t: t @ t, np.ones(2), np.ones(2), direction=np.ones(2)), "downhill"),
-    (lambda: ls.steepest_descent(problems.canyon(), [1, 1], 3, line_search="wolfe"), "'exact' or 'armijo'"),
+    (lambda: ls.steepest_descent(problems.canyon(), [1, 1], 3, line_search="wolfe"),
+     "line_search must be one of 'exact', 'armijo'"),
     (lambda: ls.coordinate_descent(problems.saddle(), [1.0, 1.0], 1), "not convex"),
 ])
 def test_bad_input_is_rejected_clearly(call, message):

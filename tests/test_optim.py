@@ -181,10 +181,10 @@ def test_torch_adapter_trains_a_module_exactly_like_torch_optim(name):
 @pytest.mark.parametrize("factory, bad, message", [
     (lambda: optim.sgd(lr=0.0), "lr", "lr must be > 0"),
     (lambda: optim.sgd(lr=-0.1), "lr", "lr must be > 0"),
-    (lambda: optim.momentum(0.1, beta=1.0), "beta", "beta must be in [0, 1)"),
-    (lambda: optim.momentum(0.1, beta=-0.1), "beta", "beta must be in [0, 1)"),
-    (lambda: optim.adam(0.1, beta2=1.5), "beta2", "beta2 must be in [0, 1)"),
-    (lambda: optim.rmsprop(0.1, rho=1.0), "rho", "rho must be in [0, 1)"),
+    (lambda: optim.momentum(0.1, beta=1.0), "beta", "beta must lie in [0, 1)"),
+    (lambda: optim.momentum(0.1, beta=-0.1), "beta", "beta must lie in [0, 1)"),
+    (lambda: optim.adam(0.1, beta2=1.5), "beta2", "beta2 must lie in [0, 1)"),
+    (lambda: optim.rmsprop(0.1, rho=1.0), "rho", "rho must lie in [0, 1)"),
     (lambda: optim.nesterov(0.1, form="sutskever"), "form", "form must be"),
 ])
 def test_bad_hyper_parameters_raise_a_clear_value_error(factory, bad, message):
@@ -199,7 +199,7 @@ def test_non_numeric_learning_rate_is_a_type_error():
 
 def test_gradient_of_the_wrong_shape_is_rejected():
     opt = optim.adam(0.1)
-    with pytest.raises(ValueError, match=r"gradient has shape \(3,\) but the parameters have shape \(2,\)"):
+    with pytest.raises(ValueError, match=r"grad has shape \(3,\) but params has shape \(2,\)"):
         opt.update(np.ones(3), opt.init(np.zeros(2)), np.zeros(2))
 
 

@@ -59,8 +59,8 @@ def test_constant_is_constant():
 
 @pytest.mark.parametrize("call, message", [
     (lambda: S.constant(0.0), "lr must be > 0"),
-    (lambda: S.linear_decay(0.1, 0.01, tau=0), "tau must be > 0"),
-    (lambda: S.one_cycle(0.1, 100, pct_start=1.5), "pct_start must be in"),
+    (lambda: S.linear_decay(0.1, 0.01, tau=0), "tau must be a whole number >= 1"),
+    (lambda: S.one_cycle(0.1, 100, pct_start=1.5), "pct_start must lie in"),
     (lambda: S.one_cycle(0.1, 10)(10), "past its end"),
     (lambda: S.step_decay(0.1, 5)(-1), "whole number >= 0"),
     (lambda: S.inverse_time(0.1, 0.1)(2.5), "whole number >= 0"),
