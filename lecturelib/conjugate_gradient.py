@@ -30,56 +30,81 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .trajectory import Trajectory
-from .validation import as_float_array, check_positive
 from .linesearch import LineSearchError, wolfe_line_search
+from .second_order import check_settings, check_symmetric, check_wolfe, checked, overflow_checked, start
+from .trajectory import CONVERGED, MAX_ITER, Trajectory, check_start
+from .validation import check_choice, check_finite, check_whole
 
 
 @dataclass(frozen=True)
 class CGResult:
-    """What `conjugate_gradient` returns: the solution, every iterate (k + 1, n) and the residual
-    norm ‖b − Ax_k‖ after each step (k + 1,)."""
+    """What `conjugate_gradient` returns: the solution, every iterate (k + 1, n), the residual
+    norm ‖b − Ax_k‖ after each step (k + 1,), and why it stopped (CONVERGED or MAX_ITER)."""
 
     x: np.ndarray
     points: np.ndarray
     residual_norms: np.ndarray
+    reason: str = CONVERGED
 
     @property
     def iterations(self) -> int:
         return len(self.points) - 1
 
+    @property
+    def converged(self) -> bool:
+        return self.reason == CONVERGED
+
+    @property
+    def message(self) -> str:
+        """Why CG stopped, in one sentence."""
+        final = f"‖b − Ax‖ = {self.residual_norms[-1]:.3g}"
+        if self.converged:
+            return f"CG converged in {self.iterations} steps: {final}"
+        return (f"CG did not converge: it stopped at the iteration limit after {self.iterations} steps "
+                f"({final})")
+
 
 def _check_system(A, b):
-    b = as_float_array(b, "b")
-    if b.ndim != 1:
-        raise ValueError(f"b must be a vector, got shape {b.shape}")
+    b = check_finite(b, "b")
+    if b.ndim != 1 or b.size == 0:
+        raise ValueError(f"b must be a vector (1-D, at least one entry), got shape {b.shape}")
     if callable(A):  # a matrix-vector product: shape and symmetry cannot be checked up front
-        return A, b
-    A = as_float_array(A, "A")
+        return checked(A, "A", b.shape, finite=True, arg="p"), b
+    A = check_finite(A, "A")
     if A.ndim != 2 or A.shape[0] != A.shape[1]:
         raise ValueError(f"A must be a square matrix, got shape {A.shape}")
     if A.shape[0] != b.size:
         raise ValueError(f"A is {A.shape[0]} × {A.shape[1]} but b has {b.size} entries; they must match")
-    if not np.allclose(A, A.T, rtol=1e-10, atol=1e-12 * np.abs(A).max()):
-        raise ValueError("A must be symmetric (CG needs a symmetric positive definite matrix); "
-                         "for a general square A use np.linalg.solve, or CG on AᵀA x = Aᵀb")
+    check_symmetric(A, "A", " (CG needs a symmetric positive definite matrix; for a general square A "
+                    "use np.linalg.solve, or CG on AᵀA x = Aᵀb)")
+    if not np.all(np.diag(A) > 0):
+        i = int(np.argmin(np.diag(A)))
+        raise ValueError(f"A is not positive definite: A[{i}, {i}] = {A[i, i]:.3g} <= 0. CG needs a "
+                         "symmetric positive definite matrix (use np.linalg.solve, or MINRES)")
     return (lambda p: A @ p), b
 
 
+@overflow_checked
 def conjugate_gradient(A, b, x0=None, *, tol: float = 1e-10, max_iter: int | None = None) -> CGResult:
     """Solve Ax = b for a symmetric positive definite A by linear CG (see the module docstring).
 
     A: an (n, n) array, or a function p -> Ap (then symmetry is the caller's promise);
-    b: (n,); x0: (n,), default 0. Stops when ‖r‖ ≤ tol·‖b‖ or after max_iter (default n) steps.
-    Raises ValueError if A is not square, not symmetric, does not match b, or turns out not to
-    be positive definite (a direction with pᵀAp ≤ 0 is met: detected only then)."""
+    b: (n,); x0: (n,), default 0. Stops when ‖r‖ ≤ tol·‖b‖ (reason CONVERGED) or after max_iter
+    (default n) steps (MAX_ITER). Raises ValueError if A is not square, not symmetric, does not
+    match b, has a diagonal entry ≤ 0, or turns out not to be positive definite (a direction
+    with pᵀAp ≤ 0 is met: detected only then); if A, b or x0 hold NaN or inf, the function A
+    raises or returns the wrong shape, f(x₀) = ½x₀ᵀAx₀ − bᵀx₀ is not finite
+    (`trajectory.check_start`) or the iteration overflows; for tol < 0 and a max_iter that is
+    not a whole number ≥ 0."""
     matvec, b = _check_system(A, b)
-    x = np.zeros_like(b) if x0 is None else as_float_array(x0, "x0").copy()
+    x = np.zeros_like(b) if x0 is None else check_finite(x0, "x0").copy()
     if x.shape != b.shape:
         raise ValueError(f"x0 must have the shape of b {b.shape}, got {x.shape}")
-    max_iter = b.size if max_iter is None else int(check_positive(max_iter, "max_iter"))
-    threshold = check_positive(tol, "tol") * max(float(np.linalg.norm(b)), 1e-300)
-    r = b - matvec(x)
+    tol, max_iter = check_settings(tol, b.size if max_iter is None else max_iter)
+    threshold = tol * max(float(np.linalg.norm(b)), 1e-300)
+    Ax = matvec(x)
+    check_start(0.5 * x @ Ax - b @ x, x, "½xᵀAx − bᵀx")
+    r = b - Ax
     p = r.copy()
     rr = float(r @ r)
     points, norms = [x.copy()], [np.sqrt(rr)]
@@ -95,11 +120,14 @@ def conjugate_gradient(A, b, x0=None, *, tol: float = 1e-10, max_iter: int | Non
         x = x + alpha * p
         r = r - alpha * Ap
         rr_new = float(r @ r)
+        if not (np.isfinite(rr_new) and np.isfinite(pAp) and np.isfinite(x).all()):
+            raise ValueError(f"CG overflowed at step {k + 1}: the entries of A and b are too large "
+                             "for float64; rescale the system")
         p = r + (rr_new / rr) * p
         rr = rr_new
         points.append(x.copy())
         norms.append(np.sqrt(rr))
-    return CGResult(x, np.array(points), np.array(norms))
+    return CGResult(x, np.array(points), np.array(norms), CONVERGED if norms[-1] <= threshold else MAX_ITER)
 
 
 BETAS = {
@@ -108,39 +136,53 @@ BETAS = {
 }
 
 
+@overflow_checked
 def nonlinear_cg(f, grad, theta0, *, beta: str = "PR", restart: int | None = None, tol: float = 1e-5,
-                 max_iter: int = 1000, c2: float = 0.1, problem: str = "") -> Trajectory:
+                 max_iter: int = 1000, c1: float = 1e-4, c2: float = 0.1, problem: str = "") -> Trajectory:
     """Minimise f by nonlinear conjugate gradients until ‖∇f‖_∞ ≤ tol (SciPy's criterion).
 
     beta: "FR" (Fletcher–Reeves) or "PR" (Polak–Ribière, with β clipped at 0); restart: every
-    how many steps to reset to −g (default n = len(θ₀)); also restarts when a direction is not
-    downhill or successive gradients are far from orthogonal. Each step uses a strong-Wolfe line
-    search with curvature constant c2 (< ½ keeps Fletcher–Reeves' directions downhill).
-    Returns a Trajectory; a failed line search ends the run (the final ‖∇f‖ then exceeds tol)."""
-    if beta not in BETAS:
-        raise ValueError(f"beta must be one of {sorted(BETAS)}, got {beta!r}")
-    theta = as_float_array(theta0, "theta0").copy()
-    restart = theta.size if restart is None else int(check_positive(restart, "restart"))
-    tol = check_positive(tol, "tol")
-    f_value, g = f(theta), grad(theta)
-    d = -g
-    points, losses, norms = [theta], [f_value], [float(np.linalg.norm(g))]
+    how many steps to reset to −g (a whole number ≥ 1, default n = len(θ₀)); also restarts when
+    a direction is not downhill or successive gradients are far from orthogonal. Each step
+    uses a strong-Wolfe line search with constants 0 < c1 < c2 < 1 (c2 < ½ keeps
+    Fletcher–Reeves' directions downhill).
+
+    Returns a Trajectory whose `reason` is CONVERGED, MAX_ITER, LINE_SEARCH_FAILED (no
+    strong-Wolfe step: f may be unbounded below) or DIVERGED. Raises ValueError if f(θ₀) is not
+    finite, for an unknown beta, bad restart, tol < 0, max_iter not a whole number ≥ 0, and if
+    f or grad raise or return the wrong shape (or grad NaN)."""
+    beta = check_choice(beta, "beta", sorted(BETAS))
+    tol, max_iter = check_settings(tol, max_iter)
+    c1, c2 = check_wolfe(c1, c2)
+    if restart is not None:
+        restart = check_whole(restart, "restart", minimum=1)
+    name = {"FR": "nonlinear CG (Fletcher–Reeves)", "PR": "nonlinear CG (Polak–Ribière)"}[beta]
+    theta, f, grad, g, path = start(name, problem, f, grad, theta0)
+    restart = theta.size if restart is None else restart
+    f_value, d, failed, diverged_at = path.losses[0], -g, False, None
     previous_f = f_value + np.linalg.norm(g) / 2  # SciPy's guess that makes the first step ~1
     since_restart = 0
-    for k in range(int(max_iter)):
+    for k in range(max_iter):
         if np.abs(g).max() <= tol:
             break
         slope = float(g @ d)
-        if slope >= 0:  # not downhill: restart with steepest descent
+        if not -np.inf < slope < 0:  # not downhill: restart with steepest descent
             d, slope, since_restart = -g, -float(g @ g), 0
+        if not -np.inf < slope < 0:  # gᵀg underflows to 0 or overflows: no step to search
+            failed = True
+            break
         alpha1 = min(1.0, 2.02 * (f_value - previous_f) / slope)
         alpha1 = alpha1 if alpha1 > 0 else 1.0
         try:
             alpha, f_new, g_new = wolfe_line_search(f, grad, theta, d, f_value, g, alpha1=alpha1,
-                                                    c2=c2)
-        except LineSearchError:
+                                                    c1=c1, c2=c2)
+        except LineSearchError:  # no strong-Wolfe step: f unbounded below, or a wrong gradient
+            failed = True
             break
         theta = theta + alpha * d
+        if path.explodes(f_new, theta):
+            diverged_at = k + 1
+            break
         since_restart += 1
         powell = abs(g_new @ g) >= 0.2 * (g_new @ g_new)
         b = 0.0 if since_restart >= restart or powell else BETAS[beta](g_new, g)
@@ -148,9 +190,5 @@ def nonlinear_cg(f, grad, theta0, *, beta: str = "PR", restart: int | None = Non
             since_restart = 0
         d = -g_new + b * d
         previous_f, f_value, g = f_value, f_new, g_new
-        points.append(theta)
-        losses.append(f_value)
-        norms.append(float(np.linalg.norm(g)))
-    name = {"FR": "nonlinear CG (Fletcher–Reeves)", "PR": "nonlinear CG (Polak–Ribière)"}[beta]
-    return Trajectory(method=name, problem=problem, points=np.array(points), losses=np.array(losses),
-                      grad_norms=np.array(norms))
+        path.add(theta, f_value, g)
+    return path.end(np.abs(g).max() <= tol, failed=failed, diverged_at=diverged_at)

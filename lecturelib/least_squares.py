@@ -17,6 +17,10 @@ component scaled by its curvature (Marquardt's scaling), short steps that are sa
 minimum. λ adapts: divided by `down` after a step that lowers f, multiplied by `up` (and the step
 retried) after one that does not.
 
+Both return a Trajectory whose `reason` says why they stopped: CONVERGED (‖∇f‖_∞ ≤ tol),
+MAX_ITER, DIVERGED (Gauss-Newton, which has no safeguard) or LINE_SEARCH_FAILED (LM: no λ up to
+1e16 lowers f, so the point is a minimum to rounding, or the Jacobian is wrong).
+
 The slide writes LM as (JᵀJ + λ diag(JᵀJ))(x_k − x_{k+1}) = ∇f(x_k); with ∇f = 2Jᵀr for
 f = Σr² that is twice the step, inconsistent with its own Gauss-Newton line
 2JᵀJ(x_k − x_{k+1}) = ∇f. The consistent right-hand side is Jᵀr = ½∇f, used here.
@@ -30,111 +34,157 @@ from typing import Callable
 
 import numpy as np
 
-from .trajectory import Trajectory
-from .validation import as_float_array, check_positive
+from .second_order import (Path, _at, _finite, check_callback, check_point, check_settings, checked,
+                           overflow_checked)
+from .trajectory import Trajectory, check_start
+from .validation import check_finite, check_positive
+
+MAX_TRIES = 1000  # λ-increases LM tries for one step before it gives up (besides λ ≥ 1e16)
 
 
 def _check_jr(J, r):
-    J, r = as_float_array(J, "J"), as_float_array(r, "r")
+    J, r = check_finite(J, "J"), check_finite(r, "r")
     if r.ndim != 1 or J.ndim != 2 or J.shape[0] != r.size:
         raise ValueError(f"need r of shape (N,) and J of shape (N, n), got {r.shape} and {J.shape}")
     return J, r
 
 
+@overflow_checked
 def gauss_newton_step(J, r) -> np.ndarray:
-    """δ solving JᵀJ δ = −Jᵀr (the Newton step with H ≈ 2JᵀJ). Raises ValueError if JᵀJ is
-    singular (fewer independent residuals than parameters): use `lm_step` with λ > 0."""
+    """δ solving JᵀJ δ = −Jᵀr (the Newton step with H ≈ 2JᵀJ). Raises ValueError if J and r do
+    not match or hold NaN/inf, and if JᵀJ is singular (fewer independent residuals than
+    parameters): use `lm_step` with λ > 0."""
     J, r = _check_jr(J, r)
-    JtJ = J.T @ J
+    JtJ = _finite(J.T @ J, "JᵀJ (J)")
+    singular = (f"JᵀJ ({JtJ.shape[0]} × {JtJ.shape[0]}) is singular: the residuals do not determine "
+                "every parameter here; use Levenberg-Marquardt (λ > 0)")
     if np.linalg.matrix_rank(JtJ) < JtJ.shape[0]:
-        raise ValueError(f"JᵀJ ({JtJ.shape[0]} × {JtJ.shape[0]}) is singular: the residuals do not "
-                         "determine every parameter here; use Levenberg-Marquardt (λ > 0)")
-    return np.linalg.solve(JtJ, -J.T @ r)
+        raise ValueError(singular)
+    return _solve(JtJ, -J.T @ r, singular)
 
 
+@overflow_checked
 def lm_step(J, r, lam: float) -> np.ndarray:
-    """δ solving (JᵀJ + λ diag(JᵀJ)) δ = −Jᵀr, the Levenberg-Marquardt step (λ ≥ 0)."""
+    """δ solving (JᵀJ + λ diag(JᵀJ)) δ = −Jᵀr, the Levenberg-Marquardt step (λ ≥ 0). Raises
+    ValueError if J and r do not match or hold NaN/inf, for λ < 0, and if the system is singular:
+    a zero column of J (a parameter that does not change the residuals), or λ = 0 and JᵀJ
+    singular."""
     J, r = _check_jr(J, r)
     lam = check_positive(lam, "lam", allow_zero=True)
-    JtJ = J.T @ J
-    return np.linalg.solve(JtJ + lam * np.diag(np.diag(JtJ)), -J.T @ r)
+    zero = np.flatnonzero(~J.any(axis=0))
+    if zero.size:
+        raise ValueError(f"column {zero[0]} of J (the jacobian) is zero: parameter {zero[0]} does not "
+                         "change the residuals, so JᵀJ + λ diag(JᵀJ) is singular and it cannot be "
+                         "fitted")
+    JtJ = _finite(J.T @ J, "JᵀJ (J)")
+    return _solve(JtJ + lam * np.diag(np.diag(JtJ)), -J.T @ r,
+                  f"JᵀJ + λ diag(JᵀJ) is singular at λ = {lam:g}: use λ > 0")
 
 
-def _start(residual, jacobian, theta0):
-    theta = as_float_array(theta0, "theta0").copy()
-    if theta.ndim != 1:
-        raise ValueError(f"theta0 must be a vector, got shape {theta.shape}")
-    r, J = residual(theta), jacobian(theta)
-    _check_jr(J, r)
-    if J.shape[1] != theta.size:
-        raise ValueError(f"the Jacobian has {J.shape[1]} columns but θ has {theta.size} entries")
-    return theta, r, J
+def _solve(M, rhs, singular: str) -> np.ndarray:
+    """M⁻¹rhs, or ValueError(singular) instead of numpy's LinAlgError."""
+    try:
+        return _finite(np.linalg.solve(_finite(M, "the system (J, λ)"), _finite(rhs, "Jᵀr (J, r)")),
+                       "the step (J, r)")
+    except np.linalg.LinAlgError:
+        raise ValueError(singular) from None
 
 
+def _start(method, problem, residual, jacobian, theta0):
+    """θ₀, the checked residual and jacobian, r(θ₀), J(θ₀) and the Path (f = Σr²)."""
+    theta = check_point(theta0)
+    r = checked(residual, "residual", None)(theta)
+    residual = checked(residual, "residual", r.shape)
+    jacobian = checked(jacobian, "jacobian", (r.size, theta.size), finite=True,
+                       why=f" (residual returned {r.size} entries, θ has {theta.size})")
+    problem = problem or "Σ residual(θ)²"
+    f0 = check_start(r @ r, theta, problem)
+    J = jacobian(theta)
+    return theta, residual, jacobian, r, J, Path(method, problem, theta, f0, 2 * J.T @ r)
+
+
+def _located(path, theta, step, *args):
+    """step(*args), with the method and θ added to the message of a ValueError (a singular system)."""
+    try:
+        return step(*args)
+    except ValueError as error:
+        raise ValueError(f"{path.method} at θ = {_at(theta)}: {error}") from None
+
+
+@overflow_checked
 def gauss_newton(residual, jacobian, theta0, *, tol: float = 1e-8, max_iter: int = 100,
                  problem: str = "") -> Trajectory:
     """Minimise Σ r(θ)² by Gauss-Newton steps until ‖∇f‖_∞ = 2‖Jᵀr‖_∞ ≤ tol.
 
     residual: θ (n,) -> r (N,); jacobian: θ -> J (N, n). Takes the full step every time (no
     safeguard: it can diverge from a poor start, which LM fixes). Returns a Trajectory whose
-    losses are f = Σr²; `diverged_at` is set (and the run stops) if f becomes non-finite or
-    exceeds 1e8·(1 + f(θ₀)). Raises ValueError if JᵀJ becomes singular on the way."""
-    theta, r, J = _start(residual, jacobian, theta0)
-    points, losses, norms = [theta], [float(r @ r)], [float(np.linalg.norm(2 * J.T @ r))]
-    limit, diverged_at = 1e8 * (1 + losses[0]), None  # the divergence rule of trajectory.run
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(int(max_iter)):
-            if np.abs(2 * J.T @ r).max() <= tol:
-                break
-            theta = theta + gauss_newton_step(J, r)
-            r = residual(theta)
-            loss = float(r @ r)
-            if not (np.isfinite(loss) and loss <= limit):
-                diverged_at = k + 1
-                break
-            J = jacobian(theta)
-            points.append(theta)
-            losses.append(loss)
-            norms.append(float(np.linalg.norm(2 * J.T @ r)))
-    return Trajectory(method="Gauss-Newton", problem=problem, points=np.array(points),
-                      losses=np.array(losses), grad_norms=np.array(norms), diverged_at=diverged_at)
+    losses are f = Σr² and whose `reason` is CONVERGED, MAX_ITER or DIVERGED (`diverged_at` set,
+    the run stops, if f becomes non-finite or exceeds 1e8·(1 + f(θ₀))). Raises ValueError if
+    JᵀJ becomes singular on the way, if f(θ₀) is not finite, for tol < 0 or a max_iter that is
+    not a whole number ≥ 0, and if residual or jacobian raise or return the wrong shape (or
+    jacobian NaN/inf)."""
+    tol, max_iter = check_settings(tol, max_iter)
+    theta, residual, jacobian, r, J, path = _start("Gauss-Newton", problem, residual, jacobian, theta0)
+    diverged_at = None
+    for k in range(max_iter):
+        if np.abs(2 * J.T @ r).max() <= tol:
+            break
+        theta = theta + _located(path, theta, gauss_newton_step, J, r)
+        r = residual(theta)
+        loss = float(r @ r)
+        if path.explodes(loss, theta):
+            diverged_at = k + 1
+            break
+        J = jacobian(theta)
+        path.add(theta, loss, 2 * J.T @ r)
+    return path.end(np.abs(2 * J.T @ r).max() <= tol, diverged_at=diverged_at)
 
 
+@overflow_checked
 def levenberg_marquardt(residual, jacobian, theta0, *, lam: float = 1e-3, up: float = 10.0,
                         down: float = 10.0, tol: float = 1e-8, max_iter: int = 200,
                         callback: Callable | None = None, problem: str = "") -> Trajectory:
     """Minimise Σ r(θ)² by Levenberg-Marquardt with adaptive λ (see the module docstring).
 
-    lam: the initial λ > 0; up, down > 1: the factors that raise λ after a rejected step and
-    lower it after an accepted one. Stops when ‖∇f‖_∞ ≤ tol, when λ exceeds 1e16 (no step
-    lowers f: at a minimum to rounding), or after max_iter accepted steps.
-    callback(k, θ_k, λ) after each accepted step. Returns a Trajectory (accepted steps only)."""
+    lam: the initial λ, 0 < λ < 1e16; up, down > 1: the factors that raise λ after a rejected
+    step and lower it after an accepted one (λ never falls below the smallest float). Stops
+    when ‖∇f‖_∞ ≤ tol (reason CONVERGED), after max_iter accepted steps (MAX_ITER), or when no
+    λ lowers f, λ reaching 1e16 or 1000 tries for one step (LINE_SEARCH_FAILED: a minimum to
+    rounding, or a wrong Jacobian). callback(k, θ_k, λ) after each accepted step. Returns a
+    Trajectory (accepted steps only). Raises ValueError for parameters out of range, if f(θ₀)
+    is not finite, if the system is singular (a parameter the residuals do not depend on), and
+    if residual or jacobian raise or return the wrong shape (or jacobian NaN/inf)."""
     lam = check_positive(lam, "lam")
     up, down = check_positive(up, "up"), check_positive(down, "down")
     if up <= 1 or down <= 1:
         raise ValueError(f"up and down must be > 1, got up = {up}, down = {down}")
-    theta, r, J = _start(residual, jacobian, theta0)
-    f_value = float(r @ r)
-    points, losses, norms = [theta], [f_value], [float(np.linalg.norm(2 * J.T @ r))]
-    for k in range(int(max_iter)):
+    if lam >= 1e16:
+        raise ValueError(f"lam must be < 1e16, the largest λ LM tries, got {lam:g}")
+    tol, max_iter = check_settings(tol, max_iter)
+    callback = check_callback(callback)
+    theta, residual, jacobian, r, J, path = _start("Levenberg-Marquardt", problem, residual, jacobian,
+                                                   theta0)
+    f_value, failed = path.losses[0], False
+    for k in range(max_iter):
         if np.abs(2 * J.T @ r).max() <= tol:
             break
-        while lam < 1e16:
-            candidate = theta + lm_step(J, r, lam)
-            with np.errstate(all="ignore"):
-                r_new = residual(candidate)
-                f_new = float(r_new @ r_new)
+        for _ in range(MAX_TRIES):
+            candidate = theta + _located(path, theta, lm_step, J, r, lam)
+            r_new = residual(candidate)
+            f_new = float(r_new @ r_new)
             if np.isfinite(f_new) and f_new < f_value:
                 break
             lam *= up
+            if lam >= 1e16:
+                failed = True  # no λ gives a decrease: a minimum (to rounding)
+                break
         else:
-            break  # no λ gives a decrease: we are at a minimum (to rounding)
-        theta, r, f_value, lam = candidate, r_new, f_new, lam / down
+            failed = True
+        if failed:
+            break
+        theta, r, f_value, lam = candidate, r_new, f_new, max(lam / down, np.finfo(float).tiny)
         J = jacobian(theta)
-        points.append(theta)
-        losses.append(f_value)
-        norms.append(float(np.linalg.norm(2 * J.T @ r)))
+        path.add(theta, f_value, 2 * J.T @ r)
         if callback is not None:
             callback(k + 1, theta, lam)
-    return Trajectory(method="Levenberg-Marquardt", problem=problem, points=np.array(points),
-                      losses=np.array(losses), grad_norms=np.array(norms))
+    return path.end(np.abs(2 * J.T @ r).max() <= tol, failed=failed)

@@ -22,43 +22,79 @@ Memory O(mn) (the slide's "O(n)" for a fixed m), time O(mn) per step.
 Source: Broyden, Fletcher, Goldfarb, Shanno (1970); Nocedal (1980) and Liu & Nocedal (1989) for
 L-BFGS; Nocedal & Wright (2006), Algorithms 6.1 and 7.4/7.5. Both stop when ‖∇f‖_∞ ≤ tol, the
 criterion of `scipy.optimize.minimize`, so iteration counts can be compared with SciPy's.
+Their Trajectory's `reason` says why they stopped: CONVERGED, MAX_ITER, LINE_SEARCH_FAILED (no
+strong-Wolfe step: f may be unbounded below, or the gradient wrong) or DIVERGED.
 """
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from typing import Callable
 
 import numpy as np
 
-from .trajectory import Trajectory
-from .validation import as_float_array, check_positive
 from .linesearch import LineSearchError, wolfe_line_search
+from .second_order import (_finite, check_callback, check_point, check_settings, check_symmetric,
+                           check_wolfe, overflow_checked, start)
+from .trajectory import Trajectory
+from .validation import check_finite, check_whole
 
 
+@overflow_checked
 def bfgs_update(H_inv, s, y) -> np.ndarray:
     """One BFGS update of the inverse-Hessian estimate (formula in the module docstring).
 
     H_inv: (n, n) symmetric positive definite; s, y: (n,). The result satisfies the secant
-    condition H_new y = s. Raises ValueError if yᵀs ≤ 0 (the curvature condition fails: the
-    update would not be positive definite; a Wolfe line search prevents this)."""
-    H_inv, s, y = (as_float_array(a, name) for a, name in ((H_inv, "H_inv"), (s, "s"), (y, "y")))
-    n = s.size
-    if H_inv.shape != (n, n) or y.shape != (n,):
+    condition H_new y = s. Raises ValueError unless the shapes match and every entry is finite,
+    if H_inv is not symmetric, and if yᵀs ≤ 0 (the curvature condition fails: the update would
+    not be positive definite; a Wolfe line search prevents this) or overflows."""
+    s, y = check_finite(s, "s"), check_finite(y, "y")
+    H_inv = check_symmetric(H_inv, "H_inv", " (an inverse-Hessian estimate is)")
+    if s.ndim != 1 or H_inv.shape != (s.size, s.size) or y.shape != s.shape:
         raise ValueError(f"need H_inv (n, n), s (n,), y (n,); got {H_inv.shape}, {s.shape}, {y.shape}")
     ys = float(y @ s)
     if ys <= 0:
         raise ValueError(f"yᵀs = {ys:.3g} <= 0: the curvature condition fails and BFGS would lose "
                          "positive definiteness; take steps with a Wolfe line search")
-    rho = 1.0 / ys
-    left = np.eye(n) - rho * np.outer(s, y)
+    if not np.isfinite(ys):
+        raise ValueError("yᵀs overflows: s and y are too large for float64")
+    return _finite(_bfgs_update(H_inv, s, y), "the BFGS update (H_inv, s or y)")
+
+
+def _bfgs_update(H_inv, s, y) -> np.ndarray:
+    rho = 1.0 / float(y @ s)
+    left = np.eye(s.size) - rho * np.outer(s, y)
     return left @ H_inv @ left.T + rho * np.outer(s, s)
 
 
+def _check_pairs(s_list, y_list, n: int | None):
+    """The L-BFGS pairs as lists of finite (n,) vectors with yᵢᵀsᵢ > 0."""
+    s_list = [check_finite(s, "s_list") for s in s_list]
+    y_list = [check_finite(y, "y_list") for y in y_list]
+    if len(s_list) != len(y_list):
+        raise ValueError(f"s_list and y_list must have equal lengths, got {len(s_list)} and {len(y_list)}")
+    for i, (s, y) in enumerate(zip(s_list, y_list)):
+        if s.shape != (n,) or y.shape != (n,):
+            raise ValueError(f"s_list[{i}] and y_list[{i}] must have shape ({n},), got {s.shape} and "
+                             f"{y.shape}")
+        if not 0 < float(y @ s) < np.inf:
+            raise ValueError(f"pair {i} of s_list, y_list has yᵀs = {float(y @ s):.3g}: every pair "
+                             "needs 0 < yᵀs < inf (the curvature condition)")
+    return s_list, y_list
+
+
+@overflow_checked
 def two_loop(g, s_list, y_list) -> np.ndarray:
     """H_k g by the L-BFGS two-loop recursion over the pairs (oldest first) in s_list, y_list.
 
-    With no pairs it returns g (H⁰ = I). Shapes: g (n,), each s_i and y_i (n,)."""
+    With no pairs it returns g (H⁰ = I). Shapes: g (n,), each s_i and y_i (n,). Raises
+    ValueError if the shapes differ, an entry is not finite, or a pair has yᵢᵀsᵢ ≤ 0."""
+    g = check_point(g, "g")
+    return _finite(_two_loop(g, *_check_pairs(s_list, y_list, g.size)), "H_k g (g, s_list or y_list)")
+
+
+def _two_loop(g, s_list, y_list) -> np.ndarray:
     q = np.array(g, dtype=float)
     rhos = [1.0 / float(y @ s) for s, y in zip(s_list, y_list)]
     a = []
@@ -73,66 +109,74 @@ def two_loop(g, s_list, y_list) -> np.ndarray:
     return r
 
 
+@overflow_checked
 def lbfgs_inverse_hessian(s_list, y_list, n: int) -> np.ndarray:
     """The n × n matrix that L-BFGS applies implicitly (two-loop on each unit vector): for
-    figures and tests only; L-BFGS itself never forms it."""
-    return np.column_stack([two_loop(e, list(s_list), list(y_list)) for e in np.eye(n)])
+    figures and tests only; L-BFGS itself never forms it. Raises as `two_loop`."""
+    n = check_whole(n, "n", minimum=1)
+    s_list, y_list = _check_pairs(s_list, y_list, n)
+    return _finite(np.column_stack([_two_loop(e, s_list, y_list) for e in np.eye(n)]),
+                   "H_k (s_list or y_list)")
 
 
-def _quasi_newton(name, state, direction, remember, f, grad, theta0, tol, max_iter, c1, c2,
+@overflow_checked
+def _quasi_newton(name, init, direction, remember, f, grad, theta0, tol, max_iter, c1, c2,
                   callback, problem):
-    """The loop BFGS and L-BFGS share; `direction(g, state)` and `remember(s, y, state)` differ."""
-    theta = as_float_array(theta0, "theta0").copy()
-    if theta.ndim != 1:
-        raise ValueError(f"theta0 must be a vector, got shape {theta.shape}")
-    tol = check_positive(tol, "tol")
-    f_value, g = f(theta), grad(theta)
-    if not np.isfinite(f_value):
-        raise ValueError(f"f is not finite at θ₀ (f = {f_value}); start elsewhere")
-    points, losses, norms = [theta], [f_value], [float(np.linalg.norm(g))]
+    """The loop BFGS and L-BFGS share; `init(n)` makes the state, `direction(g, state)` and
+    `remember(s, y, state)` differ."""
+    tol, max_iter = check_settings(tol, max_iter)
+    c1, c2 = check_wolfe(c1, c2)
+    callback = check_callback(callback)
+    theta, f, grad, g, path = start(name, problem, f, grad, theta0)
+    state = init(theta.size)
+    f_value, failed, diverged_at = path.losses[0], False, None
     previous_f = f_value + np.linalg.norm(g) / 2  # SciPy's guess: the first step has length ~1
-    for k in range(int(max_iter)):
+    for k in range(max_iter):
         if np.abs(g).max() <= tol:
             break
         d = direction(g, state)
         slope = float(g @ d)
-        if slope >= 0:  # cannot happen with yᵀs > 0, but rounding: fall back to −g
+        if not -np.inf < slope < 0:  # cannot happen with yᵀs > 0, but rounding: fall back to −g
             d, slope = -g, -float(g @ g)
+        if not -np.inf < slope < 0:  # gᵀg underflows to 0 or overflows: no step to search
+            failed = True
+            break
         alpha1 = min(1.0, 2.02 * (f_value - previous_f) / slope)
         try:
             alpha, f_new, g_new = wolfe_line_search(f, grad, theta, d, f_value, g,
                                                     alpha1=alpha1 if alpha1 > 0 else 1.0, c1=c1, c2=c2)
-        except LineSearchError:
+        except LineSearchError:  # no strong-Wolfe step: f unbounded below, or a wrong gradient
+            failed = True
             break
         s, y = alpha * d, g_new - g
         theta = theta + s
+        if path.explodes(f_new, theta):
+            diverged_at = k + 1
+            break
         if y @ s > 1e-12 * np.linalg.norm(y) * np.linalg.norm(s):
             remember(s, y, state)
         previous_f, f_value, g = f_value, f_new, g_new
-        points.append(theta)
-        losses.append(f_value)
-        norms.append(float(np.linalg.norm(g)))
+        path.add(theta, f_value, g)
         if callback is not None:
             callback(k + 1, theta, state)
-    return Trajectory(method=name, problem=problem, points=np.array(points), losses=np.array(losses),
-                      grad_norms=np.array(norms))
+    return path.end(np.abs(g).max() <= tol, failed=failed, diverged_at=diverged_at)
 
 
 def bfgs(f, grad, theta0, *, tol: float = 1e-5, max_iter: int = 1000, c1: float = 1e-4,
          c2: float = 0.9, callback: Callable | None = None, problem: str = "") -> Trajectory:
     """Minimise f with BFGS: d = −H_k g, a strong-Wolfe step, then `bfgs_update` (H₀ = I).
 
-    f: θ (n,) -> float; grad: θ -> (n,). Stops when ‖∇f‖_∞ ≤ tol or a line search fails.
-    callback(k, θ_k, state) after each step; state["H_inv"] is the current estimate of H⁻¹.
-    Returns a Trajectory."""
-    n = np.size(theta0)
-    state = {"H_inv": np.eye(n)}
-
+    f: θ (n,) -> float; grad: θ -> (n,). Stops when ‖∇f‖_∞ ≤ tol (reason CONVERGED), after
+    max_iter steps (MAX_ITER) or when a line search fails (LINE_SEARCH_FAILED: f may be
+    unbounded below). callback(k, θ_k, state) after each step; state["H_inv"] is the current
+    estimate of H⁻¹. Returns a Trajectory. Raises ValueError if f(θ₀) is not finite, for
+    tol < 0, max_iter not a whole number ≥ 0, unless 0 < c1 < c2 < 1, and if f or grad raise
+    or return the wrong shape (or grad NaN); TypeError for a callback that is not callable."""
     def remember(s, y, state):
-        state["H_inv"] = bfgs_update(state["H_inv"], s, y)
+        state["H_inv"] = _bfgs_update(state["H_inv"], s, y)
 
-    return _quasi_newton("BFGS", state, lambda g, st: -st["H_inv"] @ g, remember, f, grad, theta0,
-                         tol, max_iter, c1, c2, callback, problem)
+    return _quasi_newton("BFGS", lambda n: {"H_inv": np.eye(n)}, lambda g, st: -st["H_inv"] @ g,
+                         remember, f, grad, theta0, tol, max_iter, c1, c2, callback, problem)
 
 
 def lbfgs(f, grad, theta0, *, m: int = 10, tol: float = 1e-5, max_iter: int = 1000,
@@ -140,22 +184,25 @@ def lbfgs(f, grad, theta0, *, m: int = 10, tol: float = 1e-5, max_iter: int = 10
           problem: str = "") -> Trajectory:
     """Minimise f with L-BFGS: d = −H_k g by `two_loop` over the last m pairs, a strong-Wolfe step.
 
-    m ≥ 1: the memory (pairs kept). callback(k, θ_k, state): state["s"], state["y"] are deques
-    of the pairs, oldest first. Returns a Trajectory."""
-    m = int(check_positive(m, "m"))
-    state = {"s": deque(maxlen=m), "y": deque(maxlen=m)}
+    m: the memory (pairs kept), a whole number ≥ 1. callback(k, θ_k, state): state["s"],
+    state["y"] are deques of the pairs, oldest first. Returns a Trajectory; stops and raises
+    as `bfgs`."""
+    m = check_whole(m, "m", minimum=1)
 
     def remember(s, y, state):
         state["s"].append(s)
         state["y"].append(y)
 
-    return _quasi_newton(f"L-BFGS (m = {m})", state, lambda g, st: -two_loop(g, st["s"], st["y"]),
+    kept = min(m, sys.maxsize)  # m beyond the iterations run is full memory
+    return _quasi_newton(f"L-BFGS (m = {m})", lambda n: {"s": deque(maxlen=kept), "y": deque(maxlen=kept)},
+                         lambda g, st: -_two_loop(g, st["s"], st["y"]),
                          remember, f, grad, theta0, tol, max_iter, c1, c2, callback, problem)
 
 
 def memory_floats(n: int, m: int = 10) -> dict[str, int]:
     """Floats each method stores for n parameters: Newton's Hessian n², BFGS's estimate n²,
-    L-BFGS's 2mn (m pairs of vectors), gradient descent's n (Lecture 5: O(n²) vs O(n))."""
-    n, m = int(check_positive(n, "n")), int(check_positive(m, "m"))
+    L-BFGS's 2mn (m pairs of vectors), gradient descent's n (Lecture 5: O(n²) vs O(n)).
+    Raises ValueError unless n and m are whole numbers ≥ 1."""
+    n, m = check_whole(n, "n", minimum=1), check_whole(m, "m", minimum=1)
     return {"Newton (H)": n * n, "BFGS (H⁻¹ estimate)": n * n, f"L-BFGS (m = {m})": 2 * m * n,
             "gradient descent": n}

@@ -110,7 +110,7 @@ def test_bad_input():
         bfgs_update(np.eye(2), np.array([1.0, 0.0]), np.array([-1.0, 0.0]))
     with pytest.raises(ValueError, match="H_inv"):
         bfgs_update(np.eye(3), np.ones(2), np.ones(2))
-    with pytest.raises(ValueError, match="m must be > 0"):
+    with pytest.raises(ValueError, match="m must be a whole number >= 1"):
         lbfgs(rosen, rosen_der, [0.0, 0.0], m=0)
     with pytest.raises(ValueError, match="theta0 must be a vector"):
         bfgs(rosen, rosen_der, np.zeros((2, 2)))

@@ -5,7 +5,9 @@ numpy.linalg (eigen-decompositions)."""
 import numpy as np
 import pytest
 import torch
+from bad_input import bad_numbers, clear_answer
 from hypothesis import given, settings, strategies as st
+from hypothesis.extra import numpy as hnp
 
 from lecturelib import second_order as so
 
@@ -181,3 +183,27 @@ def test_curvature_and_quadratic_model():
 def test_hessian_cost_grows_with_k():
     small, large = so.hessian_cost(20), so.hessian_cost(200)
     assert small[0] == 20 * 20 * 8 and large[0] == 200 * 200 * 8
+
+
+def test_torch_helpers_answer_bad_functions_clearly():
+    with pytest.raises(TypeError, match="f_torch must return a torch tensor with one entry"):
+        so.torch_gradient(lambda t: t, [1.0, 2.0])
+    with pytest.raises(ValueError, match="f_torch raised RuntimeError.*torch operations"):
+        so.torch_hessian(lambda t: np.sum(t.numpy()), [1.0, 2.0])
+    with pytest.raises(ValueError, match="f_torch is not finite"):
+        so.hessian_vector_product(lambda t: (t / 0).sum(), [1.0, 2.0], [1.0, 0.0])
+    np.testing.assert_array_equal(so.torch_gradient(lambda t: (0 * t).sum() + 1, [1.0, 2.0]), [0, 0])
+
+
+careless_arrays = hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3),
+                             elements=st.one_of(st.floats(-3, 3), st.sampled_from([np.nan, np.inf, 1e300])))
+
+
+@given(st.one_of(bad_numbers(), careless_arrays), st.one_of(bad_numbers(), careless_arrays))
+@settings(max_examples=60, deadline=None)
+def test_hessians_and_hvps_answer_careless_points_and_vectors_clearly(theta, v):
+    names = ["theta", "v", "f_torch", "grad"]
+    clear_answer(lambda: so.torch_gradient(loss_torch, theta), names)
+    clear_answer(lambda: so.torch_hessian(loss_torch, theta), names)
+    clear_answer(lambda: so.hessian_vector_product(loss_torch, theta, v), names)
+    clear_answer(lambda: so.finite_difference_hvp(rosenbrock_grad, theta, v), names)
