@@ -5,6 +5,8 @@
 
 Rows:
 * each notebook's cold execution time: a fresh kernel runs it top to bottom (nbclient);
+* each chapter's `nbgrader autograde` of one submission (the reference solutions; nbgrader's
+  start-up and its fresh kernel included), with its ratio to the cold execution (budget 2×);
 * the book build time (`tasks.py book`: executes every notebook and writes the HTML);
 * each explorer's live redraw time: the median of `update` + PNG render over its frames
   (lecturelib.explore.EXPLORERS; the budget is 50 ms);
@@ -22,6 +24,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,19 +32,45 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def notebook_rows() -> list[tuple[str, str]]:
+def notebook_seconds() -> dict[str, float]:
+    """Each notebook's cold execution time, by file name."""
     import nbformat
     from nbclient import NotebookClient
 
-    rows = []
+    seconds = {}
     for path in sorted((ROOT / "chapters").glob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
         client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}})
         start = time.perf_counter()
         client.execute()
-        rows.append((f"cold execution of `{path.name}` (kernel start included)",
-                     f"{time.perf_counter() - start:.1f} s"))
+        seconds[path.name] = time.perf_counter() - start
+    return seconds
+
+
+def notebook_rows(cold: dict[str, float]) -> list[tuple[str, str]]:
+    return [(f"cold execution of `{name}` (kernel start included)", f"{seconds:.1f} s") for name, seconds in cold.items()]
+
+
+def autograde_rows(cold: dict[str, float]) -> list[tuple[str, str]]:
+    """`nbgrader autograde` of one submission per chapter, in a throw-away course directory."""
+    import nbformat
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from assignments import nbgrader, reference_submission, submit, write_course
+
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        course = Path(folder)
+        for name in write_course(course, quiet=True):
+            release, source = (nbformat.read(course / step / name / f"{name}.ipynb", as_version=4)
+                               for step in ("release", "source"))
+            submit(course, name, "reference", reference_submission(release, source))
+            start = time.perf_counter()
+            nbgrader(course, "autograde", name, quiet=True)
+            seconds = time.perf_counter() - start
+            rows.append((f"nbgrader autograde of one submission of `{name}.ipynb` (budget 2× cold)",
+                         f"{seconds:.1f} s ({seconds / cold[f'{name}.ipynb']:.1f}× cold)"))
     return rows
 
 
@@ -83,7 +112,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.pop("MPLBACKEND", None)  # notebooks keep the inline backend
 
-    rows = notebook_rows()
+    cold = notebook_seconds()
+    rows = notebook_rows(cold) + autograde_rows(cold)
     if not args.no_book:
         rows += book_row()
     rows += explorer_rows() + chapter_rows()

@@ -44,6 +44,17 @@ def test_exercise_and_toggle_extensions_are_enabled():
     assert {"sphinx_exercise", "sphinx_togglebutton"} <= set(CONFIG["sphinx"]["extra_extensions"])
 
 
+def test_exercise_table_extension_is_registered_and_nbgrader_is_pinned():
+    assert CONFIG["sphinx"]["local_extensions"]["exercise_table"] == "_ext"
+    assert (ROOT / "_ext" / "exercise_table.py").exists()
+    assert requirements("requirements.txt")["nbgrader"] == "nbgrader==0.9.6"
+
+
+def test_generated_course_and_student_edition_stay_out_of_git():
+    ignored = (ROOT / ".gitignore").read_text().splitlines()
+    assert "student/" in ignored and "/course/" in ignored
+
+
 def test_torch_is_pinned_to_the_cpu_build():
     assert requirements("requirements.txt")["torch"] == "torch==2.13.0"
     assert requirements("binder/requirements.txt")["torch"] == "torch==2.13.0+cpu"
@@ -52,7 +63,7 @@ def test_torch_is_pinned_to_the_cpu_build():
 
 def test_binder_installs_every_runtime_requirement_of_the_book():
     book_only = {"jupyter-book", "sphinx-exercise", "sphinx-togglebutton", "django-static-mathjax",
-                 "pytest", "nbval", "hypothesis", "playwright"}
+                 "pytest", "nbval", "hypothesis", "playwright", "nbgrader"}
     ours = {name: line for name, line in requirements("requirements.txt").items() if name not in book_only}
     binder = requirements("binder/requirements.txt")
     for name, line in ours.items():

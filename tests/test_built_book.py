@@ -90,6 +90,19 @@ def test_exercises_render_with_collapsed_solutions_that_pass_their_checks(built_
     assert text.count("✅") >= n, "every reference solution should pass its check in the build"
 
 
+def test_instructors_page_lists_every_exercise_once_with_its_points(built_book):
+    text = (built_book / "instructors.html").read_text()
+    tables = re.findall(r"<table.*?</table>", text, re.S)
+    [exercises] = [t for t in tables if "Learning goal" in t]
+    rows = re.findall(r"<tr.*?</tr>", exercises, re.S)[1:]
+    labels = [re.search(r'href="chapters/[\w]+\.html#([\w-]+)"', row).group(1) for row in rows]
+    expected = [c.metadata["exercise"]["label"] for notebook in NOTEBOOKS
+                for c in nbformat.read(notebook, as_version=4).cells if "exercise" in c.metadata]
+    assert labels == expected and len(set(labels)) == len(labels) >= 4 * len(NOTEBOOKS)
+    points = [float(re.findall(r"<td><p>([\d.]+)</p></td>", row)[-1]) for row in rows]
+    assert all(p > 0 for p in points)
+
+
 def test_search_index_covers_the_chapters(built_book):
     assert (built_book / "search.html").exists()
     index = (built_book / "searchindex.js").read_text()

@@ -2,6 +2,7 @@
 notebooks as files; nbval runs them, and tests/test_built_book.py checks the HTML."""
 
 import re
+import sys
 from pathlib import Path
 
 import nbformat
@@ -9,6 +10,9 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "_ext"))
+from exercise_table import MINUTES_PER_POINT, book_exercises, exercise_rows, points_for  # noqa: E402
+
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 REPOSITORY = CONFIG["repository"]["url"]
@@ -85,10 +89,52 @@ def test_exercises_follow_the_pattern(path):
             solution_cells += 1
             assert inside, "solution code must sit between solution-start and solution-end"
             assert text.count("### BEGIN SOLUTION") == text.count("### END SOLUTION")
-            before, after = text.split("### BEGIN SOLUTION", 1)
+            before = text.split("### BEGIN SOLUTION", 1)[0]
             assert re.search(r"^def \w+\(", before, re.M), "an exercise asks for a function (see CONTRIBUTING.md)"
-            assert re.search(r"check_\w+\(", after), "the cell ends with its check_… call"
-    assert solution_cells >= len(labels)
+            assert "check_" not in text, "the check_… call goes in its own (locked) test cell"
+    assert solution_cells == len(labels)
+
+
+ANSWER = {"grade": False, "locked": False, "schema_version": 3, "solution": True}
+TEST = {"grade": True, "locked": True, "schema_version": 3, "solution": False}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_exercise_is_an_nbgrader_answer_cell_then_its_locked_test_cell(path):
+    """exercise text → answer cell (folded with the worked solution) → solution-end → test cell."""
+    all_cells = cells(path)
+    markdown = "\n".join(source(c) for c in all_cells if c.cell_type == "markdown")
+    labels = re.findall(r":::\{exercise\}.*\n:label: (\S+)", markdown)
+    graded = [c for c in all_cells if "nbgrader" in c.metadata]
+    assert len(graded) == 2 * len(labels), "one answer cell and one test cell per exercise, nothing else"
+    for label in labels:
+        answer = next(i for i, c in enumerate(all_cells) if c.metadata.get("nbgrader", {}).get("grade_id") == f"{label}-answer")
+        assert all_cells[answer].metadata["nbgrader"] == {**ANSWER, "grade_id": f"{label}-answer"}
+        assert "### BEGIN SOLUTION" in source(all_cells[answer])
+        assert source(all_cells[answer + 1]).startswith(":::{solution-end}")
+        test = all_cells[answer + 2]
+        points = test.metadata.get("nbgrader", {}).get("points")
+        assert test.metadata.get("nbgrader") == {**TEST, "grade_id": f"{label}-check", "points": points}, \
+            f"{label}: the cell after solution-end must be its locked test cell"
+        assert test.id == f"{label}-check", "a stable cell id, named after the exercise"
+        function = re.search(r"^def (\w+)\(", source(all_cells[answer]), re.M).group(1)
+        assert re.fullmatch(rf"exercises\.check_\w+\({function}\)", source(test)), source(test)
+        facts = test.metadata.get("exercise", {})
+        assert facts.get("label") == label and len(facts.get("goal", "")) > 10
+        assert points == points_for(facts["minutes"]) == facts["minutes"] / MINUTES_PER_POINT
+
+
+def test_grade_ids_are_unique_across_the_book():
+    ids = [c.metadata["nbgrader"]["grade_id"] for path in NOTEBOOKS for c in cells(path) if "nbgrader" in c.metadata]
+    assert len(ids) >= 2 * 4 * len(NOTEBOOKS)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_points_rule_rejects_times_it_cannot_turn_into_points():
+    assert [points_for(m) for m in (5, 10, 15)] == [1, 2, 3]
+    for minutes in (0, 7, -5, 10.0):
+        with pytest.raises(ValueError, match="multiple of 5"):
+            points_for(minutes)
 
 
 def test_table_of_contents_lists_every_chapter():
@@ -98,9 +144,14 @@ def test_table_of_contents_lists_every_chapter():
     assert listed == on_disk
 
 
-def test_instructors_page_lists_every_exercise():
+def test_instructors_page_generates_its_exercise_table_from_the_notebooks():
     text = (ROOT / "instructors.md").read_text()
+    assert "```{exercise-table}\n```" in text and ":by: assignment" in text
+    assert not re.search(r"^\|.*\{ref\}`ex-", text, re.M), "no hand-written exercise rows: they drift"
+    labels = []
     for path in NOTEBOOKS:
         markdown = "\n".join(source(c) for c in cells(path) if c.cell_type == "markdown")
-        for label in re.findall(r":::\{exercise\}.*\n:label: (\S+)", markdown):
-            assert f"{{ref}}`{label}`" in text, f"instructors.md does not list exercise {label} ({path.name})"
+        labels += re.findall(r":::\{exercise\}.*\n:label: (\S+)", markdown)
+    rows = exercise_rows(book_exercises(ROOT / "chapters"))[2:]
+    assert [re.search(r"\{ref\}`(\S+)`", row).group(1) for row in rows] == labels, "each exercise once, in order"
+    assert all(re.search(r"\| \d+ min \| \d+ \|$", row) for row in rows)

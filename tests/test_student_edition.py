@@ -10,7 +10,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
-from student_edition import strip_code, strip_markdown, student_notebook, write_student_edition  # noqa: E402
+from student_edition import strip_markdown, student_notebook, without_markdown_solutions, write_student_edition  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 REGION = re.compile(r"### BEGIN SOLUTION[^\n]*\n(.*?)### END SOLUTION", re.S)
@@ -71,11 +71,44 @@ def test_writing_the_edition_leaves_the_instructor_notebooks_untouched(tmp_path)
     assert all(p.read_bytes() == content for p, content in before.items())
 
 
+def notebook_of(*cells):
+    notebook = nbformat.v4.new_notebook(cells=list(cells))
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
+
+
+def answer_cell(source):
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["nbgrader"] = {"grade": False, "grade_id": "ex-answer", "locked": False,
+                                 "schema_version": 3, "solution": True}
+    return cell
+
+
 def test_solution_code_becomes_a_stub_at_its_indentation_and_hidden_tests_vanish():
-    source = ("def f(x):\n    '''doc'''\n    ### BEGIN SOLUTION\n    return x + 1\n    ### END SOLUTION\n\n"
-              "### BEGIN HIDDEN TESTS\nassert f(1) == 2\n### END HIDDEN TESTS\ncheck(f)\n")
-    assert strip_code(source) == ("def f(x):\n    '''doc'''\n    # YOUR CODE HERE\n    raise NotImplementedError()\n\n"
-                                  "check(f)\n")
+    answer = answer_cell("def f(x):\n    '''doc'''\n    ### BEGIN SOLUTION\n    return x + 1\n    ### END SOLUTION")
+    test = nbformat.v4.new_code_cell("### BEGIN HIDDEN TESTS\nassert f(1) == 2\n### END HIDDEN TESTS\ncheck(f)")
+    test.metadata["nbgrader"] = {"grade": True, "grade_id": "ex-check", "locked": True, "points": 1,
+                                 "schema_version": 3, "solution": False}
+    student = student_notebook(notebook_of(answer, test))
+    assert student.cells[0].source == "def f(x):\n    '''doc'''\n    # YOUR CODE HERE\n    raise NotImplementedError()"
+    assert student.cells[1].source == "check(f)"
+
+
+def test_a_solution_outside_an_answer_cell_is_refused_not_leaked():
+    plain = nbformat.v4.new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION")
+    with pytest.raises(RuntimeError, match="non-solution cell"):
+        student_notebook(notebook_of(plain))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_nbgrader_source_keeps_code_solutions_but_not_the_worked_ones(path):
+    instructor = nbformat.read(path, as_version=4)
+    source = without_markdown_solutions(instructor)
+    markdown = "\n".join(c.source for c in source.cells if c.cell_type == "markdown")
+    assert "{solution" not in markdown
+    code = [c.source for c in instructor.cells if c.cell_type == "code"]
+    assert [c.source for c in source.cells if c.cell_type == "code"] == code
+    assert all(not c.outputs and c.execution_count is None for c in source.cells if c.cell_type == "code")
 
 
 def test_markdown_solutions_are_removed_in_every_form():

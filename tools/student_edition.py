@@ -3,14 +3,18 @@
     python3 tasks.py student          # notebooks in student/chapters/
     python3 tasks.py student --html   # and the student book in student/_build/html/
 
-It follows nbgrader's markup, so the instructors' notebooks also work with nbgrader itself:
+The code is stripped by nbgrader itself, so the student edition is exactly what
+`nbgrader generate_assignment` releases (`tools/assignments.py`; tests/test_nbgrader.py compares
+the two cell by cell):
 
-* in code cells, the lines between `### BEGIN SOLUTION` and `### END SOLUTION` become
-  `# YOUR CODE HERE` and `raise NotImplementedError()` at the markers' indentation (what
-  nbgrader's ClearSolutions does), and `### BEGIN HIDDEN TESTS` ... `### END HIDDEN TESTS`
-  is deleted (ClearHiddenTests);
 * in markdown cells, every sphinx-exercise solution is deleted: from `:::{solution-start}` to
-  `:::{solution-end}` (or the end of the cell), and `{solution}` blocks;
+  `:::{solution-end}` (or the end of the cell), and `{solution}` blocks. This is the book-only
+  part nbgrader does not know about; `tools/assignments.py` removes it the same way before
+  nbgrader sees a notebook (`without_markdown_solutions`);
+* in code cells, nbgrader's `ClearSolutions` replaces the lines between `### BEGIN SOLUTION` and
+  `### END SOLUTION` by `# YOUR CODE HERE` and `raise NotImplementedError()` at the markers'
+  indentation, and `ClearHiddenTests` deletes `### BEGIN HIDDEN TESTS` ... `### END HIDDEN TESTS`.
+  `ClearSolutions` also refuses a solution region in a cell that is not an nbgrader answer cell;
 * outputs and execution counts are cleared.
 
 Every exercise asks for a function, so a stub raises inside the exercise's checker, which
@@ -20,27 +24,20 @@ reports "not done yet": the student notebook still runs top to bottom.
 from __future__ import annotations
 
 import argparse
+import copy
 import re
 import shutil
 from pathlib import Path
 
 import nbformat
 import yaml
+from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
 ROOT = Path(__file__).resolve().parent.parent
-STUB = ["# YOUR CODE HERE", "raise NotImplementedError()"]
 
-_REGION = r"^([ \t]*)### BEGIN {0}[ \t]*\n.*?^[ \t]*### END {0}[ \t]*(?:\n|$)"
-SOLUTION_CODE = re.compile(_REGION.format("SOLUTION"), re.M | re.S)
-HIDDEN_TESTS = re.compile(_REGION.format("HIDDEN TESTS"), re.M | re.S)
 GATED_SOLUTION = re.compile(r"^:::\{solution-start\}.*?(?:^:::\{solution-end\}\n:::[ \t]*$|\Z)", re.M | re.S)
 SOLUTION_END = re.compile(r"^:::\{solution-end\}\n:::[ \t]*$", re.M)
 SOLUTION_BLOCK = re.compile(r"^(:{3,}|`{3,})\{solution\}.*?^\1[ \t]*$", re.M | re.S)
-
-
-def strip_code(source: str) -> str:
-    source = HIDDEN_TESTS.sub("", source)
-    return SOLUTION_CODE.sub(lambda m: "".join(f"{m.group(1)}{line}\n" for line in STUB), source)
 
 
 def strip_markdown(source: str) -> str:
@@ -49,22 +46,29 @@ def strip_markdown(source: str) -> str:
     return source.strip()
 
 
-def student_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of `notebook` without solutions, hidden tests and outputs."""
+def without_markdown_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of `notebook` without the book's worked solutions and without outputs; code
+    solutions stay (this is the instructors' nbgrader source)."""
     cells = []
-    for cell in notebook.cells:
-        cell = nbformat.from_dict(dict(cell))
+    for cell in copy.deepcopy(notebook.cells):
         if cell.cell_type == "code":
-            cell.source = strip_code(cell.source)
             cell.outputs, cell.execution_count = [], None
         elif cell.cell_type == "markdown":
             cell.source = strip_markdown(cell.source)
             if not cell.source:
                 continue
         cells.append(cell)
-    student = nbformat.from_dict(dict(notebook))
-    student.cells = cells
-    student.metadata.pop("widgets", None)
+    source = copy.deepcopy(notebook)
+    source.cells = cells
+    source.metadata.pop("widgets", None)
+    return source
+
+
+def student_notebook(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of `notebook` without solutions, hidden tests and outputs."""
+    student = without_markdown_solutions(notebook)
+    for step in (ClearHiddenTests(), ClearSolutions()):
+        student, _ = step.preprocess(student, {})
     return student
 
 

@@ -1,7 +1,7 @@
 """Self-checking exercises.
 
 Each chapter's checkers live in a module named after the chapter (`lecturelib.exercises.activations`,
-...) and share the machinery here. A checker is called at the end of an exercise cell:
+...) and share the machinery here. A checker is called in the test cell under the exercise's answer cell:
 
 * the student has not started (their function still raises NotImplementedError): it prints
   "not done yet" and returns a false `Outcome`, so that a whole notebook still runs top to bottom. This
