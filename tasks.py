@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """The book's two commands, plus the benchmark.
 
-    python3 tasks.py book    build the HTML book into _build/html
+    python3 tasks.py book    build the HTML book into _build/html, with the whole book as one PDF
+                             (_build/pdf/training-deep-networks.pdf, linked from the landing page)
+    python3 tasks.py pdf     the same: the PDF needs the HTML build, whose executed notebooks it reuses
     python3 tasks.py test    run every test: unit tests, the notebooks (nbval), the book build
     python3 tasks.py bench   print the benchmark table (see benchmarks/run.py)
     python3 tasks.py student [--html]
                              the student edition: notebooks without solutions in student/
                              (and with --html, the student book in student/_build/html)
+    python3 tasks.py assignments [--course DIR]
+                             the nbgrader course in course/: every chapter as an assignment,
+                             with `nbgrader generate_assignment` run for each (see tools/assignments.py)
 
 Each command first makes sure `.venv` exists and holds what `requirements.txt` and
 `pyproject.toml` ask for (it reinstalls when either file changes), so on a fresh machine
@@ -73,14 +78,28 @@ def build_command(book: Path = ROOT) -> list[str]:
     return [str(BIN / "jupyter-book"), "build", str(book), "--all", "-W", "-n", "--keep-going"]
 
 
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; the PDF is printed by it (never a downloaded browser)
+
+
 def build_book() -> int:
+    """The HTML book, then the PDF (tools/pdf.py) when Debian's Chromium is installed."""
     print("Building the book (executes every notebook) ...", flush=True)
     result = subprocess.run(build_command(), cwd=ROOT, env=environment())
-    if result.returncode == 0:
-        print(f"The book is in {ROOT / '_build' / 'html' / 'index.html'}", flush=True)
-    else:
+    if result.returncode != 0:
         print("The book build failed: see the messages above and _build/html/reports/.", flush=True)
-    return result.returncode
+        return result.returncode
+    print(f"The book is in {ROOT / '_build' / 'html' / 'index.html'}", flush=True)
+    if not CHROMIUM.exists():
+        print("No PDF: it is printed by Debian's Chromium (apt-get install chromium poppler-utils "
+              "fonts-dejavu-core), which is not installed.", flush=True)
+        return 0
+    return make_pdf()
+
+
+def make_pdf() -> int:
+    """The whole book as one PDF, from a single-page build that reuses the HTML build's executed
+    notebooks (no notebook runs twice), printed by Debian's Chromium."""
+    return subprocess.run([str(PYTHON), str(ROOT / "tools" / "pdf.py")], cwd=ROOT, env=environment()).returncode
 
 
 def run_tests(extra: list[str]) -> int:
@@ -108,9 +127,15 @@ def make_student_edition(extra: list[str]) -> int:
     return code
 
 
+def make_assignments(extra: list[str]) -> int:
+    return subprocess.run([str(PYTHON), str(ROOT / "tools" / "assignments.py"), *extra],
+                          cwd=ROOT, env=environment()).returncode
+
+
 def main(argv: list[str]) -> int:
-    commands = {"book": lambda extra: build_book(), "test": run_tests, "bench": run_benchmarks,
-                "student": make_student_edition}
+    commands = {"book": lambda extra: build_book(), "pdf": lambda extra: build_book(),
+                "test": run_tests, "bench": run_benchmarks, "student": make_student_edition,
+                "assignments": make_assignments}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2

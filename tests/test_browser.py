@@ -122,6 +122,23 @@ def test_every_formula_typesets_and_every_image_loads(visit, chapter):
         assert math > 20, "a full chapter has formulas"
 
 
+def test_vendored_mathjax_is_only_what_the_pages_load(visit, built_book):
+    """_ext/offline_assets.py ships the one MathJax component the pages use and its fonts, not
+    the whole 24 MB package; every file a page asks for is there (no failed request)."""
+    mathjax = built_book / "_static" / "vendor" / "mathjax"
+    size = sum(p.stat().st_size for p in mathjax.rglob("*") if p.is_file())
+    assert 1_000_000 < size < 2_000_000, f"the vendored MathJax weighs {size / 1e6:.1f} MB"
+    asked = set()
+    for chapter in NOTEBOOKS[:2]:
+        page = visit(f"chapters/{chapter}.html")
+        page.page.evaluate("document.fonts.ready.then(() => true)")
+        asked |= {e["name"].split("?")[0] for e in page.page.evaluate("performance.getEntriesByType('resource')")
+                  if "/vendor/mathjax/" in e["name"]}
+        assert page.failed == []
+    assert any(name.endswith("tex-mml-chtml.js") for name in asked)
+    assert any(name.endswith(".woff") for name in asked), "formulas should use MathJax's own fonts"
+
+
 @pytest.mark.parametrize("chapter", NOTEBOOKS)
 def test_every_animation_plays(visit, chapter):
     page = visit(f"chapters/{chapter}.html").page
