@@ -5,8 +5,10 @@ Source: Lecture 3, "Transfer operators" (AI II: Deep learning methods). Each act
 tested against `torch.nn.functional` and `torch.autograd` (tests/test_activations.py).
 
 All functions take a number or an array of any shape and work element-wise, except
-`softmax` and `maxout`, which act along the last axis. Non-numeric input raises TypeError,
-NaN and parameters out of range raise ValueError.
+`softmax`, `log_softmax` and `maxout`, which act along an axis. Non-numeric input raises
+TypeError, NaN and parameters out of range raise ValueError, each naming the argument.
+x = ±∞ is allowed and gives the limit of ρ (and ρ′) as x → ±∞, also where the formula as
+written gives ∞ − ∞ or 0·∞ (GELU, SiLU, Soboleva's tanh at ±∞).
 
 At a kink (x = 0 for the step and the ReLU family) ρ′ is not defined; we take the branch
 the lecture assigns x = 0 to, which is also what PyTorch's autograd returns.
@@ -14,13 +16,25 @@ the lecture assigns x = 0 to, which is also what PyTorch's autograd returns.
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 from scipy.special import erf
 
-from .validation import as_float_array, check_positive, check_real, check_vector_axis
+from .validation import as_float_array, check_choice, check_positive, check_real, check_vector_axis
+
+
+def _with_limits(x, y, minus, plus, beyond=None):
+    """y = ρ(x) (or ρ′(x)) with the limits of ρ at x → −∞ and x → +∞ put in where the formula
+    breaks down (∞ − ∞ or 0·∞): at x = ±∞, or where `beyond` says so."""
+    beyond = np.isinf(x) if beyond is None else beyond
+    if not np.any(beyond):
+        return y
+    return np.where(beyond & (x > 0), plus, np.where(beyond & (x < 0), minus, y))
+
 
 # -- classic activations -------------------------------------------------------------------
 
@@ -73,15 +87,26 @@ def tanh_prime(x):
     return 1.0 - tanh(x) ** 2
 
 
-def _soboleva_parts(x, a, b, c, d):
-    """Numerator N, its derivative N′, denominator D and D′, all divided by e^m with
-    m = max(cx, −dx) so that D/e^m ≥ 1 and nothing overflows when ρ is bounded."""
+def _soboleva_exponents(x, a, b, c, d):
+    """x as an array, its exponents p = ax, q = −bx, r = cx, s = −dx, and the entries where one
+    of them overflows (x = ±∞, or a huge product): there ρ is at its limit as x → ±∞."""
     x = as_float_array(x)
     a, b, c, d = (check_real(v, n) for v, n in zip((a, b, c, d), "abcd"))
-    m = np.maximum(c * x, -d * x)
-    with np.errstate(over="ignore"):  # only when a > c or b > d, where ρ really is unbounded
-        ea, eb, ec, ed = np.exp(a * x - m), np.exp(-b * x - m), np.exp(c * x - m), np.exp(-d * x - m)
-    return ea - eb, a * ea + b * eb, ec + ed, c * ec - d * ed
+    with np.errstate(over="ignore", invalid="ignore"):
+        p, q, r, s = a * x, -b * x, c * x, -d * x
+        beyond = ~(np.isfinite(p) & np.isfinite(q) & np.isfinite(r) & np.isfinite(s))
+    return x, (a, b, c, d), np.where(beyond, 0.0, [p, q, r, s]), beyond
+
+
+def _soboleva_at_plus_infinity(a, b, c, d) -> tuple[float, float]:
+    """(ρ(+∞), ρ′(+∞)). For x → +∞, ρ ≈ sign(a + b)·e^{σx}/k with σ = max(a, −b) − max(c, −d),
+    k = 2 if c = −d (else 1): ±∞ for σ > 0, 0 for σ < 0, ±1/k for σ = 0 (where ρ′ → 0)."""
+    if a + b == 0:  # e^{ax} − e^{−bx} ≡ 0
+        return 0.0, 0.0
+    sign, sigma = math.copysign(1.0, a + b), max(a, -b) - max(c, -d)
+    if sigma > 0:
+        return sign * math.inf, sign * math.inf
+    return (sign / (2.0 if c == -d else 1.0) if sigma == 0 else 0.0), 0.0
 
 
 def soboleva_tanh(x, a=1.0, b=1.0, c=1.0, d=1.0):
@@ -90,18 +115,39 @@ def soboleva_tanh(x, a=1.0, b=1.0, c=1.0, d=1.0):
     With a = b = c = d = 1 it is tanh. The lecture gives the range (−1, 1); that holds for
     a = c and b = d (the limits are then ±1). If a > c or b > d, ρ is unbounded; if a < c
     (b < d) it tends to 0 as x → +∞ (−∞). The chapter shows this numerically.
-    """
-    numerator, _, denominator, _ = _soboleva_parts(x, a, b, c, d)
-    with np.errstate(invalid="ignore"):
-        return numerator / denominator
+
+    a, b, c, d are any finite reals (TypeError/ValueError otherwise). In log space,
+    ρ = sign(p − q)·exp(max(p, q) + ln(1 − e^{−|p−q|}) − ln(e^r + e^s)), p, q, r, s = ax, −bx,
+    cx, −dx: nothing overflows unless ρ does (then ±∞); at x = ±∞, ρ is its limit."""
+    x, params, (p, q, r, s), beyond = _soboleva_exponents(x, a, b, c, d)
+    with np.errstate(divide="ignore", over="ignore"):
+        log_numerator = np.maximum(p, q) + np.log(-np.expm1(-np.abs(p - q)))
+        rho = np.sign(p - q) * np.exp(log_numerator - np.logaddexp(r, s))
+    a, b, c, d = params
+    return _with_limits(x, rho, -_soboleva_at_plus_infinity(b, a, d, c)[0],
+                        _soboleva_at_plus_infinity(a, b, c, d)[0], beyond)
 
 
 def soboleva_tanh_prime(x, a=1.0, b=1.0, c=1.0, d=1.0):
-    r"""ρ′(x) = (N′D − ND′) / D² = (N′ − ρ D′) / D with N = e^{ax} − e^{−bx}, D = e^{cx} + e^{−dx}."""
-    numerator, numerator_prime, denominator, denominator_prime = _soboleva_parts(x, a, b, c, d)
-    with np.errstate(invalid="ignore"):
-        rho = numerator / denominator
-        return (numerator_prime - rho * denominator_prime) / denominator
+    r"""ρ′(x) = (N′D − ND′) / D² with N = e^{ax} − e^{−bx}, D = e^{cx} + e^{−dx}, which expands to
+
+        ρ′(x) = [(a−c) e^{(a+c)x} + (a+d) e^{(a−d)x} + (b+c) e^{(c−b)x} + (b−d) e^{−(b+d)x}] / D²,
+
+    summed as e^m Σ wₖ e^{eₖ − m} (m the largest exponent), so nothing overflows unless ρ′ does."""
+    x, params, (p, q, r, s), beyond = _soboleva_exponents(x, a, b, c, d)
+    a, b, c, d = params
+    weights = np.reshape([a - c, a + d, b + c, b - d], (4,) + (1,) * x.ndim)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        exponents = np.stack([p + r, p + s, q + r, q + s])
+        beyond = beyond | ~np.isfinite(exponents).all(axis=0)
+        exponents = np.where(beyond | (weights == 0), -np.inf, exponents)
+        m = np.max(exponents, axis=0)  # Σ wₖ e^{eₖ} = e^m Σ wₖ e^{eₖ − m}, the largest term ±1
+        m = np.where(np.isfinite(m), m, 0.0)
+        terms = weights * np.exp(exponents - m)
+        total = (terms[0] + terms[2]) + (terms[1] + terms[3])  # pairs that cancel exactly if a = −b
+        rho_prime = np.sign(total) * np.exp(np.log(np.abs(total)) + m - 2.0 * np.logaddexp(r, s))
+    return _with_limits(x, rho_prime, _soboleva_at_plus_infinity(b, a, d, c)[1],
+                        _soboleva_at_plus_infinity(a, b, c, d)[1], beyond)
 
 
 # -- the ReLU family -----------------------------------------------------------------------
@@ -118,43 +164,58 @@ def relu_prime(x):
 
 
 def leaky_relu(x, slope=0.01):
-    r"""Leaky ReLU ρ(x) = slope·x if x ≤ 0, x if x > 0; the lecture fixes slope = 0.01. Range ℝ."""
-    return prelu(x, slope)
+    r"""Leaky ReLU ρ(x) = slope·x if x ≤ 0, x if x > 0; the lecture fixes slope = 0.01. Range ℝ.
+
+    Raises ValueError for slope < 0 (TypeError for a non-number)."""
+    return _prelu(x, slope, "slope")
 
 
 def leaky_relu_prime(x, slope=0.01):
     r"""ρ′(x) = slope if x ≤ 0, 1 if x > 0."""
-    return prelu_prime(x, slope)
+    return _prelu_prime(x, slope, "slope")
 
 
 def prelu(x, alpha=0.25):
     r"""Parametric ReLU ρ(x) = αx if x ≤ 0, x if x > 0, with α ∈ ℝ⁺ learnt (torch's default 0.25).
 
-    Raises ValueError for α < 0 (the lecture's α ∈ ℝ⁺; α = 0 is the plain ReLU)."""
-    x = as_float_array(x)
-    alpha = check_positive(alpha, "alpha (the PReLU slope)", allow_zero=True)
-    return np.where(x > 0, x, alpha * x)
+    Raises ValueError for α < 0 (the lecture's α ∈ ℝ⁺; α = 0 is the plain ReLU, ρ(−∞) = 0)."""
+    return _prelu(x, alpha, "alpha")
 
 
 def prelu_prime(x, alpha=0.25):
     r"""∂ρ/∂x = α if x ≤ 0, 1 if x > 0. (With respect to α: ∂ρ/∂α = x for x ≤ 0, else 0.)"""
-    x = as_float_array(x)
-    alpha = check_positive(alpha, "alpha (the PReLU slope)", allow_zero=True)
+    return _prelu_prime(x, alpha, "alpha")
+
+
+def _prelu(x, alpha, name):
+    x, alpha = as_float_array(x), check_positive(alpha, name, allow_zero=True)
+    with np.errstate(over="ignore", invalid="ignore"):  # 0·(−∞) at α = 0: the limit is 0
+        return _with_limits(x, np.where(x > 0, x, alpha * x), -math.inf if alpha > 0 else 0.0, math.inf)
+
+
+def _prelu_prime(x, alpha, name):
+    x, alpha = as_float_array(x), check_positive(alpha, name, allow_zero=True)
     return np.where(x > 0, 1.0, alpha)
+
+
+_GELU_FORMS = ("none", "tanh")
 
 
 def gelu(x, approximate="none"):
     r"""Gaussian error linear unit ρ(x) = x Φ(x) = ½ x (1 + erf(x/√2)), range ≈ [−0.17, ∞).
 
     Φ is the standard normal CDF. `approximate="tanh"` gives the approximation PyTorch offers,
-    ½ x (1 + tanh(√(2/π)(x + 0.044715 x³))) (Hendrycks & Gimpel, 2016).
+    ½ x (1 + tanh(√(2/π)(x + 0.044715 x³))) (Hendrycks & Gimpel, 2016). ρ(−∞) = 0, ρ(+∞) = ∞.
+    Raises ValueError unless `approximate` is "none" or "tanh".
     """
     x = as_float_array(x)
-    if approximate == "none":
-        return 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
-    if approximate == "tanh":
-        return 0.5 * x * (1.0 + np.tanh(_gelu_tanh_inner(x)))
-    raise ValueError(f'approximate must be "none" or "tanh", got {approximate!r}')
+    check_choice(approximate, "approximate", _GELU_FORMS)
+    with np.errstate(over="ignore", invalid="ignore"):  # x³ overflows, (−∞)·0 at x = −∞
+        if approximate == "none":
+            rho = 0.5 * x * (1.0 + erf(x / np.sqrt(2.0)))
+        else:
+            rho = 0.5 * x * (1.0 + np.tanh(_gelu_tanh_inner(x)))
+    return _with_limits(x, rho, 0.0, math.inf)
 
 
 _GELU_K = np.sqrt(2.0 / np.pi)
@@ -166,31 +227,35 @@ def _gelu_tanh_inner(x):
 
 def gelu_prime(x, approximate="none"):
     r"""ρ′(x) = Φ(x) + x φ(x) with φ(x) = e^{−x²/2}/√(2π) the normal density (exact form);
-    for the tanh form, ½(1 + t) + ½ x (1 − t²) √(2/π)(1 + 3·0.044715 x²), t = tanh(inner)."""
+    for the tanh form, ½(1 + t) + ½ x (1 − t²) √(2/π)(1 + 3·0.044715 x²), t = tanh(inner).
+    ρ′(−∞) = 0, ρ′(+∞) = 1."""
     x = as_float_array(x)
+    check_choice(approximate, "approximate", _GELU_FORMS)
+    # beyond |x| = 1e3 both forms equal their limits 0 and 1 to the last bit; clipping there
+    # keeps x², x³ from overflowing into ∞·0
+    x_clipped = np.clip(x, -1e3, 1e3)
     if approximate == "none":
-        cdf = 0.5 * (1.0 + erf(x / np.sqrt(2.0)))
-        pdf = np.exp(-0.5 * x**2) / np.sqrt(2.0 * np.pi)
-        return cdf + x * pdf
-    if approximate == "tanh":
-        t = np.tanh(_gelu_tanh_inner(x))
-        return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t**2) * _GELU_K * (1.0 + 3 * 0.044715 * x**2)
-    raise ValueError(f'approximate must be "none" or "tanh", got {approximate!r}')
+        cdf = 0.5 * (1.0 + erf(x_clipped / np.sqrt(2.0)))
+        pdf = np.exp(-0.5 * x_clipped**2) / np.sqrt(2.0 * np.pi)
+        return cdf + x_clipped * pdf
+    t = np.tanh(_gelu_tanh_inner(x_clipped))
+    return 0.5 * (1.0 + t) + 0.5 * x_clipped * (1.0 - t**2) * _GELU_K * (1.0 + 3 * 0.044715 * x_clipped**2)
 
 
 def elu(x, alpha=1.0):
-    r"""Exponential linear unit ρ(x) = α(e^x − 1) if x ≤ 0, x if x > 0, α > 0; range (−α, ∞).
+    r"""Exponential linear unit ρ(x) = α(e^x − 1) if x ≤ 0, x if x > 0, α ≥ 0; range (−α, ∞).
 
-    (The lecture writes [−α, ∞); −α is only approached as x → −∞.)"""
+    (The lecture writes [−α, ∞); −α is only approached as x → −∞.) α = 0 is the ReLU.
+    Raises ValueError for α < 0 (TypeError for a non-number)."""
     x = as_float_array(x)
-    alpha = check_positive(alpha, "alpha (the ELU saturation value)")
+    alpha = check_positive(alpha, "alpha", allow_zero=True)
     return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0.0)))
 
 
 def elu_prime(x, alpha=1.0):
     r"""ρ′(x) = α e^x if x ≤ 0, 1 if x > 0."""
     x = as_float_array(x)
-    alpha = check_positive(alpha, "alpha (the ELU saturation value)")
+    alpha = check_positive(alpha, "alpha", allow_zero=True)
     return np.where(x > 0, 1.0, alpha * np.exp(np.minimum(x, 0.0)))
 
 
@@ -214,16 +279,19 @@ def selu_prime(x):
 def silu(x):
     r"""Sigmoid linear unit ("swish") ρ(x) = x / (1 + e^{−x}) = x·σ(x), range ≈ [−0.2785, ∞).
 
-    (The lecture writes [−0.278, ∞); the true minimum, −0.27846 at x ≈ −1.2785, lies just below.)"""
+    (The lecture writes [−0.278, ∞); the true minimum, −0.27846 at x ≈ −1.2785, lies just below.)
+    ρ(−∞) = 0, ρ(+∞) = ∞."""
     x = as_float_array(x)
-    return x * sigmoid(x)
+    with np.errstate(invalid="ignore"):  # (−∞)·0 at x = −∞
+        return _with_limits(x, x * sigmoid(x), 0.0, math.inf)
 
 
 def silu_prime(x):
-    r"""ρ′(x) = σ(x)(1 + x(1 − σ(x)))."""
+    r"""ρ′(x) = σ(x)(1 + x(1 − σ(x))); ρ′(−∞) = 0, ρ′(+∞) = 1."""
     x = as_float_array(x)
     s = sigmoid(x)
-    return s * (1.0 + x * (1.0 - s))
+    with np.errstate(invalid="ignore"):  # ∞·0 at x = ±∞
+        return _with_limits(x, s * (1.0 + x * (1.0 - s)), 0.0, 1.0)
 
 
 # -- other activations ---------------------------------------------------------------------
@@ -232,12 +300,12 @@ def silu_prime(x):
 def gaussian(x):
     r"""Gaussian ρ(x) = e^{−x²}, range (0, 1]. (The lecture writes [0, 1); but ρ(0) = 1 and ρ > 0.)"""
     x = as_float_array(x)
-    return np.exp(-(x**2))
+    return np.exp(-(np.clip(x, -1e3, 1e3) ** 2))  # e^{−x²} = 0 in float64 beyond |x| ≈ 27
 
 
 def gaussian_prime(x):
     r"""ρ′(x) = −2x e^{−x²}."""
-    x = as_float_array(x)
+    x = np.clip(as_float_array(x), -1e3, 1e3)  # keeps ∞·0 out where e^{−x²} = 0
     return -2.0 * x * np.exp(-(x**2))
 
 
@@ -256,23 +324,57 @@ def softplus_prime(x):
 # -- output activations over a vector --------------------------------------------------------
 
 
+def _vectors(x, axis):
+    """x as a float array with at least one entry along `axis` (softmax, maxout); raises
+    TypeError/ValueError naming `x` or `axis`."""
+    x = as_float_array(x)
+    if x.ndim > 0:
+        if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+            raise TypeError(f"axis must be an integer, got {type(axis).__name__} {axis!r}")
+        if not -x.ndim <= axis < x.ndim:
+            raise ValueError(f"axis must lie in {-x.ndim}..{x.ndim - 1} for x of shape {x.shape}, got {axis}")
+    check_vector_axis(x, "x", axis)
+    return x
+
+
+def _shifted(x, axis):
+    """x − max x along `axis`, the shift that keeps e^{…} from overflowing. Where the max is +∞
+    the +∞ entries become 0 and the others −∞ (the limit: the +∞ entries share the mass)."""
+    x = _vectors(x, axis)
+    top = np.max(x, axis=axis, keepdims=True)
+    if np.any(top == -np.inf):
+        raise ValueError("softmax is undefined where every entry of x along the axis is -inf "
+                         "(e^x sums to 0); give at least one entry > -inf")
+    with np.errstate(over="ignore", invalid="ignore"):  # ∞ − ∞ (replaced just below), −∞ for e^{…} = 0
+        shifted = x - top
+    return np.where(top == np.inf, np.where(x == np.inf, 0.0, -np.inf), shifted)
+
+
 def softmax(x, axis=-1):
     r"""Softmax ρᵢ(x) = e^{xᵢ} / Σⱼ e^{xⱼ} along `axis`; each ρᵢ ∈ (0, 1) and Σᵢ ρᵢ = 1.
 
     Computed as softmax(x − max x), which is the same function (the factor e^{−max x} cancels)
-    and cannot overflow. Shape: any; the classes lie along `axis`."""
-    x = as_float_array(x)
-    check_vector_axis(x, "x", axis)
-    shifted = x - np.max(x, axis=axis, keepdims=True)
-    exps = np.exp(shifted)
+    and cannot overflow. Shape: any; the classes lie along `axis`.
+
+    ±∞ entries give the limits: an entry −∞ gets probability 0; if some entries are +∞ they
+    share the probability equally (softmax([∞, 0]) = [1, 0]). Raises ValueError where every
+    entry along the axis is −∞ (0/0, undefined), and for an `axis` x does not have."""
+    exps = np.exp(_shifted(x, axis))
     return exps / np.sum(exps, axis=axis, keepdims=True)
+
+
+def log_softmax(x, axis=-1):
+    r"""ln softmax(x)ᵢ = xᵢ − ln Σⱼ e^{xⱼ} along `axis`, computed as (x − m) − ln Σⱼ e^{xⱼ − m}
+    with m = max x, which never overflows. ±∞ and errors as for `softmax` (an entry −∞ gives −∞)."""
+    shifted = _shifted(x, axis)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def softmax_jacobian(x):
     r"""Jacobian of softmax, ∂ρᵢ/∂xⱼ = ρᵢ(δᵢⱼ − ρⱼ), i.e. diag(ρ) − ρρᵀ.
 
     Shape: x is (..., J); the result is (..., J, J) with rows i and columns j (Jacobian
-    layout, as in the lecture)."""
+    layout, as in the lecture). At ±∞ entries it is the limit of the Jacobian."""
     p = softmax(x, axis=-1)
     return np.einsum("...i,ij->...ij", p, np.eye(p.shape[-1])) - p[..., :, None] * p[..., None, :]
 
@@ -281,18 +383,16 @@ def maxout(x, axis=-1):
     r"""Maxout ρ(x) = maxᵢ xᵢ along `axis` (the lecture's form: one unit over all J inputs).
 
     In a maxout layer the inputs are split into groups and each output unit is the max of its
-    group; reshape x to (..., groups, J) and call `maxout` to get that."""
-    x = as_float_array(x)
-    check_vector_axis(x, "x", axis)
-    return np.max(x, axis=axis)
+    group; reshape x to (..., groups, J) and call `maxout` to get that. Raises ValueError for
+    an empty axis or an `axis` x does not have."""
+    return np.max(_vectors(x, axis), axis=axis)
 
 
 def maxout_prime(x, axis=-1):
     r"""∂ρ/∂xⱼ = 1 if j = argmaxᵢ xᵢ, else 0: the gradient flows only through the winner.
 
     On ties the first maximal index wins (NumPy's argmax and `torch.max(x, dim)` agree)."""
-    x = as_float_array(x)
-    check_vector_axis(x, "x", axis)
+    x = _vectors(x, axis)
     winner = np.argmax(x, axis=axis)
     grad = np.zeros_like(x)
     np.put_along_axis(grad, np.expand_dims(winner, axis), 1.0, axis=axis)

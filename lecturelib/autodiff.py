@@ -14,12 +14,16 @@ order and applies the chain rule node by node:
 The `+=` matters: a node used by several operations receives one contribution per path, so
 the gradient is the lecture's sum over all paths, ∂y/∂x = Σᵢ (∂y/∂yᵢ)(∂yᵢ/∂x).
 
-What `backward()` requires: it is called on a scalar output (every `Value` is one) whose
-value is finite; it raises ValueError otherwise. Unlike PyTorch, which adds into `.grad` on
-every call (hence `optimizer.zero_grad()`), each call first resets every gradient in the
-graph to 0. Operands must be `Value`s or real numbers (int, float); anything else raises
-TypeError. Operations outside their domain (log of x ≤ 0, division by 0, overflowing exp)
-raise ValueError.
+What `backward()` requires: it is called on a scalar output (every `Value` is one).
+Unlike PyTorch, which adds into `.grad` on every call (hence `optimizer.zero_grad()`), each
+call first resets every gradient in the graph to 0.
+
+Bad input: a Value holds a finite real number (int or float; TypeError for anything else,
+ValueError for NaN and ±∞), and operands must be Values or such numbers. An operation outside
+its domain (log or a fractional power of x ≤ 0, division by 0) or whose result overflows a
+float raises ValueError naming the operation and its input. A gradient may be ±∞ (√x at
+x = 0, as in PyTorch). The chain rule takes 0·∞ = 0 (`chain`; PyTorch gives NaN there), and
+where it meets ∞ − ∞ `backward()` raises ValueError instead of leaving NaN in `.grad`.
 """
 
 from __future__ import annotations
@@ -28,26 +32,54 @@ import math
 import numbers
 from typing import Callable, Iterator, Sequence
 
+from .validation import check_real
+
 
 def _as_value(other, op: str) -> "Value":
-    """`other` as a Value: Values pass through, real numbers become constants."""
+    """`other` as a Value: Values pass through, finite real numbers become constants."""
     if isinstance(other, Value):
         return other
     if isinstance(other, numbers.Real) and not isinstance(other, bool):
-        return Value(float(other))
+        return Value(other, label=f"the operand of {op}")
     raise TypeError(f"unsupported operand for {op}: Value and {type(other).__name__}; "
                     "allowed are Value, int and float")
 
 
+def real(value, name: str) -> float:
+    """`check_real`, with an int beyond the float range reported as a ValueError too."""
+    try:
+        return check_real(value, name)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got an int beyond the float range") from None
+
+
+def check_result(data: float, op: str, inputs: Sequence[float]) -> float:
+    """`data`, the result of `op` on `inputs`, or a ValueError naming the operation where it
+    overflowed a float."""
+    if not math.isfinite(data):
+        shown = (f"{inputs[0]:g} {op} {inputs[1]:g}" if len(inputs) == 2 else
+                 f"{inputs[0]:g}{op}" if op.startswith("^") else f"{op}({', '.join(f'{v:g}' for v in inputs)})")
+        raise ValueError(f"{shown} overflows a float (gives {data}): every value must stay finite")
+    return data
+
+
 def power_slope(a: float, a_to_k: float, k: float) -> float:
     """The local derivative k aᵏ⁻¹ of aᵏ. Where aᵏ⁻¹ overflows (a tiny, k < 1) it is k·aᵏ/a;
-    at a = 0 with 0 < k < 1 it is +∞, the limit PyTorch returns too."""
+    at a = 0 with 0 < k < 1 it is +∞, the limit PyTorch returns too; for k = 0 it is 0."""
+    if k == 0:  # a⁰ = 1 is constant, also at a = 0
+        return 0.0
     try:
         return k * a ** (k - 1)
     except OverflowError:
         return k * a_to_k / a
     except ZeroDivisionError:  # 0.0 ** (negative)
         return math.inf
+
+
+def chain(slope: float, grad: float) -> float:
+    """slope · grad, one factor of the chain rule, with 0·∞ = 0: an exact zero (the output
+    does not depend on this path) stays zero even against an infinite derivative (√x at 0)."""
+    return 0.0 if slope == 0 or grad == 0 else slope * grad
 
 
 class Value:
@@ -57,11 +89,14 @@ class Value:
     """
 
     def __init__(self, data, parents: Sequence["Value"] = (), op: str = "", label: str = ""):
-        if isinstance(data, bool) or not isinstance(data, numbers.Real):
-            raise TypeError(f"Value holds a real number (int or float), got {type(data).__name__}")
-        self.data = float(data)
+        parents = tuple(parents)
+        if not all(isinstance(p, Value) for p in parents):
+            raise TypeError("the parents of a Value must be Values")
+        if op and isinstance(data, float):
+            check_result(data, op, [p.data for p in parents])  # raises where the operation overflowed
+        self.data = real(data, label or "a Value's data")
         self.grad = 0.0
-        self.parents = tuple(parents)
+        self.parents = parents
         self.op = op
         self.label = label
         self._backward: Callable[[], None] = lambda: None  # a leaf has no local rule
@@ -88,8 +123,8 @@ class Value:
         out = Value(self.data * other.data, (self, other), "*")
 
         def _backward():  # ∂(ab)/∂a = b, ∂(ab)/∂b = a
-            self.grad += other.data * out.grad
-            other.grad += self.data * out.grad
+            self.grad += chain(other.data, out.grad)
+            other.grad += chain(self.data, out.grad)
 
         out._backward = _backward
         return out
@@ -97,12 +132,12 @@ class Value:
     def __truediv__(self, other) -> "Value":
         other = _as_value(other, "/")
         if other.data == 0.0:
-            raise ValueError("division by zero: the denominator's value is 0")
+            raise ValueError(f"division by zero in {self.data:g} / {other.data:g}: the denominator is 0")
         out = Value(self.data / other.data, (self, other), "/")
 
         def _backward():  # ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b² = −(a/b)/b
             self.grad += out.grad / other.data
-            other.grad += -out.data / other.data * out.grad
+            other.grad += chain(-out.data / other.data, out.grad)
 
         out._backward = _backward
         return out
@@ -111,20 +146,18 @@ class Value:
         if isinstance(k, Value):
             raise TypeError("the exponent must be a number (int or float), not a Value; "
                             "for x ** y with y a Value write (y * x.log()).exp()")
-        if isinstance(k, bool) or not isinstance(k, numbers.Real):
-            raise TypeError(f"the exponent must be an int or float, got {type(k).__name__}")
-        k = float(k)
+        k = real(k, "the exponent")
         if self.data < 0 and not k.is_integer():
-            raise ValueError(f"a negative base ({self.data:g}) needs an integer exponent, got {k:g}")
+            raise ValueError(f"({self.data:g}) ** {k:g} is undefined: a negative base needs an integer exponent")
         if self.data == 0 and k < 0:
-            raise ValueError(f"0 ** {k:g} is undefined (division by zero)")
+            raise ValueError(f"division by zero in 0 ** {k:g}: a negative power of 0 is undefined")
         try:
             out = Value(self.data**k, (self,), f"^{k:g}")
         except OverflowError:
             raise ValueError(f"{self.data:g} ** {k:g} overflows a float") from None
 
-        def _backward():  # ∂(aᵏ)/∂a = k aᵏ⁻¹
-            self.grad += power_slope(self.data, out.data, k) * out.grad
+        def _backward():  # ∂(aᵏ)/∂a = k aᵏ⁻¹ (∞ at a = 0 for 0 < k < 1)
+            self.grad += chain(power_slope(self.data, out.data, k), out.grad)
 
         out._backward = _backward
         return out
@@ -161,14 +194,14 @@ class Value:
         out = Value(math.exp(self.data), (self,), "exp")
 
         def _backward():  # (eᵃ)′ = eᵃ, the output itself
-            self.grad += out.data * out.grad
+            self.grad += chain(out.data, out.grad)
 
         out._backward = _backward
         return out
 
     def log(self) -> "Value":
         if self.data <= 0:
-            raise ValueError(f"log needs a positive argument, got {self.data:g}")
+            raise ValueError(f"log({self.data:g}) is undefined: log needs a positive argument")
         out = Value(math.log(self.data), (self,), "log")
 
         def _backward():  # (ln a)′ = 1/a
@@ -181,7 +214,7 @@ class Value:
         out = Value(math.tanh(self.data), (self,), "tanh")
 
         def _backward():  # tanh′ = 1 − tanh²
-            self.grad += (1.0 - out.data**2) * out.grad
+            self.grad += chain(1.0 - out.data**2, out.grad)
 
         out._backward = _backward
         return out
@@ -192,7 +225,7 @@ class Value:
         out = Value(s, (self,), "σ")
 
         def _backward():  # σ′ = σ(1 − σ)
-            self.grad += out.data * (1.0 - out.data) * out.grad
+            self.grad += chain(out.data * (1.0 - out.data), out.grad)
 
         out._backward = _backward
         return out
@@ -201,7 +234,7 @@ class Value:
         out = Value(max(0.0, self.data), (self,), "ReLU")
 
         def _backward():  # ReLU′ = 1 if a > 0 else 0 (PyTorch's choice at 0)
-            self.grad += (1.0 if self.data > 0 else 0.0) * out.grad
+            self.grad += chain(1.0 if self.data > 0 else 0.0, out.grad)
 
         out._backward = _backward
         return out
@@ -209,18 +242,20 @@ class Value:
     # -- the backward pass ---------------------------------------------------------------
 
     def backward(self) -> None:
-        """Fill `.grad` of every node with ∂(self)/∂(node): reverse topological order, chain rule."""
-        order = topological_order(self)
-        _start_backward(self, order)
-        for node in reversed(order):
-            node._backward()
+        """Fill `.grad` of every node with ∂(self)/∂(node): reverse topological order, chain rule.
+
+        Raises ValueError where the chain rule gives NaN (∞·0 or ∞ − ∞) instead of a gradient."""
+        for _ in backward_steps(self):
+            pass
 
 
 def topological_order(root: Value) -> list[Value]:
     """Every node `root` depends on, each after all of its parents (root last).
 
     A depth-first search with an explicit stack, so deep graphs do not hit Python's
-    recursion limit."""
+    recursion limit. Raises TypeError unless `root` is a Value."""
+    if not isinstance(root, Value):
+        raise TypeError(f"root must be a Value (the output of a graph), got {type(root).__name__}")
     order, visited, stack = [], set(), [(root, False)]
     while stack:
         node, parents_done = stack.pop()
@@ -233,25 +268,39 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
-def _start_backward(root: Value, order: list[Value]) -> None:
-    if not isinstance(root, Value):
-        raise TypeError(f"backward needs a Value, got {type(root).__name__}")
-    if not math.isfinite(root.data):
-        raise ValueError(f"backward from a non-finite output ({root.data}): the forward pass "
-                         "overflowed or divided by zero")
-    for node in order:
-        node.grad = 0.0
-    root.grad = 1.0  # ∂root/∂root
-
-
 def backward_steps(root: Value) -> Iterator[Value]:
     """`root.backward()` one node at a time: yields each node right after its local rule ran
     (the explorer steps through these)."""
     order = topological_order(root)
-    _start_backward(root, order)
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0  # ∂root/∂root
     for node in reversed(order):
         node._backward()
+        for parent in node.parents:
+            if math.isnan(parent.grad):
+                raise ValueError(f"backward: the gradient of an input of {node.op} (value {parent.data:g}) "
+                                 "is undefined, ∞ − ∞ from paths with infinite derivatives (such as "
+                                 "x ** 0.5 at 0)")
         yield node
+
+
+def as_point(x, name: str = "x") -> list[float]:
+    """`x` as a non-empty list of floats, or TypeError/ValueError naming `name` (and the entry)."""
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of real numbers, got str")
+    try:
+        entries = list(x)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of real numbers, got {type(x).__name__}") from None
+    if not entries:
+        raise ValueError(f"{name} must hold at least one number")
+    return [real(v, f"{name}[{i}]") for i, v in enumerate(entries)]
+
+
+def _check_function(f) -> None:
+    if not callable(f):
+        raise TypeError(f"f must be a function, got {type(f).__name__}")
 
 
 def gradient(f: Callable[..., Value], x: Sequence[float]) -> tuple[float, list[float]]:
@@ -259,8 +308,10 @@ def gradient(f: Callable[..., Value], x: Sequence[float]) -> tuple[float, list[f
 
     f takes n Values and returns one Value. Returns (f(x), [∂f/∂x₁, …, ∂f/∂xₙ]).
     Raises ValueError if f returns several outputs: reverse mode differentiates one scalar
-    per pass (use `jacobian`)."""
-    inputs = [Value(float(v), label=f"x{i + 1}") for i, v in enumerate(x)]
+    per pass (use `jacobian`); TypeError/ValueError unless x is a non-empty sequence of
+    finite real numbers."""
+    _check_function(f)
+    inputs = [Value(v, label=f"x{i + 1}") for i, v in enumerate(as_point(x))]
     output = _as_output(f(*inputs))
     output.backward()
     return output.data, [v.grad for v in inputs]
@@ -268,12 +319,11 @@ def gradient(f: Callable[..., Value], x: Sequence[float]) -> tuple[float, list[f
 
 def jacobian(f: Callable[..., Sequence[Value]], x: Sequence[float]) -> list[list[float]]:
     """The m × n Jacobian of f: ℝⁿ → ℝᵐ in reverse mode: one backward pass per output (row)."""
-    inputs = [Value(float(v), label=f"x{i + 1}") for i, v in enumerate(x)]
+    _check_function(f)
+    inputs = [Value(v, label=f"x{i + 1}") for i, v in enumerate(as_point(x))]
     outputs = f(*inputs)
-    if isinstance(outputs, Value):
-        outputs = [outputs]
     rows = []
-    for output in outputs:
+    for output in outputs if isinstance(outputs, (list, tuple)) else [outputs]:
         _as_output(output).backward()
         rows.append([v.grad for v in inputs])
     return rows
@@ -283,7 +333,7 @@ def _as_output(output) -> Value:
     if isinstance(output, Value):
         return output
     if isinstance(output, numbers.Real) and not isinstance(output, bool):
-        return Value(float(output))  # a constant: every gradient is 0
+        return Value(output, label="the output of f")  # a constant: every gradient is 0
     if isinstance(output, (list, tuple)):
         raise ValueError(f"backward needs one scalar output, got {len(output)} outputs; "
                          "reverse mode differentiates one output per pass (use jacobian)")
@@ -295,6 +345,8 @@ def _as_output(output) -> Value:
 
 def named(value: Value, label: str) -> Value:
     """Give a node a name (shown in graph drawings) and return it."""
+    if not isinstance(value, Value) or not isinstance(label, str):
+        raise TypeError(f"named needs a Value and a str label, got {type(value).__name__} and {type(label).__name__}")
     value.label = label
     return value
 

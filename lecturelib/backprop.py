@@ -24,7 +24,11 @@ The sum over the batch happens inside the last two matrix products. φ is task-d
 (n₂ = 1 on the slide), with Δ₂ = 2(Z₂ − Y)/(M n₂); "classification" is softmax +
 cross-entropy averaged over the batch, with Δ₂ = (softmax(Z₂) − Y)/M, "p − y".
 
-Raises ValueError on shape mismatches, an unknown task or activation.
+Bad input: W1, W2, X (and regression targets Y) must be finite arrays; a shape mismatch
+raises ValueError naming the array and the shape it must have, an unknown task or activation
+ValueError listing the allowed ones, bad classification labels the error of
+`losses.cross_entropy` prefixed by "Y". If the forward or backward pass overflows (inf or NaN
+from very large weights or inputs) a ValueError says so instead of returning it.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import numpy as np
 
 from . import losses
 from .activations import ACTIVATIONS
-from .validation import as_float_array
+from .validation import check_choice, check_finite
 
 TASKS = ("regression", "classification")
 
@@ -55,7 +59,7 @@ class Backprop:
 
 
 def _check_shapes(W1, W2, X):
-    W1, W2, X = as_float_array(W1, "W1"), as_float_array(W2, "W2"), as_float_array(X, "X")
+    W1, W2, X = check_finite(W1, "W1"), check_finite(W2, "W2"), check_finite(X, "X")
     for name, array in (("W1", W1), ("W2", W2), ("X", X)):
         if array.ndim != 2 or 0 in array.shape:
             raise ValueError(f"{name} must be a non-empty 2-D array, got shape {array.shape}")
@@ -69,9 +73,15 @@ def _check_shapes(W1, W2, X):
 
 
 def _activation(name: str):
-    if name not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {name!r}")
-    return ACTIVATIONS[name]
+    return ACTIVATIONS[check_choice(name, "activation", sorted(ACTIVATIONS))]
+
+
+def _finite(arrays: dict, where: str) -> None:
+    """Raise ValueError if the pass overflowed: a non-finite entry in one of `arrays`."""
+    for name, array in arrays.items():
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"the {where} pass overflowed: {name} holds inf or NaN; W1, W2 and X are "
+                             "too large for float64 (scale them down)")
 
 
 def forward(W1, W2, X, activation: str = "tanh") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -81,27 +91,30 @@ def forward(W1, W2, X, activation: str = "tanh") -> tuple[np.ndarray, np.ndarray
 
 
 def _forward(W1, W2, X, rho):
-    z1 = X @ W1.T
-    a1 = rho(z1)
-    return z1, a1, a1 @ W2.T
+    with np.errstate(over="ignore", invalid="ignore"):  # reported by _finite
+        z1 = X @ W1.T
+        a1 = rho(z1)
+        z2 = a1 @ W2.T
+    _finite({"z1": z1, "a1": a1, "z2": z2}, "forward")
+    return z1, a1, z2
 
 
 def _loss_and_delta2(z2: np.ndarray, Y, task: str) -> tuple[float, np.ndarray]:
     """φ and δ₂ = ∂L/∂z₂ for the task."""
     if task == "regression":
-        Y = as_float_array(Y, "Y")
+        Y = check_finite(Y, "Y")
         if Y.ndim == 1 and z2.shape[1] == 1:
             Y = Y[:, None]  # targets of a single-output regression may come as a vector
         if Y.shape != z2.shape:
             raise ValueError(f"regression targets Y must have shape {z2.shape} (M, n2), got {Y.shape}")
         return losses.mse_loss(z2, Y), losses.mse_loss_grad(z2, Y)
-    if task == "classification":
-        Y = np.asarray(Y)
-        if Y.shape[:1] != z2.shape[:1]:
-            raise ValueError(f"classification targets must be M = {z2.shape[0]} labels (M,) or one-hot "
-                             f"rows (M, n2), got shape {Y.shape}")
+    try:
+        if np.shape(Y)[:1] != z2.shape[:1]:
+            raise ValueError(f"expected M = {z2.shape[0]} labels (M,) or one-hot rows (M, n2), "
+                             f"got shape {np.shape(Y)}")
         return losses.cross_entropy(z2, Y), losses.cross_entropy_grad(z2, Y)
-    raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+    except (TypeError, ValueError) as error:  # the labels' errors, said about Y
+        raise type(error)(f"Y (the classification targets): {error}") from None
 
 
 def backprop(W1, W2, X, Y, task: str = "regression", activation: str = "tanh") -> Backprop:
@@ -110,9 +123,14 @@ def backprop(W1, W2, X, Y, task: str = "regression", activation: str = "tanh") -
     W1 (n1, n_x), W2 (n2, n1), X (M, n_x); Y is (M, n2) (or (M,) with n2 = 1) for
     regression, labels (M,) or one-hot rows (M, n2) for classification."""
     W1, W2, X = _check_shapes(W1, W2, X)
+    check_choice(task, "task", TASKS)
+    if task == "classification" and W2.shape[0] < 2:
+        raise ValueError(f"W2 must have n2 >= 2 rows (one per class) for classification, got shape {W2.shape}")
     rho = _activation(activation)
     z1, a1, z2 = _forward(W1, W2, X, rho)
     loss, delta2 = _loss_and_delta2(z2, Y, task)  # δ₂ = ∂φ/∂z₂
-    delta1 = (delta2 @ W2) * rho.prime(z1)  # δ₁ = δ₂ W₂ diag(ρ′(z₁)), row by row
-    return Backprop(loss=loss, z1=z1, a1=a1, z2=z2, delta2=delta2, delta1=delta1,
-                    dW1=delta1.T @ X, dW2=delta2.T @ a1)
+    with np.errstate(over="ignore", invalid="ignore"):  # reported by _finite
+        delta1 = (delta2 @ W2) * rho.prime(z1)  # δ₁ = δ₂ W₂ diag(ρ′(z₁)), row by row
+        dW1, dW2 = delta1.T @ X, delta2.T @ a1
+    _finite({"loss": loss, "delta2": delta2, "delta1": delta1, "dW1": dW1, "dW2": dW2}, "backward")
+    return Backprop(loss=loss, z1=z1, a1=a1, z2=z2, delta2=delta2, delta1=delta1, dW1=dW1, dW2=dW2)

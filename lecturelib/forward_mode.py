@@ -14,8 +14,11 @@ derivative of every output along one input direction v, the Jacobian-vector prod
 The gradient of f: ℝⁿ → ℝ therefore costs n passes (v = e₁, …, eₙ), where reverse mode
 (`lecturelib.autodiff`) needs one; for f: ℝ → ℝᵐ one forward pass suffices.
 
-Operands must be `Dual`s or real numbers (int, float), else TypeError; operations outside
-their domain raise ValueError, as in `lecturelib.autodiff`.
+Bad input, as in `lecturelib.autodiff`: a Dual's value is a finite real number (TypeError for
+a non-number, ValueError for NaN/±∞), its tangent a real number that is not NaN (±∞ is the
+slope of √x at 0); operands must be Duals or real numbers, else TypeError. An operation
+outside its domain, whose value overflows, or whose tangent is undefined (∞·0, ∞ − ∞)
+raises ValueError naming it.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import math
 import numbers
 from typing import Callable, Sequence
 
-from .autodiff import power_slope
+from .autodiff import as_point, chain, check_result, power_slope, real
 
 
 def _as_dual(other, op: str) -> "Dual":
@@ -32,56 +35,68 @@ def _as_dual(other, op: str) -> "Dual":
     if isinstance(other, Dual):
         return other
     if isinstance(other, numbers.Real) and not isinstance(other, bool):
-        return Dual(float(other), 0.0)
+        return Dual(real(other, f"the operand of {op}"), 0.0)
     raise TypeError(f"unsupported operand for {op}: Dual and {type(other).__name__}; "
                     "allowed are Dual, int and float")
+
+
+def _result(op: str, inputs: tuple, value: float, tangent: float) -> "Dual":
+    """The Dual an operation returns, or a ValueError naming `op` where its value overflows or
+    its tangent is undefined (NaN from ∞·0 or ∞ − ∞ with an infinite tangent)."""
+    check_result(value, op, [d.value for d in inputs])
+    if math.isnan(tangent):
+        raise ValueError(f"the tangent of {op} at {', '.join(f'{d.value:g}' for d in inputs)} is "
+                         "undefined (∞·0 or ∞ − ∞: an infinite slope, such as x ** 0.5 at 0)")
+    return Dual(value, tangent)
 
 
 class Dual:
     """A value and its tangent (directional derivative): a + ȧε with ε² = 0."""
 
     def __init__(self, value, tangent=0.0):
-        for name, v in (("value", value), ("tangent", tangent)):
-            if isinstance(v, bool) or not isinstance(v, numbers.Real):
-                raise TypeError(f"a Dual's {name} must be a real number, got {type(v).__name__}")
-        self.value = float(value)
-        self.tangent = float(tangent)
+        self.value = real(value, "a Dual's value")
+        if isinstance(tangent, bool) or not isinstance(tangent, numbers.Real):
+            raise TypeError(f"a Dual's tangent must be a real number, got {type(tangent).__name__}")
+        if isinstance(tangent, float) and math.isnan(tangent):
+            raise ValueError("a Dual's tangent must be a real number, got nan")
+        # a float tangent may be ±∞ (the slope of √x at 0); other numbers must be finite
+        self.tangent = float(tangent) if isinstance(tangent, float) else real(tangent, "a Dual's tangent")
 
     def __repr__(self) -> str:
         return f"Dual(value={self.value:.6g}, tangent={self.tangent:.6g})"
 
     def __add__(self, other) -> "Dual":
         other = _as_dual(other, "+")
-        return Dual(self.value + other.value, self.tangent + other.tangent)
+        return _result("+", (self, other), self.value + other.value, self.tangent + other.tangent)
 
     def __mul__(self, other) -> "Dual":
         other = _as_dual(other, "*")
-        return Dual(self.value * other.value,
-                    self.tangent * other.value + self.value * other.tangent)
+        return _result("*", (self, other), self.value * other.value,
+                       chain(other.value, self.tangent) + chain(self.value, other.tangent))
 
     def __truediv__(self, other) -> "Dual":
         other = _as_dual(other, "/")
         if other.value == 0.0:
-            raise ValueError("division by zero: the denominator's value is 0")
+            raise ValueError(f"division by zero in {self.value:g} / {other.value:g}: the denominator is 0")
         quotient = self.value / other.value
-        return Dual(quotient, (self.tangent - quotient * other.tangent) / other.value)
+        return _result("/", (self, other), quotient,
+                       (self.tangent - chain(quotient, other.tangent)) / other.value)
 
     def __pow__(self, k) -> "Dual":
         if isinstance(k, Dual):
             raise TypeError("the exponent must be a number (int or float), not a Dual; "
                             "for x ** y with y a Dual write (y * x.log()).exp()")
-        if isinstance(k, bool) or not isinstance(k, numbers.Real):
-            raise TypeError(f"the exponent must be an int or float, got {type(k).__name__}")
-        k = float(k)
+        k = real(k, "the exponent")
         if self.value < 0 and not k.is_integer():
-            raise ValueError(f"a negative base ({self.value:g}) needs an integer exponent, got {k:g}")
+            raise ValueError(f"({self.value:g}) ** {k:g} is undefined: a negative base needs an integer exponent")
         if self.value == 0 and k < 0:
-            raise ValueError(f"0 ** {k:g} is undefined (division by zero)")
+            raise ValueError(f"division by zero in 0 ** {k:g}: a negative power of 0 is undefined")
         try:
             value = self.value**k
         except OverflowError:
             raise ValueError(f"{self.value:g} ** {k:g} overflows a float") from None
-        return Dual(value, power_slope(self.value, value, k) * self.tangent)  # k aᵏ⁻¹ ȧ
+        # k aᵏ⁻¹ ȧ, which is 0 where ȧ = 0 even if the slope is ∞ (√a at a = 0)
+        return _result(f"^{k:g}", (self,), value, chain(power_slope(self.value, value, k), self.tangent))
 
     def __neg__(self) -> "Dual":
         return Dual(-self.value, -self.tangent)
@@ -113,51 +128,64 @@ class Dual:
         if self.value > 709.78:
             raise ValueError(f"exp({self.value:g}) overflows a float (the limit is about 709.78)")
         e = math.exp(self.value)
-        return Dual(e, e * self.tangent)
+        return _result("exp", (self,), e, chain(e, self.tangent))
 
     def log(self) -> "Dual":
         if self.value <= 0:
-            raise ValueError(f"log needs a positive argument, got {self.value:g}")
-        return Dual(math.log(self.value), self.tangent / self.value)
+            raise ValueError(f"log({self.value:g}) is undefined: log needs a positive argument")
+        return _result("log", (self,), math.log(self.value), self.tangent / self.value)
 
     def tanh(self) -> "Dual":
         t = math.tanh(self.value)
-        return Dual(t, (1.0 - t * t) * self.tangent)
+        return _result("tanh", (self,), t, chain(1.0 - t * t, self.tangent))
 
     def sigmoid(self) -> "Dual":
         a = self.value
         s = 1.0 / (1.0 + math.exp(-a)) if a >= 0 else math.exp(a) / (1.0 + math.exp(a))
-        return Dual(s, s * (1.0 - s) * self.tangent)
+        return _result("σ", (self,), s, chain(s * (1.0 - s), self.tangent))
 
     def relu(self) -> "Dual":
-        return Dual(max(0.0, self.value), (1.0 if self.value > 0 else 0.0) * self.tangent)
+        return Dual(max(0.0, self.value), chain(1.0 if self.value > 0 else 0.0, self.tangent))
 
 
 def _outputs(result) -> list[Dual]:
-    if isinstance(result, (list, tuple)):
-        return [_as_dual(r, "an output") for r in result]
-    return [_as_dual(result, "an output")]
+    results = result if isinstance(result, (list, tuple)) else [result]
+    for r in results:
+        if isinstance(r, bool) or not isinstance(r, (Dual, numbers.Real)):
+            raise TypeError(f"f must return a Dual or a sequence of Duals, got {type(r).__name__}")
+    return [_as_dual(r, "an output") for r in results]
+
+
+def _check_function(f) -> None:
+    if not callable(f):
+        raise TypeError(f"f must be a function, got {type(f).__name__}")
 
 
 def jvp(f: Callable[..., Dual | Sequence[Dual]], x: Sequence[float], v: Sequence[float]):
     """One forward pass: the values f(x) and the Jacobian-vector product J(x) v.
 
     f takes n Duals and returns one Dual or a sequence of m. Returns (values, J v), two lists
-    of length m. With ‖v‖ = 1 and m = 1, J v = vᵀ∇f is the directional derivative (Lecture 4)."""
+    of length m. With ‖v‖ = 1 and m = 1, J v = vᵀ∇f is the directional derivative (Lecture 4).
+    Raises TypeError/ValueError unless x and v are non-empty sequences of finite real numbers
+    of the same length."""
+    _check_function(f)
+    x, v = as_point(x, "x"), as_point(v, "v")
     if len(x) != len(v):
         raise ValueError(f"x and v must have the same length, got {len(x)} and {len(v)}")
-    outputs = _outputs(f(*[Dual(float(a), float(b)) for a, b in zip(x, v)]))
+    outputs = _outputs(f(*[Dual(a, b) for a, b in zip(x, v)]))
     return [o.value for o in outputs], [o.tangent for o in outputs]
 
 
 def derivative(f: Callable[[Dual], Dual], x: float) -> tuple[float, float]:
     """(f(x), f′(x)) for f: ℝ → ℝ, one pass with tangent 1."""
-    (value,), (slope,) = jvp(lambda a: _outputs(f(a))[:1], [x], [1.0])
+    _check_function(f)
+    (value,), (slope,) = jvp(lambda a: _outputs(f(a))[:1], [real(x, "x")], [1.0])
     return value, slope
 
 
 def jacobian(f: Callable[..., Sequence[Dual]], x: Sequence[float]) -> list[list[float]]:
     """The m × n Jacobian in forward mode: one pass per input xⱼ (column j = J eⱼ)."""
+    x = as_point(x, "x")
     n = len(x)
     columns = [jvp(f, x, [1.0 if i == j else 0.0 for i in range(n)])[1] for j in range(n)]
     return [list(row) for row in zip(*columns)]
@@ -167,8 +195,7 @@ def gradient(f: Callable[..., Dual], x: Sequence[float]) -> tuple[float, list[fl
     """(f(x), ∇f(x)) for f: ℝⁿ → ℝ: n forward passes, one per input (pass j gives ∂f/∂xⱼ).
 
     Raises ValueError if f returns several outputs (use `jacobian`) or x is empty."""
-    if len(x) == 0:
-        raise ValueError("x must hold at least one number")
+    x = as_point(x, "x")
     value, grad = None, []
     for j in range(len(x)):
         values, tangents = jvp(f, x, [1.0 if i == j else 0.0 for i in range(len(x))])

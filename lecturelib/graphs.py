@@ -4,10 +4,16 @@ Source: Lecture 3, "Computational graph": a directed acyclic graph whose nodes a
 (inputs, weights) and operators. Each node is drawn as a box with its name or operation, its
 value (forward pass) and its gradient ∂(output)/∂(node) (backward pass); arrows point from
 an operation's inputs to its result, left to right.
+
+Bad input raises TypeError (a node or root that is not a Value, an ax that is not a matplotlib
+Axes) or ValueError (digits outside 1..17, a fontsize outside (0, 100], a graph of more than
+MAX_NODES nodes, too many to read), naming the argument.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -19,9 +25,17 @@ from matplotlib.text import Annotation, Text
 
 from .autodiff import Value, topological_order
 from .plotting import PALETTE, STYLE
+from .validation import check_positive, check_whole
 
 LEAF_COLOUR = "#DCEBF7"  # light blue: inputs and weights
 OPERATION_COLOUR = "#F2F2F2"  # light grey: results of operations
+MAX_NODES = 200  # a drawing of more boxes is unreadable (and slow)
+
+
+def _check_node(node, name: str) -> Value:
+    if not isinstance(node, Value):
+        raise TypeError(f"{name} must be a lecturelib.autodiff.Value, got {type(node).__name__}")
+    return node
 
 
 @dataclass
@@ -38,6 +52,7 @@ class GraphDrawing:
 
 def node_name(node: Value) -> str:
     """The label, the operation, or both: 'x', 'y3 = ×', '+'."""
+    _check_node(node, "node")
     if node.label and node.op:
         return f"{node.label} = {node.op}"
     return node.label or node.op or "const"
@@ -45,17 +60,31 @@ def node_name(node: Value) -> str:
 
 def node_text(node: Value, *, grad: float | None = None, show_grad: bool = True,
               digits: int = 4) -> str:
-    """The lines of a node's box: name, value and gradient (`grad` overrides node.grad)."""
+    """The lines of a node's box: name, value and gradient (`grad` overrides node.grad), with
+    `digits` significant digits (1 to 17)."""
+    digits = check_whole(digits, "digits", minimum=1)
+    if digits > 17:
+        raise ValueError(f"digits must be a whole number from 1 to 17 (float64 has 17), got {digits}")
+    if grad is not None and (isinstance(grad, bool) or not isinstance(grad, numbers.Real) or math.isnan(grad)):
+        raise TypeError(f"grad must be a real number or None, got {grad!r}")
     lines = [node_name(node), f"value {node.data:.{digits}g}"]
     if show_grad:
         lines.append(f"grad  {node.grad if grad is None else grad:.{digits}g}")
     return "\n".join(lines)
 
 
+def _graph(root) -> list[Value]:
+    """The nodes of root's graph in topological order, at most MAX_NODES of them."""
+    order = topological_order(_check_node(root, "root"))
+    if len(order) > MAX_NODES:
+        raise ValueError(f"root's graph has {len(order)} nodes; a drawing shows at most {MAX_NODES}")
+    return order
+
+
 def graph_layout(root: Value) -> dict[int, tuple[float, float]]:
     """Positions (x, y) by node id: x is the depth (leaves at 0, each operation one column
     right of its deepest input), nodes of one column spread evenly in topological order."""
-    order = topological_order(root)
+    order = _graph(root)
     depth: dict[int, int] = {}
     for node in order:
         depth[id(node)] = 1 + max((depth[id(p)] for p in node.parents), default=-1)
@@ -75,7 +104,14 @@ def draw_graph(root: Value, ax: Axes | None = None, *, show_grad: bool = True, t
 
     Call `root.backward()` first to show gradients. Constants (unlabelled leaves) are drawn
     like inputs."""
-    order = topological_order(root)
+    order = _graph(root)
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+    fontsize = check_positive(fontsize, "fontsize")
+    if fontsize > 100:
+        raise ValueError(f"fontsize must be in (0, 100] points, got {fontsize:g}")
+    if not isinstance(title, str):
+        raise TypeError(f"title must be a str, got {type(title).__name__}")
     positions = graph_layout(root)
     if ax is None:
         width = 1.7 * (max(x for x, _ in positions.values()) + 1)
@@ -121,6 +157,8 @@ def freeze_arrows(drawing: GraphDrawing) -> None:
     """Replace the arrows that follow their boxes (found again at every draw) by fixed arrows
     in data coordinates, for a faster redraw. Valid while the boxes keep their size and the
     figure its size: the explorer pads its box texts to a fixed width."""
+    if not isinstance(drawing, GraphDrawing):
+        raise TypeError(f"drawing must be a GraphDrawing (from draw_graph), got {type(drawing).__name__}")
     fig, ax = drawing.fig, drawing.ax
     canvas = FigureCanvasAgg(fig)
     canvas.draw()

@@ -11,19 +11,24 @@ and every `*_grad` is the gradient of that mean with respect to the network's ou
 the loss: the prediction for ℓ2, the logits z for BCE and CE. For the matched pairs the
 gradient is the same simple expression, (output − target) / N: the point of pairing
 sigmoid with BCE and softmax with CE.
+
+Predictions and logits may be ±∞: a loss then takes its limit, 0 where the output is right
+with certainty (a logit +∞ for the true class), +∞ where it is certainly wrong (a logit −∞
+for the true class, a prediction ±∞ for ℓ2), with the convention 0·ln 0 = 0 for the classes
+a target gives weight 0. Targets must be finite. Bad input raises TypeError/ValueError naming
+the argument.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.special import logsumexp
 
-from .activations import sigmoid, softmax
-from .validation import as_float_array
+from .activations import log_softmax, sigmoid, softmax, softplus
+from .validation import as_float_array, check_finite, check_whole
 
 
 def _same_shape(prediction, target, names=("prediction", "target")):
-    prediction, target = as_float_array(prediction, names[0]), as_float_array(target, names[1])
+    prediction, target = as_float_array(prediction, names[0]), check_finite(target, names[1])
     if prediction.shape != target.shape:
         raise ValueError(f"{names[0]} and {names[1]} must have the same shape, "
                          f"got {prediction.shape} and {target.shape}")
@@ -34,19 +39,27 @@ def _same_shape(prediction, target, names=("prediction", "target")):
 
 def _check_binary(target):
     if np.any((target < 0) | (target > 1)):
-        raise ValueError("binary targets must lie in [0, 1] (labels 0/1 or probabilities)")
+        raise ValueError("target must hold binary targets in [0, 1] (labels 0/1 or probabilities)")
+
+
+def _weighted(weight, log_term):
+    """weight · log_term with 0·(±∞) = 0: a class of target weight 0 adds nothing to the loss."""
+    with np.errstate(invalid="ignore"):
+        return np.where(weight == 0, 0.0, weight * log_term)
 
 
 def mse_loss(prediction, target):
     r"""ℓ2 loss L = (1/N) Σₙ (ŷₙ − yₙ)², the mean over all entries."""
     prediction, target = _same_shape(prediction, target)
-    return float(np.mean((prediction - target) ** 2))
+    with np.errstate(over="ignore"):  # a prediction beyond 1e154 costs +∞
+        return float(np.mean((prediction - target) ** 2))
 
 
 def mse_loss_grad(prediction, target):
     r"""∂L/∂ŷ = 2(ŷ − y)/N."""
     prediction, target = _same_shape(prediction, target)
-    return 2.0 * (prediction - target) / prediction.size
+    with np.errstate(over="ignore"):
+        return 2.0 * (prediction - target) / prediction.size
 
 
 def binary_cross_entropy(p, target):
@@ -64,12 +77,13 @@ def binary_cross_entropy(p, target):
 
 
 def binary_cross_entropy_with_logits(z, target):
-    r"""BCE of p = σ(z), computed stably from the logits: ln(1 + e^z) − y z per sample.
+    r"""BCE of p = σ(z), computed stably from the logits: per sample
+    −y ln σ(z) − (1 − y) ln(1 − σ(z)) = y ln(1 + e^{−z}) + (1 − y) ln(1 + e^z) (softplus).
 
-    (−y ln σ(z) − (1 − y) ln(1 − σ(z)) simplifies to that, since ln σ(z) = z − ln(1 + e^z).)"""
+    z = ±∞ is allowed: a sample costs 0 if it is certainly right (z = +∞, y = 1), else +∞."""
     z, target = _same_shape(z, target, ("z", "target"))
     _check_binary(target)
-    return float(np.mean(np.logaddexp(0.0, z) - target * z))
+    return float(np.mean(_weighted(target, softplus(-z)) + _weighted(1.0 - target, softplus(z))))
 
 
 def binary_cross_entropy_with_logits_grad(z, target):
@@ -79,26 +93,48 @@ def binary_cross_entropy_with_logits_grad(z, target):
     return (sigmoid(z) - target) / z.size
 
 
+MAX_ENTRIES = 10**8  # 800 MB of float64: the largest one-hot array we build
+
+
 def one_hot(labels, num_classes):
-    """Rows of the identity: one_hot([2, 0], 3) = [[0, 0, 1], [1, 0, 0]]."""
-    labels = np.asarray(labels)
+    """Rows of the identity: one_hot([2, 0], 3) = [[0, 0, 1], [1, 0, 0]].
+
+    Raises TypeError unless `labels` is a 1-D array of integers, ValueError unless they lie in
+    0..num_classes − 1 (`num_classes` a whole number >= 1, labels × classes <= MAX_ENTRIES)."""
+    num_classes = check_whole(num_classes, "num_classes", minimum=1)
+    labels = _array(labels, "labels")
     if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
         raise TypeError(f"labels must be a 1-D array of integers, got dtype {labels.dtype} and shape {labels.shape}")
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(f"labels must lie in 0..{num_classes - 1}, got values from {labels.min()} to {labels.max()}")
-    return np.eye(num_classes)[labels]
+    if labels.size * num_classes > MAX_ENTRIES:
+        raise ValueError(f"num_classes = {num_classes} for {labels.size} labels would need more than "
+                         f"{MAX_ENTRIES:.0e} entries")
+    targets = np.zeros((labels.size, num_classes))
+    targets[np.arange(labels.size), labels] = 1.0
+    return targets
+
+
+def _array(values, name):
+    """np.asarray(values), or a TypeError naming `name` (ragged lists)."""
+    try:
+        return np.asarray(values)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be an array of numbers: {error}") from None
 
 
 def _logits_and_targets(logits, labels):
     logits = as_float_array(logits, "logits")
     if logits.ndim != 2 or logits.shape[0] == 0 or logits.shape[1] < 2:
         raise ValueError(f"logits must have shape (N, J) with N >= 1 samples and J >= 2 classes, got {logits.shape}")
-    labels = np.asarray(labels)
+    if np.any(np.all(logits == -np.inf, axis=1)):
+        raise ValueError("logits has a row that is -inf in every class: softmax is undefined there")
+    labels = _array(labels, "labels")
     if labels.ndim == 1:
         if labels.shape[0] != logits.shape[0]:
             raise ValueError(f"got {labels.shape[0]} labels for {logits.shape[0]} rows of logits")
         return logits, one_hot(labels, logits.shape[1])
-    targets = as_float_array(labels, "labels")
+    targets = check_finite(labels, "labels")
     if targets.shape != logits.shape:
         raise ValueError(f"one-hot labels must have the shape of the logits {logits.shape}, got {targets.shape}")
     if np.any(targets < 0) or not np.allclose(targets.sum(axis=1), 1.0):
@@ -110,10 +146,13 @@ def cross_entropy(logits, labels):
     r"""CE L = −(1/N) Σₙ Σⱼ yₙⱼ ln softmax(zₙ)ⱼ for logits z of shape (N, J).
 
     `labels` are class indices (N,) or probability rows (N, J). Uses
-    ln softmax(z)ⱼ = zⱼ − ln Σₖ e^{zₖ} (log-sum-exp), which never overflows."""
+    ln softmax(z)ⱼ = zⱼ − ln Σₖ e^{zₖ} (`log_softmax`), which never overflows.
+
+    ±∞ logits give the limit: a true class at +∞ (alone) costs 0, one at −∞ costs +∞ (as in
+    PyTorch); k classes at +∞ share the probability, 1/k each. Raises ValueError for a row of
+    logits that is −∞ in every class (softmax undefined)."""
     logits, targets = _logits_and_targets(logits, labels)
-    log_p = logits - logsumexp(logits, axis=1, keepdims=True)
-    return float(-np.mean(np.sum(targets * log_p, axis=1)))
+    return float(-np.mean(np.sum(_weighted(targets, log_softmax(logits, axis=1)), axis=1))) + 0.0  # not −0
 
 
 def cross_entropy_grad(logits, labels):

@@ -4,6 +4,11 @@
 weight layers, hidden activation f, optional output activation g. `gradient_norms` and
 `dead_units` measure the gradient flow that chapter 2 discusses (vanishing gradients, dying
 ReLUs).
+
+Bad input raises TypeError/ValueError naming the argument: layer widths, steps, batch sizes
+and seeds are whole numbers (`validation.check_whole`), names come from the listed choices,
+x and y are finite float tensors whose shapes fit the model. Sizes are capped (MAX_PARAMETERS,
+MAX_STEPS, MAX_BATCH) so that a typo cannot exhaust memory or run for hours.
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from typing import Sequence
 
 import torch
 from torch import nn
+
+from .validation import check_choice, check_in_range, check_positive, check_whole
 
 # torch modules for the hidden activations the chapters train with
 TORCH_ACTIVATIONS = {
@@ -29,6 +36,23 @@ TORCH_ACTIVATIONS = {
 
 
 INITS = ("default", "xavier", "he")
+MAX_PARAMETERS = 10**7  # 40 MB of float32: far beyond the lectures' networks
+MAX_STEPS = 100_000
+MAX_BATCH = 10**6
+
+
+def _check_sizes(sizes) -> list[int]:
+    try:
+        sizes = list(sizes)
+    except TypeError:
+        raise TypeError(f"sizes must be a list of layer widths (input ... output), got {type(sizes).__name__}") from None
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least two positive layer widths (input ... output), got {list(sizes)}")
+    sizes = [check_whole(n, f"sizes[{i}] (a layer width)", minimum=1) for i, n in enumerate(sizes)]
+    parameters = sum((n_in + 1) * n_out for n_in, n_out in zip(sizes[:-1], sizes[1:]))
+    if parameters > MAX_PARAMETERS:
+        raise ValueError(f"sizes {sizes} give {parameters} parameters; mlp builds at most {MAX_PARAMETERS}")
+    return sizes
 
 
 def mlp(sizes: Sequence[int], activation: str = "relu", *, seed: int = 0, init: str = "default",
@@ -41,13 +65,15 @@ def mlp(sizes: Sequence[int], activation: str = "relu", *, seed: int = 0, init: 
       "default"  PyTorch's nn.Linear initialisation, U(±1/√fan_in) for weights and biases;
       "xavier"   Glorot & Bengio (2010), N(0, 2/(fan_in + fan_out)), zero biases (for tanh, sigmoid);
       "he"       He et al. (2015), N(0, 2/fan_in), zero biases (for ReLU and its variants).
+    Raises TypeError/ValueError for widths that are not whole numbers >= 1 (or give more than
+    MAX_PARAMETERS parameters), an unknown activation or init, a bad seed or a non-float dtype.
     """
-    if init not in INITS:
-        raise ValueError(f"init must be one of {INITS}, got {init!r}")
-    if len(sizes) < 2 or any(not isinstance(n, int) or n < 1 for n in sizes):
-        raise ValueError(f"sizes must list at least two positive layer widths (input ... output), got {list(sizes)}")
-    if activation not in TORCH_ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(TORCH_ACTIVATIONS)}, got {activation!r}")
+    check_choice(init, "init", INITS)
+    sizes = _check_sizes(sizes)
+    check_choice(activation, "activation", sorted(TORCH_ACTIVATIONS))
+    seed = _check_seed(seed)
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        raise TypeError(f"dtype must be a floating torch dtype (torch.float32, torch.float64), got {dtype!r}")
     generator_state = torch.random.get_rng_state()
     torch.manual_seed(seed)
     try:
@@ -66,19 +92,60 @@ def mlp(sizes: Sequence[int], activation: str = "relu", *, seed: int = 0, init: 
         torch.random.set_rng_state(generator_state)
 
 
+def _check_seed(seed) -> int:
+    seed = check_whole(seed, "seed")
+    if seed >= 2**64:
+        raise ValueError(f"seed must be below 2**64, got {seed}")
+    return seed
+
+
 def linear_layers(model: nn.Module) -> list[nn.Linear]:
+    """The nn.Linear layers of `model`, input side first (TypeError unless it is an nn.Module)."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     return [m for m in model.modules() if isinstance(m, nn.Linear)]
 
 
+def _check_batch(model: nn.Module, x, name: str = "x") -> torch.Tensor:
+    """`x` checked as a batch for `model`: a finite tensor (M, n_in) of the weights' dtype."""
+    layers = linear_layers(model)
+    if not layers:
+        raise ValueError("model has no nn.Linear layer")
+    if not isinstance(x, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
+    weight = layers[0].weight
+    if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] != weight.shape[1]:
+        raise ValueError(f"{name} must have shape (M, {weight.shape[1]}) with M >= 1 samples, got {tuple(x.shape)}")
+    if x.dtype != weight.dtype:
+        raise TypeError(f"{name} must have the model's dtype {weight.dtype}, got {x.dtype}")
+    if not torch.isfinite(x).all():
+        raise ValueError(f"{name} contains inf or NaN; only finite numbers are allowed")
+    return x
+
+
 def gradient_norms(model: nn.Module, loss: torch.Tensor) -> list[float]:
-    """‖∂L/∂W_l‖ (Frobenius norm) for each linear layer l = 1 … depth, input side first."""
+    """‖∂L/∂W_l‖ (Frobenius norm) for each linear layer l = 1 … depth, input side first.
+
+    A layer `loss` does not depend on gets 0. Raises ValueError unless `loss` is a finite
+    scalar tensor computed from the model's weights with autograd on."""
     weights = [layer.weight for layer in linear_layers(model)]
-    grads = torch.autograd.grad(loss, weights)
-    return [float(g.norm()) for g in grads]
+    if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
+        raise ValueError(f"loss must be a scalar torch.Tensor, got {type(loss).__name__} "
+                         f"{tuple(loss.shape) if isinstance(loss, torch.Tensor) else ''}")
+    if not torch.isfinite(loss).all():
+        raise ValueError(f"loss must be finite, got {loss.item()}")
+    if not loss.requires_grad or not weights:
+        raise ValueError("loss must be computed from the model's weights with autograd on "
+                         "(not under torch.no_grad())")
+    grads = torch.autograd.grad(loss.reshape(()), weights, allow_unused=True)
+    return [0.0 if g is None else float(g.norm()) for g in grads]
 
 
 def hidden_pre_activations(model: nn.Sequential, x: torch.Tensor) -> list[torch.Tensor]:
-    """The inputs z_l = W_l h_{l-1} + b_l of every hidden activation, for a batch x."""
+    """The inputs z_l = W_l h_{l-1} + b_l of every hidden activation, for a batch x (M, n_in)."""
+    if not isinstance(model, nn.Sequential):
+        raise TypeError(f"model must be a torch.nn.Sequential (as mlp builds), got {type(model).__name__}")
+    _check_batch(model, x)
     pre = []
     h = x
     layers = list(model)
@@ -106,11 +173,26 @@ def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: float, step
     Each step draws `batch_size` samples (with replacement, from `seed`), then
     v ← μv + ∇L, θ ← θ − lr·v (torch.optim.SGD). Returns `measure(model)` recorded before the
     first step and every `every` steps after it (an empty list without `measure`).
-    Raises ValueError if the loss becomes NaN or infinite: training diverged."""
-    if lr <= 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
-    if x.shape[0] != y.shape[0]:
-        raise ValueError(f"x and y must hold the same number of samples, got {x.shape[0]} and {y.shape[0]}")
+    Raises ValueError if the loss becomes NaN or infinite: training diverged. Raises
+    TypeError/ValueError naming the argument for lr <= 0, momentum outside [0, 1), steps
+    outside 0..MAX_STEPS, batch_size outside 1..MAX_BATCH, every < 1, a measure that is not
+    callable, or x, y that do not fit the model (y must have the shape of model(x))."""
+    lr = check_positive(lr, "lr")
+    momentum = check_in_range(momentum, "momentum", 0.0, 1.0, low_open=False)
+    steps, every = check_whole(steps, "steps"), check_whole(every, "every", minimum=1)
+    batch_size, seed = check_whole(batch_size, "batch_size", minimum=1), _check_seed(seed)
+    if steps > MAX_STEPS or batch_size > MAX_BATCH:
+        raise ValueError(f"steps must be <= {MAX_STEPS} and batch_size <= {MAX_BATCH}, got {steps} and {batch_size}")
+    if measure is not None and not callable(measure):
+        raise TypeError(f"measure must be a function of the model or None, got {type(measure).__name__}")
+    x = _check_batch(model, x)
+    if not isinstance(y, torch.Tensor):
+        raise TypeError(f"y must be a torch.Tensor, got {type(y).__name__}")
+    with torch.no_grad():
+        output_shape = tuple(model(x[:1]).shape[1:])
+    if tuple(y.shape) != (x.shape[0], *output_shape) or y.dtype != x.dtype or not torch.isfinite(y).all():
+        raise ValueError(f"y must be a finite tensor of shape {(x.shape[0], *output_shape)} and dtype "
+                         f"{x.dtype}, the shape of model(x); got {tuple(y.shape)}, {y.dtype}")
     optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     generator = torch.Generator().manual_seed(seed)
     history = [measure(model)] if measure else []

@@ -34,7 +34,10 @@ def check_real(value, name: str) -> float:
     """Return `value` as a float, or raise TypeError/ValueError if it is not a finite real number."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:  # an int beyond the largest float, such as 10**400
+        raise ValueError(f"{name} must be a finite real number, got an integer beyond the float range") from None
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     return value
@@ -54,6 +57,10 @@ def check_vector_axis(array: np.ndarray, name: str, axis: int = -1) -> None:
     of a softmax, the inputs of a maxout unit)."""
     if array.ndim == 0:
         raise ValueError(f"{name} must be a vector or an array of vectors, got a scalar")
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"axis must be a whole number, got {type(axis).__name__} {axis!r}")
+    if not -array.ndim <= axis < array.ndim:
+        raise ValueError(f"axis must lie in [{-array.ndim}, {array.ndim - 1}] for {name} of shape {array.shape}, got {axis}")
     if array.shape[axis] == 0:
         raise ValueError(f"{name} must have at least one entry along axis {axis}, got shape {array.shape}")
 

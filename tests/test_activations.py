@@ -182,10 +182,11 @@ def test_nan_input_is_a_value_error():
 
 
 @pytest.mark.parametrize("call,message", [
-    (lambda: A.prelu([1.0], alpha=-0.1), "alpha .* must be >= 0, got -0.1"),
-    (lambda: A.elu([1.0], alpha=0.0), "alpha .* must be > 0, got 0.0"),
+    (lambda: A.prelu([1.0], alpha=-0.1), "alpha must be >= 0, got -0.1"),
+    (lambda: A.leaky_relu([1.0], slope=-0.1), "slope must be >= 0, got -0.1"),
+    (lambda: A.elu([1.0], alpha=-0.5), "alpha must be >= 0, got -0.5"),
     (lambda: A.elu([1.0], alpha=float("inf")), "must be finite"),
-    (lambda: A.gelu([1.0], approximate="erf"), 'approximate must be "none" or "tanh"'),
+    (lambda: A.gelu([1.0], approximate="erf"), "approximate must be one of 'none', 'tanh'"),
     (lambda: A.softmax(3.0), "vector"),
     (lambda: A.softmax(np.zeros((2, 0))), "at least one entry"),
     (lambda: A.maxout(np.zeros((0,))), "at least one entry"),
@@ -196,5 +197,5 @@ def test_parameters_out_of_range_are_value_errors(call, message):
 
 
 def test_parameter_of_wrong_type_is_a_type_error():
-    with pytest.raises(TypeError, match="alpha .* must be a real number"):
+    with pytest.raises(TypeError, match="alpha must be a real number"):
         A.prelu([1.0], alpha="0.2")

@@ -37,7 +37,7 @@ def test_dead_units_counts_units_negative_on_every_input():
 
 @pytest.mark.parametrize("sizes,activation,message", [
     ([3], "relu", "at least two"),
-    ([3, 0, 1], "relu", "positive"),
+    ([3, 0, 1], "relu", r"sizes\[1\] \(a layer width\) must be a whole number >= 1"),
     ([3, 1], "swish", "activation must be one of"),
 ])
 def test_bad_architectures_are_rejected(sizes, activation, message):
