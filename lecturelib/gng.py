@@ -14,6 +14,8 @@ by aged edges:
 
 Units are added until `max_units`; no k is needed in advance, and the edges learn the topology
 of the data (points of two separate clusters end up in two separate components).
+
+Every argument is checked once, before the loop: see `growing_neural_gas` for what is allowed.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .kmeans import check_points
+from .validation import check_in_range, check_whole
+
+MAX_STEPS = 10**6  # the samples are drawn up front: a bound against typos such as 10**12
 
 
 @dataclass
@@ -34,15 +39,25 @@ class GNGResult:
     inertia: float
 
 
+@np.errstate(over="ignore")  # with coordinates near 1e150 the accumulated errors may reach inf
 def growing_neural_gas(X, max_units: int = 20, *, steps: int = 5000, lam: int = 100,
                        eps_b: float = 0.2, eps_n: float = 0.006, max_age: int = 50,
                        alpha: float = 0.5, decay: float = 0.995, seed: int = 0) -> GNGResult:
     """Run GNG on points X (n, d) for `steps` samples drawn with replacement (from `seed`).
-    Raises ValueError unless 2 ≤ max_units ≤ n (and for NaN/inf in X)."""
-    X = check_points(X, max_units)
-    if max_units < 2:
-        raise ValueError(f"max_units must be >= 2 (GNG starts with two units), got {max_units}")
-    rng = np.random.default_rng(seed)
+
+    Allowed (Fritzke's values are the defaults): whole numbers 2 ≤ max_units ≤ n (GNG starts
+    with two data points), 0 ≤ steps ≤ 10⁶, λ = lam ≥ 1, max_age ≥ 1, seed ≥ 0; rates
+    eps_b ∈ (0, 1], eps_n ∈ [0, 1], alpha ∈ (0, 1] and decay d ∈ (0, 1]. Anything else raises
+    ValueError (TypeError for non-numbers), as do NaN/inf in X."""
+    X, max_units = check_points(X, max_units, name="max_units", minimum=2)
+    steps = check_whole(steps, "steps")
+    check_in_range(steps, "steps", 0, MAX_STEPS, low_open=False, high_open=False)
+    lam, max_age = check_whole(lam, "lam", minimum=1), check_whole(max_age, "max_age", minimum=1)
+    eps_b = check_in_range(eps_b, "eps_b", 0, 1, high_open=False)
+    eps_n = check_in_range(eps_n, "eps_n", 0, 1, low_open=False, high_open=False)
+    alpha = check_in_range(alpha, "alpha", 0, 1, high_open=False)
+    decay = check_in_range(decay, "decay", 0, 1, high_open=False)
+    rng = np.random.default_rng(check_whole(seed, "seed"))
     W = np.zeros((max_units, X.shape[1]))
     W[:2] = X[rng.choice(len(X), 2, replace=False)]
     alive = np.zeros(max_units, dtype=bool)

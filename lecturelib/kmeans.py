@@ -17,6 +17,11 @@ squares)
   It stops when no centre moves more than `tol` (relative to the data's variance), as
   scikit-learn does. An empty cluster takes the point farthest from its own centre.
 
+Bad input raises TypeError (non-numeric X, a count that is not a number) or ValueError (NaN or
+inf in X, coordinates so large that squared distances overflow, k outside 1 … n, a count such
+as max_iter or n_init below 1, 2.5 for a count, a negative tol or seed). Every public function
+checks its arguments once, then runs the unchecked `_seed` and `_lloyd` loops.
+
 tests/test_kmeans.py checks the seeding distribution and the final inertia against
 `sklearn.cluster.kmeans_plusplus` and `sklearn.cluster.KMeans`.
 """
@@ -27,7 +32,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import as_float_array
+from .validation import check_finite, check_in_range, check_positive, check_whole
+
+MAX_INIT = 1000  # n_init and n_local_trials: a bound against typos such as 10**12
+LARGEST = np.finfo(float).max
 
 
 @dataclass
@@ -40,24 +48,49 @@ class KMeansResult:
     n_iter: int
 
 
-def check_points(X, k: int) -> np.ndarray:
-    """Return X as a float array of shape (n, d); raise unless 1 ≤ k ≤ n and X is finite."""
-    X = as_float_array(X, "X")
+def check_coordinates(X, name: str = "X") -> np.ndarray:
+    """Return X as a float array (n, d), a 1-D X as one feature (n, 1). Raises TypeError for
+    non-numbers and ValueError for NaN/inf, an empty X, or coordinates so large that the sum of
+    the n squared distances would overflow float64 (|x| ≲ 10¹⁵⁰ for small data sets)."""
+    X = check_finite(X, name)
     if X.ndim == 1:
         X = X[:, None]
-    if X.ndim != 2 or X.shape[0] == 0:
-        raise ValueError(f"X must have shape (n, d) with n >= 1 points, got {X.shape}")
-    if not np.isfinite(X).all():
-        raise ValueError("X contains inf; only finite coordinates are allowed")
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
-        raise TypeError(f"k must be a whole number, got {type(k).__name__}")
-    if not 1 <= k <= X.shape[0]:
-        raise ValueError(f"k must lie between 1 and the number of points {X.shape[0]}, got {k}")
-    return X
+    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"{name} must have shape (n, d) with n >= 1 points and d >= 1 features, got {X.shape}")
+    return check_squares(X, name)
 
 
-def squared_distances(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    """‖xₙ − μᵢ‖² for every point and centre, shape (n, k); never negative."""
+def check_squares(array: np.ndarray, name: str) -> np.ndarray:
+    """Return `array`, or raise ValueError if it is so large that a sum of squared
+    differences of its entries could overflow float64: |entries| ≤ √(max float / (4·size))."""
+    largest, limit = np.abs(array).max(initial=0.0), np.sqrt(LARGEST / (4.0 * max(array.size, 1)))
+    if largest > limit:
+        raise ValueError(f"{name} has entries as large as {largest:.3g}: squared distances would "
+                         f"overflow float64, so rescale {name} (here |entries| <= {limit:.3g})")
+    return array
+
+
+def check_points(X, k, *, name: str = "k", minimum: int = 1) -> tuple[np.ndarray, int]:
+    """(X as a float array (n, d), k as an int) after checking X (`check_coordinates`) and
+    that k is a whole number with minimum ≤ k ≤ n. `name` is what the caller calls k
+    (n_centres, max_units), so that the message names the caller's argument."""
+    X = check_coordinates(X)
+    k = check_whole(k, name, minimum=minimum)
+    if k > X.shape[0]:
+        raise ValueError(f"{name} must lie between {minimum} and the number of points {X.shape[0]}, got {k}")
+    return X, k
+
+
+def squared_distances(X, centres) -> np.ndarray:
+    """‖xₙ − μᵢ‖² for every point (n, d) and centre (k, d), shape (n, k); never negative.
+    Raises like `check_coordinates`, and ValueError if the numbers of features differ."""
+    X, centres = check_coordinates(X), check_coordinates(centres, "centres")
+    if X.shape[1] != centres.shape[1]:
+        raise ValueError(f"X has {X.shape[1]} features but the centres have {centres.shape[1]}")
+    return _squared_distances(X, centres)
+
+
+def _squared_distances(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
     d2 = (X**2).sum(1)[:, None] - 2.0 * X @ centres.T + (centres**2).sum(1)[None, :]
     return np.maximum(d2, 0.0)
 
@@ -67,51 +100,70 @@ def kmeans_plusplus(X, k: int, *, seed: int = 0, n_local_trials: int | None = No
 
     n_local_trials: candidates drawn per centre, the best (lowest potential) kept;
     None means scikit-learn's default 2 + ⌊ln k⌋, 1 the original k-means++.
-    Raises ValueError unless 1 ≤ k ≤ n (and for NaN/inf in X), TypeError for a non-integer k.
-    """
-    X = check_points(X, k)
-    rng = np.random.default_rng(seed)
-    trials = 2 + int(np.log(k)) if n_local_trials is None else n_local_trials
-    if trials < 1:
-        raise ValueError(f"n_local_trials must be >= 1, got {n_local_trials}")
+    If X holds fewer than k distinct points, the remaining seeds are repeated points.
+    Raises ValueError unless 1 ≤ k ≤ n, 1 ≤ n_local_trials ≤ 1000 and seed ≥ 0 are whole
+    numbers (and for NaN/inf in X), TypeError for non-numbers."""
+    X, k = check_points(X, k)
+    if n_local_trials is None:
+        trials = 2 + int(np.log(k))
+    else:
+        trials = check_whole(n_local_trials, "n_local_trials", minimum=1)
+        check_in_range(trials, "n_local_trials", 1, MAX_INIT, low_open=False, high_open=False)
+    return _seed(X, k, np.random.default_rng(check_whole(seed, "seed")), trials)
+
+
+def _seed(X: np.ndarray, k: int, rng: np.random.Generator, trials: int) -> np.ndarray:
     chosen = [int(rng.integers(X.shape[0]))]
-    d2 = squared_distances(X, X[chosen])[:, 0]  # D(x)²: distance to the nearest chosen centre
+    d2 = _squared_distances(X, X[chosen])[:, 0]  # D(x)²: distance to the nearest chosen centre
     for _ in range(1, k):
         if d2.sum() == 0:  # fewer distinct points than k: any remaining point will do
             chosen.append(int(np.setdiff1d(np.arange(X.shape[0]), chosen)[0]))
             continue
         candidates = rng.choice(X.shape[0], size=trials, p=d2 / d2.sum())
         # the potential Σ min(D², ‖x − candidate‖²) if each candidate were added
-        new_d2 = np.minimum(d2[:, None], squared_distances(X, X[candidates]))
+        new_d2 = np.minimum(d2[:, None], _squared_distances(X, X[candidates]))
         best = int(np.argmin(new_d2.sum(axis=0)))
         chosen.append(int(candidates[best]))
         d2 = new_d2[:, best]
     return np.array(chosen)
 
 
+def _check_stopping(max_iter, tol) -> tuple[int, float]:
+    """max_iter ≥ 1 (at least one assignment-and-update step, as in scikit-learn), tol ≥ 0."""
+    return check_whole(max_iter, "max_iter", minimum=1), check_positive(tol, "tol", allow_zero=True)
+
+
 def lloyd(X, centres, *, max_iter: int = 300, tol: float = 1e-4) -> KMeansResult:
     """Lloyd's iterations from the given initial centres (k, d) until no centre moves more
-    than tol · (mean variance of the features of X), in squared distance."""
-    centres = as_float_array(centres, "centres").copy()
-    X = check_points(X, centres.shape[0])
-    if centres.ndim != 2 or centres.shape[1] != X.shape[1]:
+    than tol · (mean variance of the features of X), in squared distance, or max_iter
+    iterations have run. Raises ValueError for NaN/inf in X or centres, centres of the wrong
+    shape, more centres than points, max_iter < 1 or 2.5 (a whole number is needed), tol < 0."""
+    centres = check_coordinates(centres, "centres").copy()
+    X, _ = check_points(X, len(centres), name="the number of centres")
+    if centres.shape[1] != X.shape[1]:
         raise ValueError(f"centres must have shape (k, {X.shape[1]}), got {centres.shape}")
-    threshold = tol * X.var(axis=0).mean()
+    max_iter, tol = _check_stopping(max_iter, tol)
+    return _lloyd(X, centres, max_iter, tol)
+
+
+def _lloyd(X: np.ndarray, centres: np.ndarray, max_iter: int, tol: float) -> KMeansResult:
+    with np.errstate(over="ignore"):  # a huge tol gives threshold inf: one iteration
+        threshold = tol * X.var(axis=0).mean()
     for iteration in range(1, max_iter + 1):
-        labels = squared_distances(X, centres).argmin(axis=1)  # assignment step
+        labels = _squared_distances(X, centres).argmin(axis=1)  # assignment step
         new = centres.copy()
         for i in range(centres.shape[0]):  # update step: the mean of each cluster
             members = X[labels == i]
             if len(members):
                 new[i] = members.mean(axis=0)
             else:  # empty cluster: restart it at the worst-served point
-                far = squared_distances(X, centres)[np.arange(len(X)), labels].argmax()
+                far = _squared_distances(X, centres)[np.arange(len(X)), labels].argmax()
                 new[i] = X[far]
         shift = ((new - centres) ** 2).sum(axis=1).max()
         centres = new
         if shift <= threshold:
             break
-    d2 = squared_distances(X, centres)
+    d2 = _squared_distances(X, centres)
     labels = d2.argmin(axis=1)
     return KMeansResult(centres, labels, float(d2[np.arange(len(X)), labels].sum()), iteration)
 
@@ -120,12 +172,16 @@ def kmeans(X, k: int, *, seed: int = 0, n_init: int = 1, max_iter: int = 300,
            tol: float = 1e-4) -> KMeansResult:
     """k-means++ seeding then Lloyd; with n_init > 1 the best of n_init seeded runs.
 
-    X: (n, d) or (n,) for 1-D data. Raises ValueError unless 1 ≤ k ≤ n, for NaN/inf in X
-    and for n_init < 1."""
-    X = check_points(X, k)
-    if n_init < 1:
-        raise ValueError(f"n_init must be >= 1, got {n_init}")
-    seeds = np.random.default_rng(seed).integers(2**31, size=n_init)
-    runs = [lloyd(X, X[kmeans_plusplus(X, k, seed=int(s))], max_iter=max_iter, tol=tol)
+    X: (n, d) or (n,) for 1-D data. max_iter counts Lloyd iterations and must be >= 1 (as in
+    scikit-learn; the seeds alone are `X[kmeans_plusplus(X, k)]`). Raises ValueError unless
+    1 ≤ k ≤ n, 1 ≤ n_init ≤ 1000, max_iter ≥ 1 are whole numbers, tol ≥ 0 and seed ≥ 0, and
+    for NaN/inf in X; TypeError for non-numbers."""
+    X, k = check_points(X, k)
+    n_init = check_whole(n_init, "n_init", minimum=1)
+    check_in_range(n_init, "n_init", 1, MAX_INIT, low_open=False, high_open=False)
+    max_iter, tol = _check_stopping(max_iter, tol)
+    seeds = np.random.default_rng(check_whole(seed, "seed")).integers(2**31, size=n_init)
+    trials = 2 + int(np.log(k))
+    runs = [_lloyd(X, X[_seed(X, k, np.random.default_rng(int(s)), trials)], max_iter, tol)
             for s in seeds]
     return min(runs, key=lambda run: run.inertia)

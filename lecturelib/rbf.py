@@ -23,8 +23,9 @@ so that for regression the closed form is w = (ΦᵀΦ + λI)⁻¹ Φᵀy.
 * **3-step learning**: (3) then gradient descent on all of μ, σ, w together, with ∇L from
   torch autograd; `objective_gradients` derives the same gradients by hand.
 
-Bad input raises ValueError (σ ≤ 0, more centres than points, mismatched X/y, NaN) or
-TypeError (non-numeric input, an unknown task).
+Bad input raises TypeError (non-numbers) or a ValueError that names the argument (each
+function's docstring says what is allowed). A singular ΦᵀΦ is no error: it gets the
+minimum-norm solution.
 """
 
 from __future__ import annotations
@@ -36,49 +37,52 @@ import torch
 from . import kmeans as km
 from .activations import sigmoid, softmax
 from .losses import binary_cross_entropy_with_logits, cross_entropy
-from .validation import as_float_array, check_positive
+from .validation import check_choice, check_finite, check_in_range, check_positive, check_whole
 
 TASKS = ("regression", "binary", "multiclass")
+METHODS = ("kmeans++", "random")  # how `place_centres` places the centres
+SIGMA_MIN = 1e-100  # narrower widths make σ³ underflow to 0 (and φ's gradient 0/0)
+MAX_STEPS = 10**6  # 3-step training: a bound against typos such as 10**12
+MAX_CLASSES = 100  # the multi-class Newton step solves a system of size (N + 1)·K
 
 
 # -- the features -------------------------------------------------------------------------
 
-def check_widths(sigma, n_centres: int) -> np.ndarray:
+def check_widths(sigma, n_centres: int, name: str = "sigma") -> np.ndarray:
     """σ as an array of shape (N,): a single number is shared by every centre. Raises
-    ValueError unless every σᵢ is a finite number > 0."""
-    sigma = as_float_array(sigma, "sigma")
+    ValueError unless every σᵢ is a finite number ≥ 1e-100 (σ > 0, and σ³ must not underflow);
+    `name` is what the caller called the widths (sigma, width)."""
+    sigma = check_finite(sigma, name)
     if sigma.ndim == 0:
         sigma = np.full(n_centres, float(sigma))
     if sigma.shape != (n_centres,):
-        raise ValueError(f"sigma must be one number or one per centre, shape ({n_centres},), got {sigma.shape}")
-    if not (np.isfinite(sigma).all() and (sigma > 0).all()):
-        raise ValueError(f"every width sigma must be finite and > 0, got min {sigma.min():g}")
+        raise ValueError(f"{name} must be one number or one per centre, shape ({n_centres},), got {sigma.shape}")
+    if (sigma < SIGMA_MIN).any():
+        raise ValueError(f"{name} must be finite and > 0 for every centre (at least {SIGMA_MIN:g}, so "
+                         f"that σ³ does not underflow), got {sigma.min():g}")
     return sigma
 
 
 def _points(X, mu=None) -> np.ndarray:
-    X = as_float_array(X, "X")
-    X = X[:, None] if X.ndim == 1 else X
-    if X.ndim != 2 or X.shape[0] == 0:
-        raise ValueError(f"X must have shape (n, d) with n >= 1, got {X.shape}")
+    """X (n, d), finite; a 1-D X is n points with one feature."""
+    X = km.check_coordinates(X, "X")
     if mu is not None and X.shape[1] != mu.shape[1]:
-        raise ValueError(f"X has {X.shape[1]} features but the centres have {mu.shape[1]}")
+        raise ValueError(f"X has {X.shape[1]} features but the centres mu have {mu.shape[1]}")
     return X
 
 
 def _centres(mu) -> np.ndarray:
-    mu = as_float_array(mu, "mu")
-    mu = mu[:, None] if mu.ndim == 1 else mu
-    if mu.ndim != 2 or mu.shape[0] == 0:
-        raise ValueError(f"mu must have shape (N, d) with N >= 1 centres, got {mu.shape}")
-    return mu
+    """mu (N, d), finite; a 1-D mu is N centres in one dimension."""
+    return km.check_coordinates(mu, "mu")
 
 
 def rbf_features(X, mu, sigma) -> np.ndarray:
-    """Φ with rows φ(xₙ) = (1, exp(−‖xₙ − μᵢ‖²/2σᵢ²) for i = 0 … N−1), shape (n, N+1)."""
+    """Φ with rows φ(xₙ) = (1, exp(−‖xₙ − μᵢ‖²/2σᵢ²) for i = 0 … N−1), shape (n, N+1).
+    Raises ValueError for NaN/inf in X or mu, X and mu with different d, σ < 1e-100."""
     mu = _centres(mu)
     X, sigma = _points(X, mu), check_widths(sigma, mu.shape[0])
-    gaussians = np.exp(-km.squared_distances(X, mu) / (2.0 * sigma**2))
+    with np.errstate(over="ignore"):  # σ² = inf for σ > 1e154 gives the right limit, φ = 1
+        gaussians = np.exp(-km.squared_distances(X, mu) / (2.0 * sigma**2))
     return np.hstack([np.ones((X.shape[0], 1)), gaussians])
 
 
@@ -87,24 +91,33 @@ def gaussian_feature_gradients(X, mu, sigma):
 
         ∂φᵢ/∂μᵢ = φᵢ(x) (x − μᵢ)/σᵢ²,      ∂φᵢ/∂σᵢ = φᵢ(x) ‖x − μᵢ‖²/σᵢ³.
 
-    Returns (φ (n, N), ∂φ/∂μ (n, N, d), ∂φ/∂σ (n, N)), without the constant feature."""
+    Returns (φ (n, N), ∂φ/∂μ (n, N, d), ∂φ/∂σ (n, N)), without the constant feature.
+    Raises ValueError as `rbf_features` does."""
     mu = _centres(mu)
     X, sigma = _points(X, mu), check_widths(sigma, mu.shape[0])
     diff = X[:, None, :] - mu[None, :, :]  # x − μᵢ, (n, N, d)
     d2 = (diff**2).sum(axis=2)
-    phi = np.exp(-d2 / (2.0 * sigma**2))
-    return phi, phi[:, :, None] * diff / sigma[None, :, None] ** 2, phi * d2 / sigma**3
+    with np.errstate(over="ignore"):  # σ², σ³ = inf for huge σ: the right limits 1, 0, 0
+        phi = np.exp(-d2 / (2.0 * sigma**2))
+        return phi, phi[:, :, None] * diff / sigma[None, :, None] ** 2, phi * d2 / sigma**3
 
 
 def toy_target(x) -> np.ndarray:
-    """The 1-D function the chapter fits: f(x) = sin(2x) e^{−x²/8} + x/5 on [−3, 3]."""
-    x = as_float_array(x)
-    return np.sin(2 * x) * np.exp(-(x**2) / 8) + x / 5
+    """The 1-D function the chapter fits: f(x) = sin(2x) e^{−x²/8} + x/5 on [−3, 3].
+    Raises ValueError for NaN/inf in x (sin(±inf) is undefined)."""
+    x = check_finite(x, "x")
+    with np.errstate(over="ignore", invalid="ignore"):  # e^{−x²/8} is exactly 0 beyond |x| ≈ 77,
+        wave = np.where(np.abs(x) < 100, np.sin(2 * x) * np.exp(-(x**2) / 8), 0.0)  # sin(2x) NaN
+    return wave + x / 5
 
 
 def toy_regression(n: int = 100, noise: float = 0.2, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """n points x ~ U(−3, 3) (sorted) and y = toy_target(x) + noise·ε, ε ~ N(0, 1)."""
-    rng = np.random.default_rng(seed)
+    """n points x ~ U(−3, 3) (sorted) and y = toy_target(x) + noise·ε, ε ~ N(0, 1).
+    Raises ValueError unless 1 ≤ n ≤ 10⁷ is a whole number, noise ≥ 0 and seed ≥ 0."""
+    n = check_whole(n, "n", minimum=1)
+    check_in_range(n, "n", 1, 10**7, low_open=False, high_open=False)
+    noise = check_positive(noise, "noise", allow_zero=True)
+    rng = np.random.default_rng(check_whole(seed, "seed"))
     x = np.sort(rng.uniform(-3, 3, n))
     return x, toy_target(x) + noise * rng.normal(size=n)
 
@@ -113,43 +126,59 @@ def toy_regression(n: int = 100, noise: float = 0.2, seed: int = 0) -> tuple[np.
 
 def place_centres(X, n_centres: int, *, method: str = "kmeans++", seed: int = 0) -> np.ndarray:
     """N centres (N, d): "random" draws N distinct data points uniformly, "kmeans++" runs
-    k-means++ seeding then Lloyd (lecturelib.kmeans). Raises ValueError if N > n."""
-    X = km.check_points(X, n_centres)
+    k-means++ seeding then Lloyd (lecturelib.kmeans). Raises ValueError unless
+    1 ≤ n_centres ≤ n is a whole number, method is one of METHODS and seed ≥ 0."""
+    X, n_centres = km.check_points(X, n_centres, name="n_centres")
+    method = check_choice(method, "method", METHODS)
+    seed = check_whole(seed, "seed")
     if method == "random":
         return X[np.random.default_rng(seed).choice(len(X), n_centres, replace=False)]
-    if method == "kmeans++":
-        return km.kmeans(X, n_centres, seed=seed).centres
-    raise ValueError(f"method must be 'random' or 'kmeans++', got {method!r}")
+    return km.kmeans(X, n_centres, seed=seed).centres
+
+
+def _two_or_more(mu: np.ndarray) -> None:
+    if len(mu) < 2:
+        raise ValueError(f"a width heuristic needs at least 2 centres, but mu holds {len(mu)}: "
+                         "use n_centres >= 2 or give the width as a number")
+
+
+def _no_zero_width(sigma: np.ndarray, rule: str) -> np.ndarray:
+    if (sigma == 0).any():
+        i = int(np.argmax(sigma == 0))
+        raise ValueError(f"centre {i} of mu coincides with {rule}, so its width would be 0: use distinct "
+                         "centres (not more than X has distinct points) or give the width as a number")
+    return check_widths(sigma, len(sigma), name="sigma computed from mu")
 
 
 def width_max_distance(mu) -> np.ndarray:
     """One width for all: σ = d_max/√(2N), d_max the largest distance between two centres
     (Haykin, Neural Networks: A Comprehensive Foundation, 2nd ed., ch. 5). Wide enough to
-    overlap, never flat."""
+    overlap, never flat. Raises ValueError for fewer than 2 centres or if all coincide."""
     mu = _centres(mu)
-    if len(mu) < 2:
-        raise ValueError("width_max_distance needs at least 2 centres")
+    _two_or_more(mu)
     d_max = np.sqrt(km.squared_distances(mu, mu).max())
-    return check_widths(d_max / np.sqrt(2 * len(mu)), len(mu))
+    return _no_zero_width(np.full(len(mu), d_max / np.sqrt(2 * len(mu))), "every other centre")
 
 
 def width_nearest_centres(mu, p: int = 2) -> np.ndarray:
     """Per-centre widths σᵢ = RMS distance from μᵢ to its p nearest other centres
     (Moody & Darken, 1989): narrow where centres are dense, wide where they are sparse.
-    With fewer than p + 1 centres all N − 1 others are used."""
+    With fewer than p + 1 centres all N − 1 others are used. Raises ValueError unless p ≥ 1
+    is a whole number and mu holds N ≥ 2 centres, none equal to its p nearest others."""
+    p = check_whole(p, "p", minimum=1)
     mu = _centres(mu)
-    if len(mu) < 2 or p < 1:
-        raise ValueError(f"width_nearest_centres needs N >= 2 centres and p >= 1, got N = {len(mu)}, p = {p}")
+    _two_or_more(mu)
     p = min(p, len(mu) - 1)
     d2 = km.squared_distances(mu, mu)
     np.fill_diagonal(d2, np.inf)
-    return check_widths(np.sqrt(np.sort(d2, axis=1)[:, :p].mean(axis=1)), len(mu))
+    return _no_zero_width(np.sqrt(np.sort(d2, axis=1)[:, :p].mean(axis=1)), f"its {p} nearest centres")
 
 
 def width_cluster_spread(X, mu) -> np.ndarray:
     """Per-centre widths from the points nearest each centre: σᵢ² = mean ‖x − μᵢ‖²/d over
     the cluster (the per-coordinate variance of a Gaussian fitted to it). A cluster of one
-    point (or a repeated point) gets its nearest-centre width instead."""
+    point (or a repeated point) gets its nearest-centre width instead (so then mu needs
+    N ≥ 2 distinct centres, else ValueError)."""
     mu = _centres(mu)
     X = _points(X, mu)
     d2 = km.squared_distances(X, mu)
@@ -159,7 +188,7 @@ def width_cluster_spread(X, mu) -> np.ndarray:
     sigma = np.sqrt(spread)
     if (sigma <= 0).any():
         sigma = np.where(sigma > 0, sigma, width_nearest_centres(mu, p=1))
-    return check_widths(sigma, len(mu))
+    return check_widths(sigma, len(mu), name="sigma computed from X and mu")
 
 
 WIDTHS = {"max distance": width_max_distance, "nearest centres": width_nearest_centres}
@@ -169,7 +198,9 @@ WIDTHS = {"max distance": width_max_distance, "nearest centres": width_nearest_c
 
 @dataclass
 class RBFNet:
-    """centres mu (N, d), widths sigma (N,), weights w (N+1, K), the task and the ridge λ."""
+    """centres mu (N, d), widths sigma (N,), weights w (N+1, K), the task and the ridge λ.
+    Checked when made: ValueError for NaN/inf, σ ≤ 0, w of the wrong shape (K = 1 for
+    binary, K ≥ 2 for multiclass), an unknown task or λ < 0."""
 
     mu: np.ndarray
     sigma: np.ndarray
@@ -177,12 +208,26 @@ class RBFNet:
     task: str = "regression"
     ridge: float = 0.0
 
+    def __post_init__(self):
+        self.task, self.mu = check_task(self.task), _centres(self.mu)
+        self.sigma = check_widths(self.sigma, len(self.mu))
+        self.ridge, w = check_positive(self.ridge, "ridge", allow_zero=True), check_finite(self.w, "w")
+        self.w = w[:, None] if w.ndim == 1 else w
+        K = self.w.shape[1] if self.w.ndim == 2 else 0
+        if self.w.ndim != 2 or self.w.shape[0] != len(self.mu) + 1 or K < 1 + (self.task == "multiclass") or (
+                self.task == "binary" and K != 1):
+            raise ValueError(f"w of a {self.task} network must have shape (N + 1, K) = ({len(self.mu) + 1}, K), "
+                             f"K = 1 for binary and K >= 2 for multiclass; got {w.shape}")
+
     def features(self, X) -> np.ndarray:
         return rbf_features(X, self.mu, self.sigma)
 
     def logits(self, X) -> np.ndarray:
         """z = Φw, shape (n, K): the input of the output transfer function g."""
-        return self.features(X) @ self.w
+        Phi = self.features(X)
+        if Phi.shape[1] != self.w.shape[0]:
+            raise ValueError(f"w has {self.w.shape[0]} rows but there are {len(self.mu)} centres mu (+ 1)")
+        return Phi @ self.w
 
     def predict(self, X) -> np.ndarray:
         """g(z): the regression output (n,) (or (n, K)), P(y = 1) (n,) or class probabilities (n, K)."""
@@ -194,48 +239,84 @@ class RBFNet:
 
     def classify(self, X) -> np.ndarray:
         """Class labels: P(y = 1) ≥ ½ for binary, the most probable class for multi-class."""
+        if self.task == "regression":
+            raise ValueError("classify needs a network with task 'binary' or 'multiclass', not 'regression'")
         p = self.predict(X)
         return (p >= 0.5).astype(int) if self.task == "binary" else p.argmax(axis=1)
 
 
 def check_task(task: str) -> str:
-    if task not in TASKS:
-        raise TypeError(f"task must be one of {TASKS}, got {task!r}")
-    return task
+    """Return task, or raise ValueError unless it is one of TASKS."""
+    return check_choice(task, "task", TASKS)
 
 
 def targets(X, y, task: str, n_classes: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(X (n, d), Y (n, K)): Y is y as a column (regression, binary) or one-hot (multi-class).
-    Raises ValueError if X and y hold different numbers of samples, or labels are invalid."""
-    check_task(task)
-    X, y = _points(X), as_float_array(y, "y")
-    if y.shape[0:1] != X.shape[0:1] or y.ndim > 2:
+    """(X (n, d), Y (n, K)): Y is y as a column (regression, binary) or one-hot (multi-class,
+    K = n_classes, by default the largest label + 1). Raises ValueError if X and y hold
+    different numbers of samples, for NaN/inf, or if the labels are not 0 … K−1 with
+    2 ≤ K ≤ 100 (0 or 1 for binary)."""
+    task = check_task(task)
+    X, y = _points(X), check_finite(y, "y")
+    if y.ndim == 0 or y.shape[0] != X.shape[0]:
         raise ValueError(f"X and y must hold the same number of samples: X has shape {X.shape}, y {y.shape}")
-    if not np.isfinite(X).all():
-        raise ValueError("X contains inf; only finite inputs are allowed")
     if task == "regression":
-        return X, y[:, None] if y.ndim == 1 else y
+        if y.ndim > 2 or y.size == 0:
+            raise ValueError(f"y must have shape (n,) or (n, K) with K >= 1 targets, got {y.shape}")
+        return X, km.check_squares(y[:, None] if y.ndim == 1 else y, "y")
     if y.ndim != 1 or not np.array_equal(y, np.round(y)) or y.min() < 0:
-        raise ValueError("classification labels must be a 1-D array of whole numbers 0, 1, …")
+        raise ValueError("classification labels y must be a 1-D array of whole numbers 0, 1, …")
     if task == "binary":
         if y.max() > 1:
-            raise ValueError(f"binary labels must be 0 or 1, got values up to {y.max():g}")
+            raise ValueError(f"binary labels y must be 0 or 1, got values up to {y.max():g}")
         return X, y[:, None]
-    k = int(y.max()) + 1 if n_classes is None else n_classes
+    if n_classes is None:
+        k = int(y.max()) + 1
+        if not 2 <= k <= MAX_CLASSES:
+            raise ValueError(f"multiclass labels y must be 0 … K−1 with 2 <= K <= {MAX_CLASSES} classes, "
+                             f"got labels up to {y.max():g}")
+    else:
+        k = check_whole(n_classes, "n_classes", minimum=2)
+        check_in_range(k, "n_classes", 2, MAX_CLASSES, low_open=False, high_open=False)
+        if y.max() >= k:
+            raise ValueError(f"labels y must be 0 … {k - 1} for n_classes = {k}, got a label {y.max():g}")
     return X, np.eye(k)[y.astype(int)]
+
+
+def _net_targets(net: RBFNet, X, y) -> tuple[np.ndarray, np.ndarray]:
+    """targets(X, y) for `net`: as many target columns as net has outputs."""
+    if not isinstance(net, RBFNet):
+        raise TypeError(f"net must be an RBFNet (from fit_two_step), got {type(net).__name__}")
+    X, Y = targets(X, y, net.task, net.w.shape[1] if net.task == "multiclass" else None)
+    if Y.shape[1] != net.w.shape[1]:
+        raise ValueError(f"y has {Y.shape[1]} target columns but the network has {net.w.shape[1]} outputs")
+    return X, Y
 
 
 def objective(net: RBFNet, X, y) -> float:
     """L = (1/n) Σ ℓ + (λ/n)‖w‖² with ℓ the task's loss: (ŷ − y)², BCE or CE (of the logits)."""
-    X, Y = targets(X, y, net.task, net.w.shape[1] if net.task == "multiclass" else None)
+    X, Y = _net_targets(net, X, y)
     z = net.logits(X)
-    if net.task == "regression":
-        data = np.mean(np.sum((z - Y) ** 2, axis=1))
-    elif net.task == "binary":
-        data = binary_cross_entropy_with_logits(z, Y)
-    else:
-        data = cross_entropy(z, Y)
-    return float(data + net.ridge / len(X) * np.sum(net.w**2))
+    with np.errstate(all="ignore"):  # huge weights: L = inf, an honest overflow (NaN: below)
+        if net.task == "regression":
+            data = np.mean(np.sum((z - Y) ** 2, axis=1))
+        elif net.task == "binary":
+            data = binary_cross_entropy_with_logits(z, Y)
+        else:
+            data = cross_entropy(z, Y)
+        return _overflow_check(float(data + _penalty(net.ridge, len(X), net.w)), net)
+
+
+def _penalty(ridge: float, n: int, w: np.ndarray) -> float:
+    """(λ/n)‖w‖²: 0 for λ = 0 and inf for λ > 0 even if ‖w‖² overflows float64."""
+    square = np.sum(w**2)
+    return 0.0 if ridge == 0 else np.inf if np.isinf(square) else ridge / n * square
+
+
+def _overflow_check(value, net: RBFNet):
+    if np.isnan(value).any():
+        raise ValueError(f"the objective of this network is NaN in float64 (w up to {np.abs(net.w).max():.3g}, "
+                         f"ridge = {net.ridge:g}): rescale y, or fit with another ridge")
+    return value
 
 
 def objective_gradients(net: RBFNet, X, y) -> dict[str, np.ndarray]:
@@ -244,17 +325,21 @@ def objective_gradients(net: RBFNet, X, y) -> dict[str, np.ndarray]:
         ∇w = Φᵀe + (2λ/n) w,   ∇μᵢ = Σₙ δₙᵢ φᵢ(xₙ)(xₙ − μᵢ)/σᵢ²,   ∇σᵢ = Σₙ δₙᵢ φᵢ(xₙ)‖xₙ − μᵢ‖²/σᵢ³.
 
     Returns {"mu": (N, d), "sigma": (N,), "w": (N+1, K)}."""
-    X, Y = targets(X, y, net.task, net.w.shape[1] if net.task == "multiclass" else None)
+    X, Y = _net_targets(net, X, y)
     n = len(X)
     z = net.logits(X)
-    prediction = {"regression": z, "binary": sigmoid(z), "multiclass": softmax(z, axis=1)}[net.task]
-    e = (prediction - Y) / n * (2.0 if net.task == "regression" else 1.0)
     phi, dphi_dmu, dphi_dsigma = gaussian_feature_gradients(X, net.mu, net.sigma)
-    delta = e @ net.w[1:].T  # ∂L/∂φᵢ(xₙ), (n, N)
-    features = np.hstack([np.ones((n, 1)), phi])
-    return {"mu": np.einsum("ni,nid->id", delta, dphi_dmu),
-            "sigma": np.einsum("ni,ni->i", delta, dphi_dsigma),
-            "w": features.T @ e + 2.0 * net.ridge / n * net.w}
+    with np.errstate(all="ignore"):  # huge weights: inf, an honest overflow (NaN: checked)
+        prediction = {"regression": z, "binary": sigmoid(z), "multiclass": softmax(z, axis=1)}[net.task]
+        e = (prediction - Y) / n * (2.0 if net.task == "regression" else 1.0)
+        delta = e @ net.w[1:].T  # ∂L/∂φᵢ(xₙ), (n, N)
+        features = np.hstack([np.ones((n, 1)), phi])
+        gradients = {"mu": np.einsum("ni,nid->id", delta, dphi_dmu),
+                     "sigma": np.einsum("ni,ni->i", delta, dphi_dsigma),
+                     "w": features.T @ e + 2.0 * net.ridge / n * net.w}
+    for gradient in gradients.values():
+        _overflow_check(gradient, net)
+    return gradients
 
 
 # -- step 2: the output weights --------------------------------------------------------------
@@ -263,45 +348,78 @@ def output_weights(Phi, Y, ridge: float = 0.0) -> np.ndarray:
     """The closed form w = argmin ‖Φw − Y‖² + λ‖w‖² = (ΦᵀΦ + λI)⁻¹ΦᵀY, computed from the SVD
     Φ = U diag(s) Vᵀ as w = V diag(s/(s² + λ)) UᵀY (stable even when ΦᵀΦ is near-singular;
     λ = 0 gives the minimum-norm least-squares solution Φ⁺Y, singular values below
-    the usual cutoff n·ε·s_max treated as 0, as numpy.linalg.lstsq does)."""
-    Phi, Y = as_float_array(Phi, "Phi"), as_float_array(Y, "Y")
+    the usual cutoff n·ε·s_max treated as 0, as numpy.linalg.lstsq does). So a singular
+    system is no error. Raises ValueError for NaN/inf, mismatched shapes, λ < 0, and if some
+    weight reaches 1e150 (Φ tiny or nearly singular for this λ, or Y huge)."""
+    Phi, Y = _design(Phi, Y)
     ridge = check_positive(ridge, "ridge", allow_zero=True)
-    if Phi.ndim != 2 or Y.shape[0:1] != Phi.shape[0:1]:
-        raise ValueError(f"Phi (n, M) and Y (n,) or (n, K) must have the same n, got {Phi.shape} and {Y.shape}")
-    U, s, Vt = np.linalg.svd(Phi, full_matrices=False)
+    try:
+        U, s, Vt = np.linalg.svd(Phi, full_matrices=False)
+    except np.linalg.LinAlgError as error:  # LAPACK gave up: not seen for finite, scaled Φ
+        raise ValueError(f"the SVD of Phi {Phi.shape} did not converge ({error})") from None
     cutoff = max(Phi.shape) * np.finfo(float).eps * s.max()
     keep = s > cutoff if ridge == 0 else np.ones_like(s, dtype=bool)
     filtered = np.zeros_like(s)
-    filtered[keep] = s[keep] / (s[keep] ** 2 + ridge)
-    return Vt.T @ (filtered[:, None] * (U.T @ Y.reshape(len(Y), -1))).reshape((len(s),) + Y.shape[1:])
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # checked below
+        filtered[keep] = s[keep] / (s[keep] ** 2 + ridge)
+        w = Vt.T @ (filtered[:, None] * (U.T @ Y.reshape(len(Y), -1))).reshape((len(s),) + Y.shape[1:])
+    if not np.all(np.abs(w) < 1e150):  # NaN, inf, or too large to square and sum
+        raise ValueError(f"the least-squares weights reach {np.abs(w).max():.3g} (largest |Y| = "
+                         f"{np.abs(Y).max():.3g}, singular values of Phi {s.min():.3g} … {s.max():.3g}): "
+                         "use a larger ridge, or rescale the targets y (Y) or the features Phi")
+    return w
+
+
+def _design(Phi, Y) -> tuple[np.ndarray, np.ndarray]:
+    """Φ (n, M) and Y (n,) or (n, K), finite, with the same n and M, K ≥ 1."""
+    Phi, Y = km.check_coordinates(Phi, "Phi"), check_finite(Y, "Y")
+    if Y.ndim not in (1, 2) or Y.size == 0 or Y.shape[0] != Phi.shape[0]:
+        raise ValueError(f"Phi (n, M) and Y (n,) or (n, K) must have the same n, got {Phi.shape} and {Y.shape}")
+    return Phi, Y
 
 
 def newton_weights(Phi, Y, task: str, ridge: float, *, max_iter: int = 50, tol: float = 1e-10):
     """Newton's method (IRLS) for the classification weights with Φ fixed: L is convex in w,
     with gradient G = Φᵀ(P − Y)/n + (2λ/n)w and Hessian H = (1/n) Σₙ Sₙ ⊗ φₙφₙᵀ + (2λ/n)I,
     Sₙ = pₙ(1 − pₙ) (sigmoid) or diag(pₙ) − pₙpₙᵀ (softmax). Each step w ← w − t H⁻¹G halves t
-    until L decreases. Raises ValueError if it has not converged after max_iter steps, or if
-    λ = 0 and the classes are separable (then the infimum 0 is approached as ‖w‖ → ∞)."""
+    until L decreases. Y: (n, 1) labels 0/1 (binary) or (n, K) one-hot rows (multiclass).
+    Raises ValueError if it has not converged after max_iter steps, or if λ = 0 and the
+    classes are separable (then the infimum 0 is approached as ‖w‖ → ∞); for bad input
+    (NaN/inf, Y outside [0, 1], an unknown task, λ < 0, max_iter < 1 or not whole, tol ≤ 0)."""
+    Phi, Y = _design(Phi, Y)
+    task = check_choice(task, "task", TASKS[1:])
+    ridge = check_positive(ridge, "ridge", allow_zero=True)
+    max_iter, tol = check_whole(max_iter, "max_iter", minimum=1), check_positive(tol, "tol")
+    Y = Y.reshape(len(Y), -1)
     n, M = Phi.shape
     K = Y.shape[1]
+    if (Y < 0).any() or (Y > 1).any() or (task == "binary") != (K == 1) or (
+            task == "multiclass" and not np.allclose(Y.sum(axis=1), 1.0)):
+        raise ValueError(f"Y must hold labels 0/1 in one column (binary) or probability rows of K >= 2 "
+                         f"columns (multiclass); got shape {Y.shape} for task {task!r}")
 
     def loss_and_probabilities(w):
         z = Phi @ w
-        penalty = ridge / n * np.sum(w**2)
-        if task == "binary":
-            return binary_cross_entropy_with_logits(z, Y) + penalty, sigmoid(z)
-        return cross_entropy(z, Y) + penalty, softmax(z, axis=1)
+        with np.errstate(all="ignore"):  # ‖w‖² = inf, L = NaN: the line search rejects the step
+            if task == "binary":
+                return binary_cross_entropy_with_logits(z, Y) + _penalty(ridge, n, w), sigmoid(z)
+            return cross_entropy(z, Y) + _penalty(ridge, n, w), softmax(z, axis=1)
 
+    shrink = 2 * ridge / n  # the ridge's part of the gradient and the Hessian
+    if not np.isfinite(shrink):
+        raise ValueError(f"ridge = {ridge:g} is too large: 2·ridge/n overflows float64")
     w = np.zeros((M, K))
     loss, P = loss_and_probabilities(w)
     for _ in range(max_iter):
-        gradient = Phi.T @ (P - Y) / n + 2 * ridge / n * w
+        gradient = Phi.T @ (P - Y) / n + shrink * w
         if task == "binary":
             S = (P * (1 - P))[:, :, None]
         else:
             S = np.einsum("nk,kl->nkl", P, np.eye(K)) - np.einsum("nk,nl->nkl", P, P)
         H = np.einsum("na,nb,nkl->akbl", Phi, Phi, S).reshape(M * K, M * K) / n
-        H += 2 * ridge / n * np.eye(M * K)
+        H += shrink * np.eye(M * K)
+        if not np.isfinite(H).all():
+            raise ValueError(f"the Newton system overflows float64: Phi has entries up to {np.abs(Phi).max():.3g}")
         direction = np.linalg.lstsq(H, gradient.ravel(), rcond=None)[0].reshape(M, K)
         t = 1.0
         while t > 1e-10:
@@ -309,12 +427,16 @@ def newton_weights(Phi, Y, task: str, ridge: float, *, max_iter: int = 50, tol: 
             if new_loss <= loss:
                 break
             t /= 2
+        if not np.isfinite(new_loss):
+            raise ValueError(f"Newton's method diverged (L = {new_loss}, |w| up to {np.abs(w).max():.3g}): "
+                             "the classes may be separable and ridge too small, or Phi badly scaled")
         w, converged = w - t * direction, loss - new_loss < tol
         loss, P = new_loss, new_P
         if converged:
             break
     else:
-        raise ValueError(f"Newton's method did not converge in {max_iter} steps; use ridge > 0")
+        raise ValueError(f"Newton's method did not converge in max_iter = {max_iter} steps; "
+                         "use ridge > 0 (or a larger max_iter)")
     z = Phi @ w
     correct = (z[:, 0] > 0) == (Y[:, 0] == 1) if task == "binary" else z.argmax(1) == Y.argmax(1)
     if ridge == 0 and correct.all():
@@ -327,23 +449,23 @@ def newton_weights(Phi, Y, task: str, ridge: float, *, max_iter: int = 50, tol: 
 
 def fit_two_step(X, y, n_centres: int, *, task: str = "regression", centres: str = "kmeans++",
                  width="nearest centres", ridge: float = 1e-3, seed: int = 0) -> RBFNet:
-    """Step 1: centres (`place_centres`) and widths (a number, or a name in WIDTHS);
-    step 2: the weights, in closed form (regression) or by Newton's method (classification)."""
+    """Step 1: centres (`place_centres`, method `centres`) and widths (a number, one per
+    centre, or a name in WIDTHS); step 2: the weights, in closed form (regression) or by
+    Newton's method (classification). Raises ValueError (TypeError for non-numbers) naming
+    the bad argument, as `targets`, `place_centres` and the width heuristics do."""
+    task, ridge = check_task(task), check_positive(ridge, "ridge", allow_zero=True)
+    centres = check_choice(centres, "centres", METHODS)
+    if isinstance(width, str) and width not in WIDTHS:
+        raise ValueError(f"width must be a number > 0 or one of {sorted(WIDTHS)}, got {width!r}")
     X, Y = targets(X, y, task)
     mu = place_centres(X, n_centres, method=centres, seed=seed)
-    if isinstance(width, str):
-        if width not in WIDTHS:
-            raise ValueError(f"width must be a number > 0 or one of {sorted(WIDTHS)}, got {width!r}")
-        sigma = WIDTHS[width](mu)
-    else:
-        sigma = check_widths(width, n_centres)
-    ridge = check_positive(ridge, "ridge", allow_zero=True)
+    sigma = WIDTHS[width](mu) if isinstance(width, str) else check_widths(width, len(mu), name="width")
     Phi = rbf_features(X, mu, sigma)
     w = output_weights(Phi, Y, ridge) if task == "regression" else newton_weights(Phi, Y, task, ridge)
     return RBFNet(mu, sigma, w, task, ridge)
 
 
-def torch_objective(mu, log_sigma, w, X, Y, task: str, ridge: float) -> torch.Tensor:
+def _torch_objective(mu, log_sigma, w, X, Y, task: str, ridge: float) -> torch.Tensor:
     """The objective L in torch (σ = e^{log σ} keeps every width > 0 during descent)."""
     d2 = ((X[:, None, :] - mu[None, :, :]) ** 2).sum(dim=2)
     phi = torch.exp(-d2 / (2 * torch.exp(log_sigma) ** 2))
@@ -362,9 +484,12 @@ def fine_tune(net: RBFNet, X, y, *, steps: int = 300, lr: float = 0.01) -> tuple
     ∇L from torch autograd and Adam's per-parameter step sizes (torch.optim.Adam, chapter 4),
     since μ, σ and w live on different scales. σ is updated through log σ (σ stays > 0).
     Returns the tuned network and L before the first step and after each step.
-    Raises ValueError if L becomes NaN or infinite (diverged)."""
-    check_positive(lr, "lr")
-    X, Y = targets(X, y, net.task, net.w.shape[1] if net.task == "multiclass" else None)
+    Raises ValueError if L becomes NaN or infinite (diverged), and unless 0 ≤ steps ≤ 10⁶ is
+    a whole number and lr > 0 (and for the bad X, y that `targets` rejects)."""
+    X, Y = _net_targets(net, X, y)
+    steps = check_whole(steps, "steps")
+    check_in_range(steps, "steps", 0, MAX_STEPS, low_open=False, high_open=False)
+    lr = check_positive(lr, "lr")
     X, Y = torch.tensor(X), torch.tensor(Y)
     mu = torch.tensor(net.mu, requires_grad=True)
     log_sigma = torch.tensor(np.log(net.sigma), requires_grad=True)
@@ -372,7 +497,7 @@ def fine_tune(net: RBFNet, X, y, *, steps: int = 300, lr: float = 0.01) -> tuple
     optimiser = torch.optim.Adam([mu, log_sigma, w], lr=lr)
     history = []
     for step in range(steps + 1):
-        loss = torch_objective(mu, log_sigma, w, X, Y, net.task, net.ridge)
+        loss = _torch_objective(mu, log_sigma, w, X, Y, net.task, net.ridge)
         if not torch.isfinite(loss):
             raise ValueError(f"3-step training diverged at step {step} (L = {loss.item()}); try lr < {lr}")
         history.append(loss.item())
@@ -381,6 +506,8 @@ def fine_tune(net: RBFNet, X, y, *, steps: int = 300, lr: float = 0.01) -> tuple
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
-    tuned = replace(net, mu=mu.detach().numpy().copy(), sigma=np.exp(log_sigma.detach().numpy()),
-                    w=w.detach().numpy().copy())
+    sigma = np.exp(log_sigma.detach().numpy())
+    if (sigma < SIGMA_MIN).any():
+        raise ValueError(f"3-step training shrank a width σ to {sigma.min():.3g} (< {SIGMA_MIN:g}); try lr < {lr}")
+    tuned = replace(net, mu=mu.detach().numpy().copy(), sigma=sigma, w=w.detach().numpy().copy())
     return tuned, history

@@ -47,8 +47,8 @@ def test_units_stay_inside_the_data():
 
 
 @pytest.mark.parametrize("X,units,words", [
-    (MOONS[:5], 6, "between 1 and the number of points 5"),
-    (MOONS, 1, "max_units must be >= 2"),
+    (MOONS[:5], 6, "max_units must lie between 2 and the number of points 5"),
+    (MOONS, 1, "max_units must be a whole number >= 2"),
     (np.array([[0.0, np.nan], [1.0, 1.0], [2.0, 2.0]]), 2, "NaN"),
 ])
 def test_bad_input_is_explained(X, units, words):

@@ -105,8 +105,9 @@ def test_repeated_points_still_give_k_distinct_indices():
 
 @pytest.mark.parametrize("X,k,error,words", [
     (POINTS, 6, ValueError, "between 1 and the number of points 5"),
-    (POINTS, 0, ValueError, "between 1"),
-    (POINTS, 2.0, TypeError, "whole number"),
+    (POINTS, 0, ValueError, "k must be a whole number >= 1, got 0"),
+    (POINTS, 2.5, ValueError, "k must be a whole number"),
+    (POINTS, "2", TypeError, "k must be a whole number"),
     (np.array([[0.0, np.nan], [1.0, 1.0]]), 1, ValueError, "NaN"),
     (np.array([[0.0, np.inf], [1.0, 1.0]]), 1, ValueError, "inf"),
     ("points", 1, TypeError, "numbers"),
