@@ -21,7 +21,8 @@ Chapter 4, First-order methods
     optim               the update rules, one implementation each (NumPy and torch)
     schedules           learning-rate schedules
     linesearch          optimal step, backtracking and strong-Wolfe line searches
-    trajectory          run a method, record its path, detect divergence
+    trajectory          run a method, record its path, detect divergence, say why it stopped
+    landscape           convexity (chord gaps) and multi-start on non-convex problems
 Chapter 5, Second-order methods
     second_order        Hessians, Newton and its repairs
     conjugate_gradient  linear and nonlinear conjugate gradients

@@ -16,15 +16,16 @@ Nesterov-type rules evaluate the gradient at an interim point θ̃ = θ + αv, n
 The learning rate `lr` may be a number or a schedule t -> ε_t (see `schedules`); t counts the
 steps already taken (0 for the first step).
 
-Sources: Lectures 3, 4, 5 and 7 (SGD, momentum, Nesterov, AdaGrad, RMSProp, RMSProp with
-Nesterov, Adam); Goodfellow, Bengio & Courville (2016), Algorithms 8.1-8.7; the papers cited in
-each docstring. Where the slides and PyTorch place ε differently, a flag selects the form and
-tests/test_optim.py checks both.
+Sources: Lectures 3, 4, 5 and 7 (SGD, momentum, Nesterov, delta-bar-delta, AdaGrad, RMSProp,
+RMSProp with Nesterov, Adam); Goodfellow, Bengio & Courville (2016), Algorithms 8.1-8.7; the
+papers cited in each docstring. Where the slides and PyTorch place ε differently, a flag
+selects the form and tests/test_optim.py checks both.
 
 Bad input: the factories raise TypeError/ValueError unless lr > 0 (or a schedule), β, β₁, β₂,
 ρ are in [0, 1), δ >= 0 and flags are True/False; `update` raises ValueError for a gradient
-holding NaN or inf or of the wrong shape, a state `init` did not make, or a schedule whose rate
-at step t is not a finite number > 0.
+holding NaN or inf, of the wrong shape, or so large that the step or the state overflows
+(|g| > 1.3e154 squared), a state `init` did not make, or a schedule whose rate at step t is
+not a finite number > 0.
 """
 
 from __future__ import annotations
@@ -118,6 +119,8 @@ class Optimizer:
     lr:        ε, a number > 0 or a schedule t -> ε_t.
     lookahead: (θ, state) -> θ̃, the interim point where Nesterov-type rules take the gradient.
     hyper:     the hyper-parameters, for display.
+    start:     initial values of state entries that do not start at zero (delta-bar-delta's
+               per-parameter rates start at ε₀).
     """
 
     name: str
@@ -126,6 +129,7 @@ class Optimizer:
     lookahead: Callable | None = None
     hyper: dict = field(default_factory=dict)
     state_names: tuple = ()
+    start: dict = field(default_factory=dict)
 
     def __post_init__(self):
         if not callable(self.rule):
@@ -137,11 +141,12 @@ class Optimizer:
         _check_lr(self.lr)
 
     def init(self, params) -> dict:
-        """The initial state: step counter t = 0 and every accumulator (v, r, s, …) at zero.
-        Raises TypeError/ValueError if `params` is not an array (or tensor) of real numbers."""
+        """The initial state: step counter t = 0 and every accumulator (v, r, s, …) at zero
+        (or at its `start` value). Raises TypeError/ValueError if `params` is not an array (or
+        tensor) of real numbers."""
         if not isinstance(params, torch.Tensor):
             params = as_float_array(params, "params", allow_nan=True)
-        return {"t": 0, **{name: _zeros(params) for name in self.state_names}}
+        return {"t": 0, **{name: _zeros(params) + self.start.get(name, 0.0) for name in self.state_names}}
 
     def learning_rate(self, t: int) -> float:
         """ε_t, the learning rate of step t (t = 0, 1, …). Raises ValueError if a schedule gives
@@ -164,8 +169,9 @@ class Optimizer:
 
     def update(self, grad, state: dict, params):
         """(step, new state) for the gradient `grad` (same shape as `params`) and the `state`
-        from `init` or the previous `update`. Raises ValueError if grad holds NaN or inf, if the
-        shapes differ, or if `state` is not this rule's state."""
+        from `init` or the previous `update`. Raises ValueError if grad holds NaN or inf or is so
+        large that the step or the state overflows, if the shapes differ, or if `state` is not
+        this rule's state."""
         if not (isinstance(grad, torch.Tensor) or (isinstance(grad, np.ndarray) and grad.dtype.kind == "f")):
             grad = as_float_array(grad, "grad", allow_nan=True)
         params = self._check_state(state, params)
@@ -176,7 +182,13 @@ class Optimizer:
         if bad:
             raise ValueError(f"grad contains {bad} at step {state['t']} of {self.name}: only finite "
                              "gradients can be used (did the loss overflow, or the run diverge?)")
-        step, new_state = self.rule(grad, state, self._rate(state["t"]))
+        with np.errstate(over="ignore", invalid="ignore"):  # reported just below
+            step, new_state = self.rule(grad, state, self._rate(state["t"]))
+        if _non_finite(step) or any(_non_finite(v) for v in new_state.values() if hasattr(v, "shape")):
+            biggest = float(abs(grad).max())
+            raise ValueError(f"grad is too large for {self.name} at step {state['t']} (largest entry "
+                             f"{biggest:.3g}): the step or the state overflowed float64; scale the loss "
+                             "down or clip the gradient")
         return step, {**new_state, "t": state["t"] + 1}
 
     def _check_state(self, state, params):
@@ -416,6 +428,37 @@ def adadelta(lr: float = 1.0, rho: float = 0.9, delta: float = 1e-6) -> Optimize
 
     return Optimizer("AdaDelta", _guard_delta(rule, delta), _check_lr(lr),
                      hyper=dict(lr=lr, rho=rho, delta=delta), state_names=("r", "u"))
+
+
+def delta_bar_delta(lr: float = 0.01, kappa: float = 0.001, phi: float = 0.1, rho: float = 0.7) -> Optimizer:
+    """Delta-bar-delta (Jacobs, 1988, "Increased rates of convergence through learning rate
+    adaptation"; Lecture 7): one learning rate εᵢ per parameter, adapted from the signs of its
+    partial derivatives, for full-batch gradient descent. With ḡ the exponential average of the
+    past gradients (Jacobs's δ̄, with averaging constant ρ, his θ):
+
+        Δεᵢ = κ       if ḡᵢ gᵢ > 0   (the derivative kept its sign: grow additively)
+        Δεᵢ = −φ εᵢ   if ḡᵢ gᵢ < 0   (the sign flipped: shrink multiplicatively)
+        Δεᵢ = 0       otherwise (at the first step ḡ = 0);
+        ε ← ε + Δε;   θ ← θ − ε ⊙ g;   ḡ ← (1 − ρ) g + ρ ḡ.
+
+    State: the rates ε (every one starts at `lr`) and ḡ. Lecture 7: "applicable to only full
+    batch optimization": minibatch noise flips the signs at random. lr, the initial rate, must be
+    a number > 0 (the rule sets the rates itself, so a schedule is refused); kappa >= 0; phi and
+    rho in [0, 1): TypeError/ValueError otherwise. PyTorch has no such optimiser."""
+    if callable(lr):
+        raise TypeError("lr must be a number (the initial rate of every parameter), not a schedule: "
+                        "delta-bar-delta sets its rates itself")
+    lr = check_positive(lr, "lr")
+    kappa = check_positive(kappa, "kappa", allow_zero=True)
+    phi, rho = check_in_range(phi, "phi", 0, 1, low_open=False), _check_beta(rho, "rho")
+
+    def rule(g, s, _):
+        agree = s["g_bar"] * g
+        rates = s["rates"] + kappa * (agree > 0) - phi * s["rates"] * (agree < 0)
+        return -rates * g, {"rates": rates, "g_bar": _ema(s["g_bar"], g, rho)}
+
+    return Optimizer("delta-bar-delta", rule, lr, hyper=dict(lr=lr, kappa=kappa, phi=phi, rho=rho),
+                     state_names=("rates", "g_bar"), start={"rates": lr})
 
 
 # Every rule with the chapter's default hyper-parameters, for comparisons.

@@ -10,7 +10,8 @@ and L2-regularised logistic regression on scikit-learn's breast-cancer data (569
 30 standardised features, shipped with scikit-learn: no download).
 
 Sources: Lecture 4 (the "canyon": a poorly conditioned quadratic; saddle points), Lecture 3
-(the regression example: N = 30, y = 3x + 2 + U(−0.1, 0.1), θ₀ = [10, 5]); Rosenbrock (1960),
+(the regression example: N = 30, y = 3x + 2 + U(−0.1, 0.1), θ₀ = [10, 5]), Lecture 5 (a double
+well, for "can momentum overcome local minima?"); Rosenbrock (1960),
 Beale (1958) and Himmelblau (1972) are the classic test functions.
 """
 
@@ -216,6 +217,31 @@ def himmelblau() -> Problem:
         return np.array([[4 * a + 8 * x**2 + 2, 4 * x + 4 * y], [4 * x + 4 * y, 2 + 4 * b + 8 * y**2]])
 
     return Problem("Himmelblau", f, grad, 2, hess, HIMMELBLAU_MINIMA, ((-5.0, 5.0), (-5.0, 5.0)))
+
+
+_DOUBLE_WELL_MAX_TILT = 8 / (3 * np.sqrt(3))  # beyond it f′ has one real root: one minimum
+
+
+def double_well(tilt: float = 0.3) -> Problem:
+    """f(θ) = (θ² − 1)² + tilt·θ, one parameter: two basins near θ = ±1, separated by a barrier
+    near 0; for tilt > 0 the left one is deeper (the global minimum), the right one shallow.
+    For Lecture 5's question "can momentum overcome local minima?". Minima are the outer roots
+    of f′(θ) = 4θ³ − 4θ + tilt, listed deepest first. Raises TypeError/ValueError unless tilt is
+    a number with |tilt| < 8/(3√3) ≈ 1.54 (beyond that there is only one minimum)."""
+    tilt = check_real(tilt, "tilt")
+    if abs(tilt) >= _DOUBLE_WELL_MAX_TILT:
+        raise ValueError(f"tilt must lie in (-{_DOUBLE_WELL_MAX_TILT:.4f}, {_DOUBLE_WELL_MAX_TILT:.4f}) "
+                         f"for two minima, got {tilt:g}")
+
+    def f(t):
+        return float((t[0] ** 2 - 1) ** 2 + tilt * t[0])
+
+    roots = np.sort(np.roots([4.0, 0.0, -4.0, tilt]).real)
+    minima = sorted([roots[0], roots[2]], key=lambda r: f([r]))
+    return Problem(f"double well (tilt = {tilt:g})", f,
+                   lambda t: np.array([4 * t[0] ** 3 - 4 * t[0] + tilt]), 1,
+                   lambda t: np.array([[12 * t[0] ** 2 - 4]]), np.array(minima)[:, None],
+                   ((-2.0, 2.0), (-1.0, 4.0)))
 
 
 @dataclass(frozen=True)

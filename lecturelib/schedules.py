@@ -2,7 +2,8 @@
 
 Pass one as `lr` to any rule of `lecturelib.optim`. Sources: Lecture 4 and Lecture 7 (linear
 decay to ε_τ, then constant; the Robbins–Monro conditions Σ ε_k = ∞, Σ ε_k² < ∞), Lecture 7
-(Keras' lr0 / (1 + decay·t)), Lecture 3 (halving, the 1-cycle policy of Smith (2018), SGD with
+(Keras' lr0 / (1 + decay·t)), Lecture 3 (halving, halving when the validation error stops
+improving (`reduce_on_plateau`, which reads the validation loss, not t), the 1-cycle policy of Smith (2018), SGD with
 warm restarts of Loshchilov & Hutter (2017)).
 
 Bad input: every factory raises TypeError for a non-number and ValueError for a value outside
@@ -14,9 +15,10 @@ is not a whole number >= 0.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, replace
 from typing import Callable
 
-from .validation import check_in_range, check_positive, check_whole
+from .validation import check_choice, check_in_range, check_positive, check_real, check_whole
 
 Schedule = Callable[[int], float]
 
@@ -141,6 +143,89 @@ def cosine_warm_restarts(lr_max: float, period: int, period_mult: int = 1, lr_mi
         return _cosine(lr_max, lr_min, t_cur / length)
 
     return schedule
+
+
+@dataclass(frozen=True)
+class PlateauState:
+    """What `reduce_on_plateau` remembers between epochs: the rate, the best validation loss so
+    far, the epochs since it last improved, and the epochs of cooldown left."""
+
+    lr: float
+    best: float = math.inf
+    bad_epochs: int = 0
+    cooldown_left: int = 0
+
+
+_MIN_DECAY = 1e-8  # torch's `eps`: a cut smaller than this is skipped
+
+
+@dataclass(frozen=True)
+class ReduceOnPlateau:
+    """Halve the learning rate when the validation loss stops improving (Lecture 3), as
+    torch.optim.lr_scheduler.ReduceLROnPlateau(mode="min"):
+
+        state = plateau.init()                 # PlateauState(lr=lr0, best=inf, ...)
+        state = plateau.step(state, val_loss)  # once per epoch; the new rate is state.lr
+
+    A loss L improves on the best so far if L < best·(1 − threshold) (threshold_mode "rel") or
+    L < best − threshold ("abs"). After more than `patience` epochs without improvement the rate
+    becomes max(factor·lr, min_lr), and the next `cooldown` epochs count as neither good nor bad."""
+
+    lr0: float
+    factor: float
+    patience: int
+    threshold: float
+    threshold_mode: str
+    cooldown: int
+    min_lr: float
+
+    def init(self) -> PlateauState:
+        return PlateauState(self.lr0)
+
+    def improves(self, val_loss: float, best: float) -> bool:
+        if self.threshold_mode == "rel":
+            return val_loss < best * (1 - self.threshold)
+        return val_loss < best - self.threshold
+
+    def step(self, state: PlateauState, val_loss) -> PlateauState:
+        """The state after an epoch whose validation loss is `val_loss` (a finite number).
+        Raises TypeError/ValueError for another `state` or `val_loss`."""
+        if not isinstance(state, PlateauState):
+            raise TypeError(f"state must be the PlateauState that init() or step() returned, "
+                            f"got {type(state).__name__}")
+        val_loss = check_real(val_loss, "val_loss")
+        if self.improves(val_loss, state.best):
+            state = replace(state, best=val_loss, bad_epochs=0)
+        else:
+            state = replace(state, bad_epochs=state.bad_epochs + 1)
+        if state.cooldown_left > 0:  # bad epochs do not count during the cooldown
+            state = replace(state, cooldown_left=state.cooldown_left - 1, bad_epochs=0)
+        if state.bad_epochs > self.patience:
+            lr = max(state.lr * self.factor, self.min_lr)
+            state = replace(state, lr=lr if state.lr - lr > _MIN_DECAY else state.lr,
+                            bad_epochs=0, cooldown_left=self.cooldown)
+        return state
+
+
+def reduce_on_plateau(lr0: float, factor: float = 0.5, patience: int = 10, threshold: float = 1e-4,
+                      threshold_mode: str = "rel", cooldown: int = 0, min_lr: float = 0.0) -> ReduceOnPlateau:
+    """A `ReduceOnPlateau` (see there): lr0 > 0; factor in (0, 1) (½: Lecture 3's halving);
+    patience and cooldown whole numbers >= 0; threshold >= 0 (< 1 when relative); threshold_mode
+    "rel" or "abs"; 0 <= min_lr <= lr0. The defaults are PyTorch's, except factor (0.1 there).
+    Raises TypeError/ValueError naming the argument otherwise."""
+    lr0 = check_positive(lr0, "lr0")
+    factor = check_in_range(factor, "factor", 0, 1)
+    patience = check_whole(patience, "patience")
+    threshold_mode = check_choice(threshold_mode, "threshold_mode", ["rel", "abs"])
+    if threshold_mode == "rel":
+        threshold = check_in_range(threshold, "threshold", 0, 1, low_open=False)
+    else:
+        threshold = check_positive(threshold, "threshold", allow_zero=True)
+    cooldown = check_whole(cooldown, "cooldown")
+    min_lr = check_positive(min_lr, "min_lr", allow_zero=True)
+    if min_lr > lr0:
+        raise ValueError(f"min_lr must be <= lr0, got min_lr = {min_lr:g} > lr0 = {lr0:g}")
+    return ReduceOnPlateau(lr0, factor, patience, threshold, threshold_mode, cooldown, min_lr)
 
 
 SCHEDULES = {"constant": constant, "linear decay": linear_decay, "1/(1 + decay·t)": inverse_time,

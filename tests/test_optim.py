@@ -9,6 +9,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bad_input import bad_numbers, clear_answer
 from lecturelib import optim
 
 STEPS = 60
@@ -232,3 +233,119 @@ def test_momentum_on_arrays_of_any_shape_matches_torch_for_one_random_run(lr, be
         step, state = ours.update(g, state, theta)
         theta = theta + step
     np.testing.assert_allclose(theta, p.detach().numpy(), atol=1e-12)
+
+
+# -- delta-bar-delta (Jacobs, 1988): no PyTorch version, so a sequence worked out by hand --------
+
+
+def test_delta_bar_delta_follows_a_hand_computed_sequence_on_a_tiny_quadratic():
+    """f(θ) = ½(θ₁² + 4θ₂²), g = (θ₁, 4θ₂), θ₀ = (1, 1); ε₀ = 0.2, κ = 0.1, φ = 0.5, ρ = 0.5.
+
+    step 1: g = (1, 4);          ḡ = 0, no sign yet: ε = (0.2, 0.2);  θ = (0.8, 0.2);       ḡ = (0.5, 2)
+    step 2: g = (0.8, 0.8);      both agree with ḡ: ε = (0.3, 0.3);   θ = (0.56, −0.04);    ḡ = (0.65, 1.4)
+    step 3: g = (0.56, −0.16);   θ₂'s sign flipped: ε = (0.4, 0.15);  θ = (0.336, −0.016);  ḡ = (0.605, 0.62)
+    step 4: g = (0.336, −0.064); ḡ₂ = 0.62 > 0 still: ε = (0.5, 0.075) (with the previous gradient
+            alone, −0.16, θ₂'s rate would have grown);                θ = (0.168, −0.0112)."""
+    expected_rates = [(0.2, 0.2), (0.3, 0.3), (0.4, 0.15), (0.5, 0.075)]
+    expected_theta = [(0.8, 0.2), (0.56, -0.04), (0.336, -0.016), (0.168, -0.0112)]
+    expected_g_bar = [(0.5, 2.0), (0.65, 1.4), (0.605, 0.62), (0.4705, 0.278)]
+    opt = optim.delta_bar_delta(lr=0.2, kappa=0.1, phi=0.5, rho=0.5)
+    theta = np.array([1.0, 1.0])
+    state = opt.init(theta)
+    np.testing.assert_array_equal(state["rates"], [0.2, 0.2])
+    for rates, point, g_bar in zip(expected_rates, expected_theta, expected_g_bar):
+        step, state = opt.update(np.array([1.0, 4.0]) * theta, state, theta)
+        theta = theta + step
+        np.testing.assert_allclose(state["rates"], rates, rtol=1e-12)
+        np.testing.assert_allclose(theta, point, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(state["g_bar"], g_bar, rtol=1e-12)
+    assert state["t"] == 4
+
+
+def test_delta_bar_delta_runs_on_torch_tensors_with_the_same_numbers():
+    opt = optim.delta_bar_delta(lr=0.2, kappa=0.1, phi=0.5, rho=0.5)
+    theta = torch.tensor([1.0, 1.0], dtype=torch.float64)
+    state = opt.init(theta)
+    for _ in range(4):
+        step, state = opt.update(torch.tensor([1.0, 4.0]) * theta, state, theta)
+        theta = theta + step
+    np.testing.assert_allclose(theta.numpy(), [0.168, -0.0112], rtol=1e-12)
+    np.testing.assert_allclose(state["rates"].numpy(), [0.5, 0.075], rtol=1e-12)
+
+
+def test_delta_bar_delta_with_kappa_and_phi_zero_is_gradient_descent():
+    opt = optim.delta_bar_delta(lr=0.05, kappa=0.0, phi=0.0)
+    theta, state, reference = THETA0.copy(), opt.init(THETA0), THETA0.copy()
+    for k in range(STEPS):
+        step, state = opt.update(H @ theta, state, theta)
+        theta, reference = theta + step, reference - 0.05 * H @ reference
+    np.testing.assert_allclose(theta, reference, atol=1e-12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(name=st.sampled_from(["lr", "kappa", "phi", "rho"]),
+       bad=st.one_of(bad_numbers(), st.just(lambda t: 0.1)))
+def test_delta_bar_delta_answers_careless_hyper_parameters_clearly(name, bad):
+    def three_steps():
+        opt = optim.delta_bar_delta(**{name: bad})
+        theta, state = np.array([1.0, -2.0]), opt.init(np.zeros(2))
+        for _ in range(3):
+            step, state = opt.update(np.array([0.5, -1.0]), state, theta)
+        return step, state
+
+    answer = clear_answer(three_steps, names=[name])
+    if not isinstance(answer, Exception):
+        assert np.isfinite(answer[0]).all() and (answer[1]["rates"] > 0).all()
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: optim.delta_bar_delta(lr=lambda t: 0.1), TypeError, "not a schedule"),
+    (lambda: optim.delta_bar_delta(phi=1.0), ValueError, r"phi must lie in \[0, 1\)"),
+    (lambda: optim.delta_bar_delta(kappa=-0.1), ValueError, "kappa must be >= 0"),
+    (lambda: optim.delta_bar_delta(rho=1.0), ValueError, r"rho must lie in \[0, 1\)"),
+])
+def test_delta_bar_delta_rejects_bad_hyper_parameters_with_their_names(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+# -- RMSProp with Nesterov momentum, β > 0: Goodfellow et al. (2016), Algorithm 8.6 -----------
+
+
+def algorithm_8_6(lr, rho, alpha, delta, steps):
+    """Goodfellow, Bengio & Courville (2016), Algorithm 8.6, line by line (the book divides by
+    √r; δ inside the root, as our RMSProp, with δ = 0 giving the book's exact form):
+        θ̃ ← θ + αv;  g ← ∇(θ̃);  r ← ρr + (1 − ρ) g ⊙ g;  v ← αv − ε/√(δ + r) ⊙ g;  θ ← θ + v."""
+    theta, v, r = THETA0.copy(), np.zeros(D), np.zeros(D)
+    for k in range(steps):
+        interim = theta + alpha * v
+        g = gradient(interim, k)
+        r = rho * r + (1 - rho) * g * g
+        v = alpha * v - lr / np.sqrt(delta + r) * g
+        theta = theta + v
+    return theta
+
+
+@pytest.mark.parametrize("delta", [0.0, 1e-2])
+@pytest.mark.parametrize("beta", [0.5, 0.9])
+def test_rmsprop_nesterov_with_momentum_matches_goodfellow_algorithm_8_6(beta, delta):
+    ours = optim.rmsprop_nesterov(0.01, rho=0.9, beta=beta, delta=delta, eps_inside=True)
+    theta, state = THETA0.copy(), ours.init(THETA0)
+    for k in range(STEPS):
+        step, state = ours.update(gradient(ours.eval_point(theta, state), k), state, theta)
+        theta = theta + step
+    reference = algorithm_8_6(0.01, 0.9, beta, delta, STEPS)
+    np.testing.assert_allclose(theta, reference, rtol=0, atol=1e-12)
+    # the momentum matters: without it (β = 0, plain RMSProp) the end point is elsewhere
+    assert np.abs(reference - algorithm_8_6(0.01, 0.9, 0.0, delta, STEPS)).max() > 1e-2
+
+
+@pytest.mark.parametrize("name", ["AdaGrad", "RMSProp", "Adam", "AdaDelta"])
+def test_a_gradient_whose_square_overflows_is_reported_not_turned_into_a_zero_step(name):
+    """|g| > √(float max) ≈ 1.34e154: g ⊙ g is inf and the step would silently be 0 (ε/∞)."""
+    opt = optim.RULES[name](lr=0.01)
+    huge = np.full(2, 2e154)
+    with pytest.raises(ValueError, match="grad is too large"):
+        opt.update(huge, opt.init(np.zeros(2)), np.zeros(2))
+    step, _ = opt.update(np.full(2, 1e150), opt.init(np.zeros(2)), np.zeros(2))  # still fine
+    assert np.isfinite(step).all()

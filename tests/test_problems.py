@@ -89,3 +89,40 @@ def test_saddle_is_a_stationary_point_with_eigenvalues_of_both_signs():
 def test_bad_input_is_rejected_clearly(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@settings(max_examples=25, deadline=None)
+@given(tilt=st.floats(-1.5, 1.5), x=st.floats(-2, 2))
+def test_double_well_derivatives_match_torch_and_its_minima_are_scipys(tilt, x):
+    well = problems.double_well(tilt)
+    t = torch.tensor([x], dtype=torch.float64, requires_grad=True)
+    value = (t[0] ** 2 - 1) ** 2 + tilt * t[0]
+    (grad,) = torch.autograd.grad(value, t, create_graph=True)
+    (second,) = torch.autograd.grad(grad[0], t)
+    assert np.isclose(well.f(np.array([x])), value.item(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(well.grad(np.array([x])), grad.detach().numpy(), rtol=1e-10, atol=1e-9)
+    np.testing.assert_allclose(well.hess(np.array([x]))[0], second.numpy(), rtol=1e-10, atol=1e-9)
+    assert well.minima.shape == (2, 1) and well.f(well.minima[0]) <= well.f(well.minima[1])
+    for minimum in well.minima:  # SciPy's local minimiser, started nearby, stays there
+        result = minimize(well.f, minimum + 0.01, jac=well.grad, method="BFGS", tol=1e-12)
+        np.testing.assert_allclose(result.x, minimum, atol=1e-5)
+
+
+def test_double_well_with_positive_tilt_has_its_deep_minimum_on_the_left():
+    well = problems.double_well(0.3)
+    # 4θ³ − 4θ + 0.3 = 0 by bisection on the two sign changes, independently of np.roots
+    roots = []
+    for low, high in ((-2.0, -0.5), (0.5, 2.0)):
+        for _ in range(100):
+            mid = (low + high) / 2
+            low, high = (mid, high) if (4 * low**3 - 4 * low + 0.3) * (4 * mid**3 - 4 * mid + 0.3) > 0 else (low, mid)
+        roots.append(low)
+    np.testing.assert_allclose(well.minima[:, 0], roots, atol=1e-12)
+    assert well.f(well.minima[0]) < 0 < well.f(well.minima[1])
+
+
+@pytest.mark.parametrize("tilt, error", [(1.54, ValueError), (-2.0, ValueError), ("0.3", TypeError),
+                                         (float("nan"), ValueError)])
+def test_double_well_rejects_a_tilt_without_two_minima(tilt, error):
+    with pytest.raises(error, match="tilt"):
+        problems.double_well(tilt)

@@ -1,10 +1,15 @@
 """Schedules against torch.optim.lr_scheduler (1-cycle, warm restarts, step decay, 1/(1+decay·t))
 and against the lecture's formula for linear decay."""
 
+import math
+
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from bad_input import bad_numbers, clear_answer
 from lecturelib import schedules as S
 
 
@@ -68,3 +73,86 @@ def test_constant_is_constant():
 def test_bad_input_is_rejected_clearly(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# -- halving on a plateau of the validation loss, against ReduceLROnPlateau ---------------------
+
+# Validation losses with what a run shows: a fall, plateaus, tiny improvements below a relative
+# threshold of 1e-2 but above 1e-4, a rise, another fall and a long flat tail.
+LOSSES = ([1.0, 0.8, 0.7, 0.69, 0.7, 0.71, 0.7, 0.695, 0.694, 0.6939, 0.6938, 0.5, 0.5, 0.5, 0.5,
+           0.51, 0.52, 0.49, 0.4899, 0.48, 0.4799, 0.4798, 0.4797]
+          + [0.47] * 6 + [0.3, 0.29, 0.2899] + [0.2899] * 30 + [0.1] + [0.1] * 20)
+
+
+def torch_plateau_rates(losses, **kwargs):
+    p = torch.zeros(1, requires_grad=True)
+    opt = torch.optim.SGD([p], lr=kwargs.pop("lr"))
+    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="min", factor=0.5, **kwargs)
+    rates = []
+    for loss in losses:
+        scheduler.step(loss)
+        rates.append(opt.param_groups[0]["lr"])
+    return rates
+
+
+@pytest.mark.parametrize("config", [
+    dict(lr=0.1),  # torch's defaults: patience 10, threshold 1e-4 (relative), no cooldown
+    dict(lr=0.1, patience=0),
+    dict(lr=0.1, patience=2),
+    dict(lr=0.1, patience=2, threshold=1e-2),
+    dict(lr=0.1, patience=1, threshold=0.005, threshold_mode="abs"),
+    dict(lr=0.1, patience=1, cooldown=3),
+    dict(lr=0.1, patience=0, cooldown=1, min_lr=0.01),
+    dict(lr=0.1, patience=3, threshold=0.0, min_lr=0.02),
+    dict(lr=1e-7, patience=0),  # cuts below 1e-8 are skipped, as torch does
+])
+def test_reduce_on_plateau_matches_torch_step_for_step(config):
+    theirs = torch_plateau_rates(LOSSES, **config)
+    kwargs = dict(config)
+    plateau = S.reduce_on_plateau(kwargs.pop("lr"), factor=0.5, **kwargs)
+    state, ours = plateau.init(), []
+    for loss in LOSSES:
+        state = plateau.step(state, loss)
+        ours.append(state.lr)
+    assert ours == pytest.approx(theirs, rel=1e-15, abs=0)
+    assert len(set(theirs)) > 1 or config["lr"] < 1e-7  # the sequence does trigger cuts
+
+
+def test_reduce_on_plateau_halves_after_patience_bad_epochs_by_hand():
+    """patience 2: the best is 1.0 after epoch 1; epochs 2, 3, 4 do not improve; the third of
+    them (more than 2) halves the rate."""
+    plateau = S.reduce_on_plateau(0.4, patience=2)
+    state, rates = plateau.init(), []
+    for loss in (1.0, 1.0, 1.2, 1.1, 1.3, 0.5):
+        state = plateau.step(state, loss)
+        rates.append(state.lr)
+    assert rates == [0.4, 0.4, 0.4, 0.2, 0.2, 0.2]
+    assert state.best == 0.5 and state.bad_epochs == 0
+
+
+@settings(max_examples=80, deadline=None)
+@given(name=st.sampled_from(["lr0", "factor", "patience", "threshold", "threshold_mode", "cooldown",
+                             "min_lr"]),
+       bad=st.one_of(bad_numbers(), st.sampled_from(["rel", "abs", "max", None])))
+def test_reduce_on_plateau_answers_careless_hyper_parameters_clearly(name, bad):
+    def rates():
+        plateau = S.reduce_on_plateau(**{"lr0": 0.1, name: bad})
+        state, out = plateau.init(), []
+        for loss in LOSSES[:20]:
+            state = plateau.step(state, loss)
+            out.append(state.lr)
+        return out
+
+    answer = clear_answer(rates, names=[name])
+    if isinstance(answer, list):
+        assert all(math.isfinite(rate) and rate > 0 for rate in answer)
+
+
+@settings(max_examples=60, deadline=None)
+@given(val_loss=bad_numbers(), state=st.sampled_from([None, "state", {"lr": 0.1}, 0.1]))
+def test_reduce_on_plateau_step_answers_careless_losses_and_states_clearly(val_loss, state):
+    plateau = S.reduce_on_plateau(0.1)
+    answer = clear_answer(lambda: plateau.step(plateau.init(), val_loss), names=["val_loss"])
+    if not isinstance(answer, Exception):
+        assert answer.lr == 0.1 and answer.best == val_loss
+    clear_answer(lambda: plateau.step(state, 0.5), names=["state"])
