@@ -1,5 +1,6 @@
 """The hand-written backprop of the lecture's two-layer network against torch.autograd, in
-float64 to 1e-10, on random shapes (hypothesis), for both tasks; and bad shapes."""
+float64 to 1e-10, on random shapes (hypothesis), for both tasks; the bias gradients of
+Lecture 5's network with biases (a bias is the weight of a constant input 1); and bad shapes."""
 
 import numpy as np
 import pytest
@@ -44,6 +45,46 @@ def test_gradients_and_deltas_match_torch_autograd(M, n_x, n1, n2, task, activat
     for got, expected in ((ours.dW1, dW1), (ours.dW2, dW2), (ours.delta1, delta1), (ours.delta2, delta2)):
         assert got.shape == expected.shape
         np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-12)
+
+
+
+def with_biases(W1, b1, W2, b2, X, rho_of_one):
+    """The network z₁ = W₁x + b₁, z₂ = W₂ρ(z₁) + b₂ as one without biases: x → (x, 1), and a
+    hidden unit that sees only the 1 and outputs the constant ρ(1); b₂ is scaled by 1/ρ(1)."""
+    n1, n_x = W1.shape
+    W1_big = np.zeros((n1 + 1, n_x + 1))
+    W1_big[:n1, :n_x], W1_big[:n1, n_x], W1_big[n1, n_x] = W1, b1, 1.0
+    W2_big = np.column_stack([W2, b2 / rho_of_one])
+    return W1_big, W2_big, np.column_stack([X, np.ones(len(X))])
+
+
+@settings(max_examples=40, deadline=None)
+@given(M=st.integers(1, 50), n_x=st.integers(1, 10), n1=st.integers(1, 10), n2=st.integers(2, 5),
+       task=st.sampled_from(["regression", "classification"]),
+       activation=st.sampled_from(sorted(TORCH_RHO)), seed=st.integers(0, 2**32 - 1))
+def test_bias_gradients_are_the_column_sums_of_the_deltas_and_match_torch(M, n_x, n1, n2, task,
+                                                                           activation, seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(M, n_x))
+    W1, b1, W2, b2 = (rng.normal(size=s) for s in ((n1, n_x), n1, (n2, n1), n2))
+    Y = rng.normal(size=(M, n2)) if task == "regression" else rng.integers(0, n2, size=M)
+    params = [torch.tensor(p, requires_grad=True) for p in (W1, b1, W2, b2)]
+    w1, c1, w2, c2 = params
+    z2 = TORCH_RHO[activation](torch.tensor(X) @ w1.T + c1) @ w2.T + c2
+    loss = F.mse_loss(z2, torch.tensor(Y)) if task == "regression" else F.cross_entropy(z2, torch.tensor(Y))
+    loss.backward()
+    dW1, db1, dW2, db2 = (p.grad.numpy() for p in params)
+
+    rho_of_one = TORCH_RHO[activation](torch.tensor(1.0, dtype=torch.float64)).item()
+    ours = backprop(*with_biases(W1, b1, W2, b2, X, rho_of_one), Y, task, activation)
+    assert abs(ours.loss - loss.item()) <= 1e-10 * (1 + abs(loss.item()))
+    close = dict(rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(ours.dW1[:n1, -1], db1, **close)  # ∂L/∂b₁: the column of the 1
+    np.testing.assert_allclose(ours.dW2[:, -1] / rho_of_one, db2, **close)  # ∂L/∂b₂
+    np.testing.assert_allclose(ours.delta1[:, :n1].sum(axis=0), db1, **close)  # ∂L/∂b₁ = 1ᵀΔ₁
+    np.testing.assert_allclose(ours.delta2.sum(axis=0), db2, **close)  # ∂L/∂b₂ = 1ᵀΔ₂
+    np.testing.assert_allclose(ours.dW1[:n1, :n_x], dW1, **close)
+    np.testing.assert_allclose(ours.dW2[:, :n1], dW2, **close)
 
 
 def test_single_output_regression_accepts_a_vector_of_targets():
