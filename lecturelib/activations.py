@@ -112,9 +112,10 @@ def _soboleva_at_plus_infinity(a, b, c, d) -> tuple[float, float]:
 def soboleva_tanh(x, a=1.0, b=1.0, c=1.0, d=1.0):
     r"""Soboleva modified hyperbolic tangent ρ(x) = (e^{ax} − e^{−bx}) / (e^{cx} + e^{−dx}).
 
-    With a = b = c = d = 1 it is tanh. The lecture gives the range (−1, 1); that holds for
-    a = c and b = d (the limits are then ±1). If a > c or b > d, ρ is unbounded; if a < c
-    (b < d) it tends to 0 as x → +∞ (−∞). The chapter shows this numerically.
+    With a = b = c = d = 1 it is tanh. The lecture gives the range (−1, 1). For positive
+    a, b, c, d the image lies inside (−1, 1) iff a ≤ c and b ≤ d, is all of (−1, 1) iff a = c
+    and b = d (the limits are then ±1), and is unbounded iff a > c or b > d; if a < c (b < d)
+    ρ tends to 0 as x → +∞ (−∞). Chapter 2 proves this and checks it numerically.
 
     a, b, c, d are any finite reals (TypeError/ValueError otherwise). In log space,
     ρ = sign(p − q)·exp(max(p, q) + ln(1 − e^{−|p−q|}) − ln(e^r + e^s)), p, q, r, s = ax, −bx,
