@@ -169,6 +169,9 @@ def test_feedback_shows_the_checkers_message_for_the_wrong_exercise(graded):
     message = error.evalue
     assert len(message) > 20 and "wrong" in message, message
     assert html.escape(message, quote=False) in graded.feedback or html.escape(message) in graded.feedback
+    # the student reads the message, not a traceback through the checker's internals
+    assert error.traceback == [f"ExerciseError: {message}"], error.traceback
+    assert "exercises/__init__.py" not in graded.feedback
 
 
 def test_nbgrader_validate_passes_on_the_reference(graded):

@@ -57,6 +57,11 @@ LOW_PRECISION_RTOL, LOW_PRECISION_ATOL = 1e-3, 1e-5  # "it would match at float3
 class ExerciseError(AssertionError):
     """A wrong answer; the message says what is wrong and how to fix it."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython (and so nbgrader's feedback) shows instead of a traceback through the
+        checker's internals: a wrong answer is feedback for the student, not a crash."""
+        return [f"ExerciseError: {self}"]
+
 
 class NotDone(Exception):
     """Raised inside a checker when the student's answer is still a stub."""
