@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from .problems import Problem, check_problem
-from .trajectory import CONVERGED, LINE_SEARCH_FAILED, MAX_ITER, Trajectory, check_start
+from .trajectory import CONVERGED, LINE_SEARCH_FAILED, MAX_ITER, Trajectory, check_start, check_start_gradient
 from .validation import check_choice, check_finite, check_in_range, check_positive, check_whole
 
 
@@ -211,10 +211,7 @@ def _start(problem: Problem, theta: np.ndarray):
     """The records at θ₀ (points, losses, gradient norms) and ∇f(θ₀); ValueError if f(θ₀) or
     ∇f(θ₀) is not finite."""
     f0 = check_start(problem.f(theta), theta, problem.name)
-    g = np.asarray(problem.grad(theta), dtype=float)
-    if not np.isfinite(g).all():
-        raise ValueError(f"the gradient of {problem.name} is not finite at θ₀ = {theta}; start at a "
-                         "point where f is differentiable")
+    g = check_start_gradient(problem.grad(theta), theta, problem.name)
     return [theta], [f0], [np.linalg.norm(g)], g
 
 

@@ -46,6 +46,16 @@ def check_start(f0, theta0, problem: str = "f") -> float:
     return value
 
 
+def check_start_gradient(g0, theta0, problem: str = "f") -> np.ndarray:
+    """Return ∇f(θ₀) as a float array, or raise ValueError if it is not finite (the companion of
+    `check_start` for methods that use the gradient at the start)."""
+    g0 = np.asarray(g0, dtype=float)
+    if not np.isfinite(g0).all():
+        raise ValueError(f"the gradient of {problem} is not finite at θ₀ = {theta0}; start at a "
+                         "point where f is differentiable")
+    return g0
+
+
 class Diverged(ArithmeticError):
     """Raised by `run(..., raise_on_divergence=True)` when the loss is non-finite or explodes."""
 
@@ -135,10 +145,8 @@ def run(method, problem: Problem, theta0, steps: int, *, gradient: Callable | No
     exact = gradient is None and getattr(method, "lookahead", None) is None
     gradient = gradient or (lambda point, k: problem.grad(point))
     state = method.init(theta)
-    g_exact = problem.grad(theta)  # ∇f(θ_k), recorded, and reused as the step's gradient
-    if not np.isfinite(g_exact).all():
-        raise ValueError(f"the gradient of {problem.name} is not finite at θ₀ = {theta}; start at a "
-                         "point where f is differentiable")
+    # ∇f(θ_k), recorded, and reused as the step's gradient
+    g_exact = check_start_gradient(problem.grad(theta), theta, problem.name)
     points, losses, norms = [theta], [first], [math.sqrt(g_exact @ g_exact)]
     diverged_at = None
     with np.errstate(over="ignore", invalid="ignore"):
