@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .linesearch import LineSearchError, wolfe_line_search
-from .second_order import check_settings, check_symmetric, check_wolfe, checked, overflow_checked, start
-from .trajectory import CONVERGED, MAX_ITER, Trajectory, check_start
-from .validation import check_choice, check_finite, check_whole
+from .linesearch import searched_gradient, wolfe_step
+from .trajectory import CONVERGED, MAX_ITER, Method, Trajectory, check_start, iterate
+from .validation import (check_choice, check_finite, check_objective, check_settings, check_symmetric,
+                         check_whole, check_wolfe, checked, overflow_checked)
 
 
 @dataclass(frozen=True)
@@ -157,38 +157,22 @@ def nonlinear_cg(f, grad, theta0, *, beta: str = "PR", restart: int | None = Non
     if restart is not None:
         restart = check_whole(restart, "restart", minimum=1)
     name = {"FR": "nonlinear CG (Fletcher–Reeves)", "PR": "nonlinear CG (Polak–Ribière)"}[beta]
-    theta, f, grad, g, path = start(name, problem, f, grad, theta0)
+    theta, f, grad = check_objective(f, grad, theta0)
     restart = theta.size if restart is None else restart
-    f_value, d, failed, diverged_at = path.losses[0], -g, False, None
-    previous_f = f_value + np.linalg.norm(g) / 2  # SciPy's guess that makes the first step ~1
-    since_restart = 0
-    for k in range(max_iter):
-        if np.abs(g).max() <= tol:
-            break
-        slope = float(g @ d)
-        if not -np.inf < slope < 0:  # not downhill: restart with steepest descent
-            d, slope, since_restart = -g, -float(g @ g), 0
-        if not -np.inf < slope < 0:  # gᵀg underflows to 0 or overflows: no step to search
-            failed = True
-            break
-        alpha1 = min(1.0, 2.02 * (f_value - previous_f) / slope)
-        alpha1 = alpha1 if alpha1 > 0 else 1.0
-        try:
-            alpha, f_new, g_new = wolfe_line_search(f, grad, theta, d, f_value, g, alpha1=alpha1,
-                                                    c1=c1, c2=c2)
-        except LineSearchError:  # no strong-Wolfe step: f unbounded below, or a wrong gradient
-            failed = True
-            break
-        theta = theta + alpha * d
-        if path.explodes(f_new, theta):
-            diverged_at = k + 1
-            break
+
+    def step(theta, loss, g, state):
+        d, since_restart = state["d"], state["since_restart"]
+        if d is None or not -np.inf < float(g @ d) < 0:  # first step, or not downhill: restart
+            d, since_restart = -g, 0
+        alpha, f_new, g_new = wolfe_step(f, grad, theta, d, loss, g, state["previous_f"], c1, c2)
         since_restart += 1
         powell = abs(g_new @ g) >= 0.2 * (g_new @ g_new)
         b = 0.0 if since_restart >= restart or powell else BETAS[beta](g_new, g)
         if b == 0.0:
             since_restart = 0
-        d = -g_new + b * d
-        previous_f, f_value, g = f_value, f_new, g_new
-        path.add(theta, f_value, g)
-    return path.end(np.abs(g).max() <= tol, failed=failed, diverged_at=diverged_at)
+        return theta + alpha * d, f_new, {"d": -g_new + b * d, "since_restart": since_restart,
+                                          "previous_f": loss, "g": g_new}
+
+    first = {"d": None, "since_restart": 0, "previous_f": None, "g": None}
+    method = Method(name, lambda theta: (f(theta), first), step, searched_gradient(grad))
+    return iterate(method, theta, tol=tol, max_iter=max_iter, problem=problem or "f")

@@ -34,10 +34,9 @@ from typing import Callable
 
 import numpy as np
 
-from .second_order import (Path, _at, _finite, check_callback, check_point, check_settings, checked,
-                           overflow_checked)
-from .trajectory import Trajectory, check_start
-from .validation import check_finite, check_positive
+from .trajectory import LineSearchError, Method, Trajectory, iterate
+from .validation import (check_callback, check_finite, check_no_overflow, check_point, check_positive,
+                         check_settings, checked, format_point, overflow_checked)
 
 MAX_TRIES = 1000  # λ-increases LM tries for one step before it gives up (besides λ ≥ 1e16)
 
@@ -55,7 +54,7 @@ def gauss_newton_step(J, r) -> np.ndarray:
     not match or hold NaN/inf, and if JᵀJ is singular (fewer independent residuals than
     parameters): use `lm_step` with λ > 0."""
     J, r = _check_jr(J, r)
-    JtJ = _finite(J.T @ J, "JᵀJ (J)")
+    JtJ = check_no_overflow(J.T @ J, "JᵀJ (J)")
     singular = (f"JᵀJ ({JtJ.shape[0]} × {JtJ.shape[0]}) is singular: the residuals do not determine "
                 "every parameter here; use Levenberg-Marquardt (λ > 0)")
     if np.linalg.matrix_rank(JtJ) < JtJ.shape[0]:
@@ -76,7 +75,7 @@ def lm_step(J, r, lam: float) -> np.ndarray:
         raise ValueError(f"column {zero[0]} of J (the jacobian) is zero: parameter {zero[0]} does not "
                          "change the residuals, so JᵀJ + λ diag(JᵀJ) is singular and it cannot be "
                          "fitted")
-    JtJ = _finite(J.T @ J, "JᵀJ (J)")
+    JtJ = check_no_overflow(J.T @ J, "JᵀJ (J)")
     return _solve(JtJ + lam * np.diag(np.diag(JtJ)), -J.T @ r,
                   f"JᵀJ + λ diag(JᵀJ) is singular at λ = {lam:g}: use λ > 0")
 
@@ -84,31 +83,44 @@ def lm_step(J, r, lam: float) -> np.ndarray:
 def _solve(M, rhs, singular: str) -> np.ndarray:
     """M⁻¹rhs, or ValueError(singular) instead of numpy's LinAlgError."""
     try:
-        return _finite(np.linalg.solve(_finite(M, "the system (J, λ)"), _finite(rhs, "Jᵀr (J, r)")),
+        return check_no_overflow(np.linalg.solve(check_no_overflow(M, "the system (J, λ)"), check_no_overflow(rhs, "Jᵀr (J, r)")),
                        "the step (J, r)")
     except np.linalg.LinAlgError:
         raise ValueError(singular) from None
 
 
-def _start(method, problem, residual, jacobian, theta0):
-    """θ₀, the checked residual and jacobian, r(θ₀), J(θ₀) and the Path (f = Σr²)."""
+def _least_squares(name, step, residual, jacobian, theta0, state, tol, max_iter, callback, problem):
+    """Run `step` (θ, f, g, state, residual) -> (θ_new, f(θ_new), state) with `trajectory.iterate`
+    on f = Σr², ∇f = 2Jᵀr. The state carries r and J at the current point (each evaluated once
+    per point: r by the step, J once the loop has accepted the point)."""
     theta = check_point(theta0)
-    r = checked(residual, "residual", None)(theta)
-    residual = checked(residual, "residual", r.shape)
-    jacobian = checked(jacobian, "jacobian", (r.size, theta.size), finite=True,
-                       why=f" (residual returned {r.size} entries, θ has {theta.size})")
-    problem = problem or "Σ residual(θ)²"
-    f0 = check_start(r @ r, theta, problem)
-    J = jacobian(theta)
-    return theta, residual, jacobian, r, J, Path(method, problem, theta, f0, 2 * J.T @ r)
+    r0 = checked(residual, "residual", None)(theta)
+    residual = checked(residual, "residual", r0.shape)
+    jacobian = checked(jacobian, "jacobian", (r0.size, theta.size), finite=True,
+                       why=f" (residual returned {r0.size} entries, θ has {theta.size})")
+
+    def gradient(theta, state):
+        J = jacobian(theta)
+        return 2 * J.T @ state["r"], {**state, "J": J}
+
+    method = Method(name, lambda theta: (r0 @ r0, {**state, "r": r0}),
+                    lambda theta, loss, g, state: step(theta, loss, g, state, residual), gradient)
+    return iterate(method, theta, tol=tol, max_iter=max_iter, problem=problem or "Σ residual(θ)²",
+                   callback=callback)
 
 
-def _located(path, theta, step, *args):
+def _located(method: str, theta, step, *args):
     """step(*args), with the method and θ added to the message of a ValueError (a singular system)."""
     try:
         return step(*args)
     except ValueError as error:
-        raise ValueError(f"{path.method} at θ = {_at(theta)}: {error}") from None
+        raise ValueError(f"{method} at θ = {format_point(theta)}: {error}") from None
+
+
+def _gauss_newton_step(theta, loss, g, state, residual):
+    theta = theta + _located("Gauss-Newton", theta, gauss_newton_step, state["J"], state["r"])
+    r = residual(theta)
+    return theta, float(r @ r), {**state, "r": r}
 
 
 @overflow_checked
@@ -124,20 +136,8 @@ def gauss_newton(residual, jacobian, theta0, *, tol: float = 1e-8, max_iter: int
     not a whole number ≥ 0, and if residual or jacobian raise or return the wrong shape (or
     jacobian NaN/inf)."""
     tol, max_iter = check_settings(tol, max_iter)
-    theta, residual, jacobian, r, J, path = _start("Gauss-Newton", problem, residual, jacobian, theta0)
-    diverged_at = None
-    for k in range(max_iter):
-        if np.abs(2 * J.T @ r).max() <= tol:
-            break
-        theta = theta + _located(path, theta, gauss_newton_step, J, r)
-        r = residual(theta)
-        loss = float(r @ r)
-        if path.explodes(loss, theta):
-            diverged_at = k + 1
-            break
-        J = jacobian(theta)
-        path.add(theta, loss, 2 * J.T @ r)
-    return path.end(np.abs(2 * J.T @ r).max() <= tol, diverged_at=diverged_at)
+    return _least_squares("Gauss-Newton", _gauss_newton_step, residual, jacobian, theta0, {}, tol,
+                          max_iter, None, problem)
 
 
 @overflow_checked
@@ -162,29 +162,20 @@ def levenberg_marquardt(residual, jacobian, theta0, *, lam: float = 1e-3, up: fl
         raise ValueError(f"lam must be < 1e16, the largest λ LM tries, got {lam:g}")
     tol, max_iter = check_settings(tol, max_iter)
     callback = check_callback(callback)
-    theta, residual, jacobian, r, J, path = _start("Levenberg-Marquardt", problem, residual, jacobian,
-                                                   theta0)
-    f_value, failed = path.losses[0], False
-    for k in range(max_iter):
-        if np.abs(2 * J.T @ r).max() <= tol:
-            break
+
+    def step(theta, loss, g, state, residual):
+        lam = state["lam"]
         for _ in range(MAX_TRIES):
-            candidate = theta + _located(path, theta, lm_step, J, r, lam)
-            r_new = residual(candidate)
-            f_new = float(r_new @ r_new)
-            if np.isfinite(f_new) and f_new < f_value:
-                break
+            candidate = theta + _located("Levenberg-Marquardt", theta, lm_step, state["J"], state["r"], lam)
+            r = residual(candidate)
+            f_new = float(r @ r)
+            if np.isfinite(f_new) and f_new < loss:
+                return candidate, f_new, {**state, "r": r, "lam": max(lam / down, np.finfo(float).tiny)}
             lam *= up
             if lam >= 1e16:
-                failed = True  # no λ gives a decrease: a minimum (to rounding)
                 break
-        else:
-            failed = True
-        if failed:
-            break
-        theta, r, f_value, lam = candidate, r_new, f_new, max(lam / down, np.finfo(float).tiny)
-        J = jacobian(theta)
-        path.add(theta, f_value, 2 * J.T @ r)
-        if callback is not None:
-            callback(k + 1, theta, lam)
-    return path.end(np.abs(2 * J.T @ r).max() <= tol, failed=failed)
+        raise LineSearchError("no λ lowers f: a minimum (to rounding), or a wrong jacobian")
+
+    report = None if callback is None else (lambda k, theta, state: callback(k, theta, state["lam"]))
+    return _least_squares("Levenberg-Marquardt", step, residual, jacobian, theta0, {"lam": lam}, tol,
+                          max_iter, report, problem)

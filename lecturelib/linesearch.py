@@ -1,5 +1,7 @@
 """Choosing the step: the optimal step on a quadratic, backtracking (Armijo) line search, a
-strong-Wolfe line search, and coordinate descent.
+strong-Wolfe line search (`wolfe_step`: with SciPy's first trial step, for BFGS, L-BFGS and
+nonlinear CG), and the two methods that are a line search and nothing else: steepest descent
+and coordinate descent (each a step for the one loop, `trajectory.iterate`).
 
 Backtracking checks only sufficient decrease, which is enough for gradient descent and
 Newton's method. Nonlinear CG, BFGS and L-BFGS (chapter 5) need the strong Wolfe conditions:
@@ -23,12 +25,11 @@ from __future__ import annotations
 import numpy as np
 
 from .problems import Problem, check_problem
-from .trajectory import CONVERGED, LINE_SEARCH_FAILED, MAX_ITER, Trajectory, check_start, check_start_gradient
+from .trajectory import LineSearchError, Trajectory, check_start, descent, iterate
 from .validation import check_choice, check_finite, check_in_range, check_positive, check_whole
 
-
-class LineSearchError(RuntimeError):
-    """No acceptable step was found along the search direction."""
+__all__ = ["LineSearchError", "backtracking", "coordinate_descent", "optimal_step", "steepest_descent",
+           "searched_gradient", "wolfe_line_search", "wolfe_step"]  # LineSearchError: defined in trajectory, the loop stops on it
 
 
 def _vector(x, name: str, size: int | None = None) -> np.ndarray:
@@ -127,10 +128,11 @@ def steepest_descent(problem: Problem, theta0, steps: int, line_search: str = "e
     """Gradient descent θ ← θ − ε_k g with ε_k from a line search: "exact" (ε* = gᵀg/gᵀHg, exact
     for a quadratic; needs `problem.hess`) or "armijo" (backtracking from lr0).
 
-    Runs `steps` steps; `reason` is CONVERGED if it stops early because the gradient is zero
-    (gᵀg = 0 in floating point), LINE_SEARCH_FAILED if no step decreases f (gᵀHg ≤ 0 for the
-    exact step, no Armijo step), else MAX_ITER. Raises TypeError/ValueError for a bad problem,
-    θ₀ (wrong shape, not finite, f or ∇f not finite there), steps, line_search or lr0."""
+    Runs `steps` steps (`trajectory.iterate` with tol = 0); `reason` is CONVERGED if it stops
+    early because the gradient is exactly zero, LINE_SEARCH_FAILED if no step decreases f
+    (gᵀHg ≤ 0 for the exact step, no Armijo step, or gᵀg underflows to 0), DIVERGED if f
+    becomes non-finite or explodes, else MAX_ITER. Raises TypeError/ValueError for a bad
+    problem, θ₀ (wrong shape, not finite, f or ∇f not finite there), steps, line_search or lr0."""
     check_problem(problem)
     check_choice(line_search, "line_search", ["exact", "armijo"])
     if line_search == "exact" and problem.hess is None:
@@ -138,92 +140,54 @@ def steepest_descent(problem: Problem, theta0, steps: int, line_search: str = "e
     theta = problem.check_point(theta0, "theta0")
     steps = check_whole(steps, "steps")
     lr0 = check_positive(lr0, "lr0")
-    points, losses, norms, g = _start(problem, theta)
-    reason, diverged_at = MAX_ITER, None
-    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        for _ in range(steps):
-            if not g @ g > 0:  # zero, or so small that its square underflows
-                break
-            if line_search == "exact":
-                lr = _exact_step(g, problem.hess(theta))
-            else:
-                try:
-                    lr = backtracking(problem.f, theta, g, lr0=lr0, f0=losses[-1])
-                except LineSearchError:
-                    lr = None
+
+    def step(theta, loss, g, state):
+        if not g @ g > 0:  # so small that its square underflows: no direction to search along
+            raise LineSearchError("gᵀg underflows to 0")
+        if line_search == "exact":
+            lr = _exact_step(g, problem.hess(theta))
             if lr is None:
-                reason = LINE_SEARCH_FAILED
-                break
-            theta = theta - lr * g
-            g, diverged_at = _record(problem, theta, points, losses, norms)
-            if diverged_at:
-                break
-    if reason == MAX_ITER and not g @ g > 0:
-        reason = CONVERGED
-    return Trajectory(f"steepest descent ({line_search} line search)", problem.name, np.array(points),
-                      np.array(losses), np.array(norms), diverged_at, reason=reason)
+                raise LineSearchError("gᵀHg <= 0: the quadratic model has no minimum along −g")
+        else:
+            lr = backtracking(problem.f, theta, g, lr0=lr0, f0=loss)
+        return theta - lr * g, state
+
+    return iterate(descent(f"steepest descent ({line_search} line search)", problem.f, problem.grad, step),
+                   theta, max_iter=steps, tol=0.0, problem=problem.name)
 
 
 def coordinate_descent(problem: Problem, theta0, sweeps: int) -> Trajectory:
     """Minimise f along one coordinate at a time, x₁, then x₂, … (Lecture 7), with the exact
     one-dimensional Newton step θᵢ ← θᵢ − gᵢ / Hᵢᵢ, exact on a quadratic. One sweep visits every
-    coordinate; every coordinate move is a recorded point (the staircase path).
+    coordinate; every coordinate move is a step of `trajectory.iterate` and a recorded point (the
+    staircase path); the state is the index i of the next coordinate.
 
-    `reason` is CONVERGED if it stops early because the gradient is exactly zero after a sweep,
-    LINE_SEARCH_FAILED if some Hᵢᵢ ≤ 0 on the way, else MAX_ITER. Raises ValueError if the
-    problem has no Hessian or is not convex along every coordinate at θ₀ (Hᵢᵢ ≤ 0), and
-    TypeError/ValueError for a bad problem, θ₀ or sweeps."""
+    `reason` is CONVERGED if it stops early because the gradient is exactly zero,
+    LINE_SEARCH_FAILED if some Hᵢᵢ ≤ 0 on the way, DIVERGED if f becomes non-finite or explodes,
+    else MAX_ITER. Raises ValueError if the problem has no Hessian or is not convex along every
+    coordinate at θ₀ (Hᵢᵢ ≤ 0), and TypeError/ValueError for a bad problem, θ₀ or sweeps."""
     check_problem(problem)
     if problem.hess is None:
         raise ValueError(f"{problem.name} has no Hessian, which coordinate_descent needs")
     theta = problem.check_point(theta0, "theta0")
     sweeps = check_whole(sweeps, "sweeps")
-    points, losses, norms, g = _start(problem, theta)
+    check_start(problem.f(theta), theta, problem.name)
     diagonal = np.diag(problem.hess(theta))
     if sweeps and not np.all(diagonal > 0):
         i = int(np.flatnonzero(~(diagonal > 0))[0])
         raise ValueError(f"f is not convex along coordinate {i} at {theta} (Hᵢᵢ = {diagonal[i]:.3g}): "
                          f"coordinate descent needs every Hᵢᵢ > 0 on problem {problem.name}")
-    reason, diverged_at = MAX_ITER, None
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(sweeps):
-            if not np.any(g):
-                break
-            for i in range(problem.dim):
-                curvature = problem.hess(theta)[i, i]
-                if not curvature > 0:
-                    reason = LINE_SEARCH_FAILED
-                    break
-                theta = theta.copy()
-                theta[i] -= g[i] / curvature
-                g, diverged_at = _record(problem, theta, points, losses, norms)
-                if diverged_at:
-                    break
-            if reason != MAX_ITER or diverged_at:
-                break
-    if reason == MAX_ITER and not np.any(g):
-        reason = CONVERGED
-    return Trajectory("coordinate descent", problem.name, np.array(points), np.array(losses),
-                      np.array(norms), diverged_at, reason=reason)
 
+    def step(theta, loss, g, i):
+        curvature = problem.hess(theta)[i, i]
+        if not curvature > 0:
+            raise LineSearchError(f"H[{i}, {i}] = {curvature:.3g} <= 0: no minimum along coordinate {i}")
+        theta = theta.copy()
+        theta[i] -= g[i] / curvature
+        return theta, (i + 1) % problem.dim
 
-def _start(problem: Problem, theta: np.ndarray):
-    """The records at θ₀ (points, losses, gradient norms) and ∇f(θ₀); ValueError if f(θ₀) or
-    ∇f(θ₀) is not finite."""
-    f0 = check_start(problem.f(theta), theta, problem.name)
-    g = check_start_gradient(problem.grad(theta), theta, problem.name)
-    return [theta], [f0], [np.linalg.norm(g)], g
-
-
-def _record(problem: Problem, theta: np.ndarray, points, losses, norms):
-    """Append θ, f(θ), ‖∇f(θ)‖ unless one is not finite; return (∇f(θ), diverged_at or None)."""
-    loss, g = problem.f(theta), np.asarray(problem.grad(theta), dtype=float)
-    if not (np.isfinite(loss) and np.isfinite(theta).all() and np.isfinite(g).all()):
-        return g, len(points)
-    points.append(theta)
-    losses.append(loss)
-    norms.append(np.linalg.norm(g))
-    return g, None
+    return iterate(descent("coordinate descent", problem.f, problem.grad, step, state=0), theta,
+                   max_iter=sweeps * problem.dim, tol=0.0, problem=problem.name)
 
 
 # -- the strong Wolfe conditions (for nonlinear CG, BFGS, L-BFGS) ----------------------------
@@ -349,3 +313,27 @@ def wolfe_line_search(f, grad, theta, d, f0=None, g0=None, alpha1: float = 1.0,
             return zoom(alpha, previous, value, f_previous, slope)
         previous, f_previous, s_previous, alpha = alpha, value, slope, 2.0 * alpha
     raise LineSearchError(f"no strong-Wolfe step found in {max_iter} trials (last α = {alpha:.3g})")
+
+
+def wolfe_step(f, grad, theta, d, f0: float, g0, previous_f: float | None = None, c1: float = 1e-4,
+               c2: float = 0.9):
+    """The line search of BFGS, L-BFGS and nonlinear CG: `wolfe_line_search` along d from the
+    first trial step α₁ = min(1, 2.02 (f₀ − f_prev) / gᵀd) (SciPy's heuristic: the last decrease
+    of f repeated; α₁ = 1 if that is not > 0), where f_prev is f at the previous point, or, for
+    the first step (previous_f None), f₀ + ‖g₀‖/2, which makes the first step about 1 long.
+    Returns (α, f(θ + αd), ∇f(θ + αd)). Raises LineSearchError if gᵀd is not a negative number
+    (d not downhill, or gᵀd underflows or overflows) or no strong-Wolfe step is found."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        slope = float(g0 @ d)
+        if not -np.inf < slope < 0:
+            raise LineSearchError(f"gᵀd = {slope:.3g}: d is not a usable descent direction")
+        if previous_f is None:
+            previous_f = f0 + np.linalg.norm(g0) / 2
+        alpha1 = min(1.0, 2.02 * (f0 - previous_f) / slope)
+    return wolfe_line_search(f, grad, theta, d, f0, g0, alpha1=alpha1 if alpha1 > 0 else 1.0, c1=c1, c2=c2)
+
+
+def searched_gradient(grad):
+    """`Method.gradient` for a method whose line search returns ∇f at the new point (kept in
+    state["g"]): that one, and grad(θ₀) at the start (state["g"] None)."""
+    return lambda theta, state: ((grad(theta) if state["g"] is None else state["g"]), state)

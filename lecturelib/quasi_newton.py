@@ -28,17 +28,14 @@ strong-Wolfe step: f may be unbounded below, or the gradient wrong) or DIVERGED.
 
 from __future__ import annotations
 
-import sys
-from collections import deque
 from typing import Callable
 
 import numpy as np
 
-from .linesearch import LineSearchError, wolfe_line_search
-from .second_order import (_finite, check_callback, check_point, check_settings, check_symmetric,
-                           check_wolfe, overflow_checked, start)
-from .trajectory import Trajectory
-from .validation import check_finite, check_whole
+from .linesearch import searched_gradient, wolfe_step
+from .trajectory import Method, Trajectory, iterate
+from .validation import (check_callback, check_finite, check_no_overflow, check_objective, check_point,
+                         check_settings, check_symmetric, check_whole, check_wolfe, overflow_checked)
 
 
 @overflow_checked
@@ -59,7 +56,7 @@ def bfgs_update(H_inv, s, y) -> np.ndarray:
                          "positive definiteness; take steps with a Wolfe line search")
     if not np.isfinite(ys):
         raise ValueError("yᵀs overflows: s and y are too large for float64")
-    return _finite(_bfgs_update(H_inv, s, y), "the BFGS update (H_inv, s or y)")
+    return check_no_overflow(_bfgs_update(H_inv, s, y), "the BFGS update (H_inv, s or y)")
 
 
 def _bfgs_update(H_inv, s, y) -> np.ndarray:
@@ -91,7 +88,7 @@ def two_loop(g, s_list, y_list) -> np.ndarray:
     With no pairs it returns g (H⁰ = I). Shapes: g (n,), each s_i and y_i (n,). Raises
     ValueError if the shapes differ, an entry is not finite, or a pair has yᵢᵀsᵢ ≤ 0."""
     g = check_point(g, "g")
-    return _finite(_two_loop(g, *_check_pairs(s_list, y_list, g.size)), "H_k g (g, s_list or y_list)")
+    return check_no_overflow(_two_loop(g, *_check_pairs(s_list, y_list, g.size)), "H_k g (g, s_list or y_list)")
 
 
 def _two_loop(g, s_list, y_list) -> np.ndarray:
@@ -115,51 +112,35 @@ def lbfgs_inverse_hessian(s_list, y_list, n: int) -> np.ndarray:
     figures and tests only; L-BFGS itself never forms it. Raises as `two_loop`."""
     n = check_whole(n, "n", minimum=1)
     s_list, y_list = _check_pairs(s_list, y_list, n)
-    return _finite(np.column_stack([_two_loop(e, s_list, y_list) for e in np.eye(n)]),
+    return check_no_overflow(np.column_stack([_two_loop(e, s_list, y_list) for e in np.eye(n)]),
                    "H_k (s_list or y_list)")
 
 
 @overflow_checked
-def _quasi_newton(name, init, direction, remember, f, grad, theta0, tol, max_iter, c1, c2,
-                  callback, problem):
-    """The loop BFGS and L-BFGS share; `init(n)` makes the state, `direction(g, state)` and
-    `remember(s, y, state)` differ."""
+def _quasi_newton(name, state, direction, remember, f, grad, theta0, tol, max_iter, c1, c2, callback,
+                  problem):
+    """The step BFGS and L-BFGS share, run by `trajectory.iterate`. `state` holds the estimate
+    (H_inv, or the pairs s, y), `direction(g, state)` gives d ≈ −H⁻¹g and `remember(s, y, state)`
+    returns the updated state; the loop adds f at the previous point ("previous_f", for the
+    first trial step) and ∇f at the new one ("g")."""
     tol, max_iter = check_settings(tol, max_iter)
     c1, c2 = check_wolfe(c1, c2)
     callback = check_callback(callback)
-    theta, f, grad, g, path = start(name, problem, f, grad, theta0)
-    state = init(theta.size)
-    f_value, failed, diverged_at = path.losses[0], False, None
-    previous_f = f_value + np.linalg.norm(g) / 2  # SciPy's guess: the first step has length ~1
-    for k in range(max_iter):
-        if np.abs(g).max() <= tol:
-            break
+    theta, f, grad = check_objective(f, grad, theta0)
+
+    def step(theta, loss, g, state):
         d = direction(g, state)
-        slope = float(g @ d)
-        if not -np.inf < slope < 0:  # cannot happen with yᵀs > 0, but rounding: fall back to −g
-            d, slope = -g, -float(g @ g)
-        if not -np.inf < slope < 0:  # gᵀg underflows to 0 or overflows: no step to search
-            failed = True
-            break
-        alpha1 = min(1.0, 2.02 * (f_value - previous_f) / slope)
-        try:
-            alpha, f_new, g_new = wolfe_line_search(f, grad, theta, d, f_value, g,
-                                                    alpha1=alpha1 if alpha1 > 0 else 1.0, c1=c1, c2=c2)
-        except LineSearchError:  # no strong-Wolfe step: f unbounded below, or a wrong gradient
-            failed = True
-            break
+        if not -np.inf < float(g @ d) < 0:  # cannot happen with yᵀs > 0, but rounding: use −g
+            d = -g
+        alpha, f_new, g_new = wolfe_step(f, grad, theta, d, loss, g, state["previous_f"], c1, c2)
         s, y = alpha * d, g_new - g
-        theta = theta + s
-        if path.explodes(f_new, theta):
-            diverged_at = k + 1
-            break
         if y @ s > 1e-12 * np.linalg.norm(y) * np.linalg.norm(s):
-            remember(s, y, state)
-        previous_f, f_value, g = f_value, f_new, g_new
-        path.add(theta, f_value, g)
-        if callback is not None:
-            callback(k + 1, theta, state)
-    return path.end(np.abs(g).max() <= tol, failed=failed, diverged_at=diverged_at)
+            state = remember(s, y, state)
+        return theta + s, f_new, {**state, "previous_f": loss, "g": g_new}
+
+    method = Method(name, lambda theta: (f(theta), {**state, "previous_f": None, "g": None}), step,
+                    searched_gradient(grad))
+    return iterate(method, theta, tol=tol, max_iter=max_iter, problem=problem or "f", callback=callback)
 
 
 def bfgs(f, grad, theta0, *, tol: float = 1e-5, max_iter: int = 1000, c1: float = 1e-4,
@@ -169,14 +150,14 @@ def bfgs(f, grad, theta0, *, tol: float = 1e-5, max_iter: int = 1000, c1: float 
     f: θ (n,) -> float; grad: θ -> (n,). Stops when ‖∇f‖_∞ ≤ tol (reason CONVERGED), after
     max_iter steps (MAX_ITER) or when a line search fails (LINE_SEARCH_FAILED: f may be
     unbounded below). callback(k, θ_k, state) after each step; state["H_inv"] is the current
-    estimate of H⁻¹. Returns a Trajectory. Raises ValueError if f(θ₀) is not finite, for
-    tol < 0, max_iter not a whole number ≥ 0, unless 0 < c1 < c2 < 1, and if f or grad raise
-    or return the wrong shape (or grad NaN); TypeError for a callback that is not callable."""
-    def remember(s, y, state):
-        state["H_inv"] = _bfgs_update(state["H_inv"], s, y)
-
-    return _quasi_newton("BFGS", lambda n: {"H_inv": np.eye(n)}, lambda g, st: -st["H_inv"] @ g,
-                         remember, f, grad, theta0, tol, max_iter, c1, c2, callback, problem)
+    estimate of H⁻¹ (a new array each step). Returns a Trajectory. Raises ValueError if f(θ₀)
+    is not finite, for tol < 0, max_iter not a whole number ≥ 0, unless 0 < c1 < c2 < 1, and if
+    f or grad raise or return the wrong shape (or grad NaN); TypeError for a callback that is
+    not callable."""
+    n = check_point(theta0).size
+    return _quasi_newton("BFGS", {"H_inv": np.eye(n)}, lambda g, state: -state["H_inv"] @ g,
+                         lambda s, y, state: {**state, "H_inv": _bfgs_update(state["H_inv"], s, y)},
+                         f, grad, theta0, tol, max_iter, c1, c2, callback, problem)
 
 
 def lbfgs(f, grad, theta0, *, m: int = 10, tol: float = 1e-5, max_iter: int = 1000,
@@ -185,18 +166,17 @@ def lbfgs(f, grad, theta0, *, m: int = 10, tol: float = 1e-5, max_iter: int = 10
     """Minimise f with L-BFGS: d = −H_k g by `two_loop` over the last m pairs, a strong-Wolfe step.
 
     m: the memory (pairs kept), a whole number ≥ 1. callback(k, θ_k, state): state["s"],
-    state["y"] are deques of the pairs, oldest first. Returns a Trajectory; stops and raises
+    state["y"] are tuples of the pairs, oldest first. Returns a Trajectory; stops and raises
     as `bfgs`."""
     m = check_whole(m, "m", minimum=1)
+    check_point(theta0)
 
-    def remember(s, y, state):
-        state["s"].append(s)
-        state["y"].append(y)
+    def remember(s, y, state):  # keep the newest m pairs
+        return {**state, "s": (state["s"] + (s,))[-m:], "y": (state["y"] + (y,))[-m:]}
 
-    kept = min(m, sys.maxsize)  # m beyond the iterations run is full memory
-    return _quasi_newton(f"L-BFGS (m = {m})", lambda n: {"s": deque(maxlen=kept), "y": deque(maxlen=kept)},
-                         lambda g, st: -_two_loop(g, st["s"], st["y"]),
-                         remember, f, grad, theta0, tol, max_iter, c1, c2, callback, problem)
+    return _quasi_newton(f"L-BFGS (m = {m})", {"s": (), "y": ()},
+                         lambda g, state: -_two_loop(g, state["s"], state["y"]), remember,
+                         f, grad, theta0, tol, max_iter, c1, c2, callback, problem)
 
 
 def memory_floats(n: int, m: int = 10) -> dict[str, int]:

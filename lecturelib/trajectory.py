@@ -1,18 +1,24 @@
-"""Run an optimiser on a problem and record what happens: iterates, losses, gradient norms, and
-whether (and when) it diverged.
+"""The one iteration loop of the library, and what it records: iterates, losses, gradient
+norms, whether (and when) the run diverged, and why it stopped.
 
     path = run(momentum(lr=0.1, beta=0.9), canyon(20), theta0=[-5, 2], steps=100)
     path.points        # (k + 1, d): θ₀, θ₁, …
     path.losses        # (k + 1,): f(θ₀), f(θ₁), …
-    path.grad_norms    # (k + 1,): ‖∇f(θ₀)‖, …
+    path.grad_norms    # (k + 1,): ‖∇f(θ₀)‖₂, …
     path.diverged_at   # None, or the step at which the loss became non-finite or exploded
     path.reason        # why it stopped: CONVERGED, MAX_ITER, LINE_SEARCH_FAILED, DIVERGED or STEPS
     path.message       # "converged in 21 steps …" / "diverged at step 7 on …"
 
-A run that diverges stops there and says so, instead of returning NaNs for a figure to draw.
-`second_order` (chapter 5) reuses `Trajectory` and `run` with its own update rules.
-"""
+Every method of chapters 4 and 5 (the `optim` rules through `run`, steepest and coordinate
+descent, Newton, BFGS, L-BFGS, nonlinear CG, Gauss-Newton, Levenberg-Marquardt) is a `Method`,
+its step with explicit state, and `iterate` runs it. The loop alone records the path, applies
+the stopping test, detects divergence and says why the run stopped:
 
+    stopping test   ‖∇f(θ_k)‖_∞ ≤ tol  (the test of scipy.optimize.minimize's BFGS and CG, `gtol`)
+    divergence      f(θ_k) not finite, |f(θ_k)| > explode·(1 + |f(θ₀)|), θ_k or ∇f(θ_k) not finite
+
+A run that diverges stops there and says so, instead of returning NaNs for a figure to draw.
+"""
 from __future__ import annotations
 
 import math
@@ -57,12 +63,14 @@ def check_start_gradient(g0, theta0, problem: str = "f") -> np.ndarray:
 
 
 class Diverged(ArithmeticError):
-    """Raised by `run(..., raise_on_divergence=True)` when the loss is non-finite or explodes."""
+    """Raised by `run(..., raise_on_divergence=True)` and `race.first_order` when the loss is
+    non-finite or explodes. A Method's step may raise it to say that it overflowed (a non-finite
+    minibatch or look-ahead gradient): `iterate` then records the run as DIVERGED."""
 
 
 @dataclass(frozen=True)
 class Trajectory:
-    """What `run` records. Every array has one row per point visited (θ₀ included)."""
+    """What `iterate` records. Every array has one row per point visited (θ₀ included)."""
 
     method: str
     problem: str
@@ -111,6 +119,124 @@ class Trajectory:
         return f"{self.method}: {self.steps} steps, final loss {self.losses[-1]:.3g}"
 
 
+class LineSearchError(RuntimeError):
+    """No acceptable step was found along the search direction: a step raises it, and `iterate`
+    stops with reason LINE_SEARCH_FAILED."""
+
+
+@dataclass(frozen=True)
+class Method:
+    """An iterative method as `iterate` runs it: a name and three pure functions. The state is
+    explicit data (a dict, a tuple), returned by each function and never mutated behind the
+    loop's back, so a callback can print or plot it.
+
+        init(θ₀)               -> (f(θ₀), state)
+        step(θ, f, g, state)   -> (θ_new, f(θ_new), state)    g = ∇f(θ); raises LineSearchError if
+                                                               no acceptable step exists, Diverged
+                                                               if the step itself overflowed
+        gradient(θ, state)     -> (∇f(θ), state)              at θ₀ and at each θ_new that did
+                                                               not diverge
+    """
+
+    name: str
+    init: Callable
+    step: Callable
+    gradient: Callable
+
+
+def descent(name: str, f: Callable, grad: Callable, step: Callable, state=None) -> Method:
+    """The common Method: `step(θ, f(θ), ∇f(θ), state) -> (θ_new, state)` gives the new point,
+    and f and ∇f are evaluated there (f first: the loop tests it for divergence before ∇f)."""
+    def full_step(theta, loss, g, state):
+        theta, state = step(theta, loss, g, state)
+        return theta, f(theta), state
+
+    return Method(name, lambda theta: (f(theta), state), full_step, lambda theta, s: (grad(theta), s))
+
+
+def converged(g, tol: float) -> bool:
+    """The stopping test of every method: ‖g‖_∞ ≤ tol (SciPy's `gtol` test for BFGS and CG)."""
+    return bool(np.abs(g).max() <= tol)
+
+
+def iterate(method: Method, theta0, *, max_iter: int, tol: float | None = None, problem: str = "f",
+            explode: float = 1e8, callback: Callable | None = None) -> Trajectory:
+    """Run `method` from θ₀ (a checked float vector) for at most max_iter steps: the loop of
+    every optimiser in the library.
+
+    Before each step it stops if ‖∇f(θ_k)‖_∞ ≤ tol (reason CONVERGED; tol = None: no test, the
+    run takes all max_iter steps and its reason is STEPS); a step that raises LineSearchError
+    stops it (LINE_SEARCH_FAILED); a new point whose f is not finite or exceeds
+    explode·(1 + |f(θ₀)|), or whose θ or ∇f is not finite, is not recorded and stops it
+    (DIVERGED, `diverged_at` = the step); otherwise it stops after max_iter steps (MAX_ITER).
+    callback(k, θ_k, state) runs after each recorded step. Records θ₀ and every accepted θ_k,
+    f(θ_k) and ‖∇f(θ_k)‖₂. Raises ValueError if f(θ₀) or ∇f(θ₀) is not finite (`check_start`)."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        theta = theta0
+        loss, state = method.init(theta)
+        loss = check_start(loss, theta, problem)
+        g, state = method.gradient(theta, state)
+        g = check_start_gradient(g, theta, problem)
+        limit = explode * (1 + abs(loss))
+        points, losses, norms = [theta], [loss], [math.sqrt(g @ g)]
+        reason, diverged_at = None, None
+        for k in range(max_iter):
+            if tol is not None and converged(g, tol):
+                break
+            try:
+                theta_new, loss, state = method.step(theta, losses[-1], g, state)
+            except LineSearchError:
+                reason = LINE_SEARCH_FAILED
+                break
+            except Diverged:
+                diverged_at = k + 1
+                break
+            if not (math.isfinite(loss) and abs(loss) <= limit and np.isfinite(theta_new).all()):
+                diverged_at = k + 1
+                break
+            g_new, state = method.gradient(theta_new, state)
+            if not np.isfinite(g_new).all():
+                diverged_at = k + 1
+                break
+            theta, g = theta_new, g_new
+            points.append(theta)
+            losses.append(loss)
+            norms.append(math.sqrt(g @ g))
+            if callback is not None:
+                callback(k + 1, theta, state)
+    if reason is None:
+        reason = STEPS if tol is None else CONVERGED if converged(g, tol) else MAX_ITER
+    return Trajectory(method.name, problem, np.array(points), np.array(losses), np.array(norms),
+                      diverged_at, reason)
+
+
+def rule(opt, f: Callable, grad: Callable, gradient: Callable | None = None) -> Method:
+    """A first-order rule of `lecturelib.optim` as a Method; its state is (the rule's state, k).
+
+    gradient: (θ, k) -> the gradient the rule steps with at step k (a minibatch estimate), at
+    `opt.eval_point` (the look-ahead point of Nesterov-type rules); by default the exact ∇f(θ_k)
+    that the loop already evaluated. A non-finite step gradient is divergence."""
+    exact = gradient is None and getattr(opt, "lookahead", None) is None
+    gradient = gradient or (lambda point, k: grad(point))
+
+    def step(theta, loss, g, state):
+        rule_state, k = state
+        if not exact:
+            g = as_float_array(_call(gradient, opt.eval_point(theta, rule_state), k), "gradient(θ, k)",
+                               allow_nan=True)
+            if g.shape != theta.shape:
+                raise ValueError(f"gradient(θ, {k}) returned shape {g.shape}; it must match θ's shape "
+                                 f"{theta.shape}")
+            if not np.isfinite(g).all():  # the look-ahead point or a minibatch overflowed
+                raise Diverged(f"gradient(θ, {k}) is not finite")
+        update, rule_state = opt.update(g, rule_state, theta)
+        theta = theta + update
+        return theta, f(theta), (rule_state, k + 1)
+
+    return Method(getattr(opt, "name", str(opt)), lambda theta: (f(theta), (opt.init(theta), 0)), step,
+                  lambda theta, state: (grad(theta), state))
+
+
 MAX_STEPS = 10**6  # run keeps every iterate in memory
 
 
@@ -140,44 +266,10 @@ def run(method, problem: Problem, theta0, steps: int, *, gradient: Callable | No
         raise ValueError(f"steps must be <= {MAX_STEPS} (run keeps every iterate), got {steps}")
     explode = check_positive(explode, "explode")
     check_choice(raise_on_divergence, "raise_on_divergence", [True, False])
-    first = check_start(problem.f(theta), theta, problem.name)
-    limit = explode * (1 + abs(first))
-    exact = gradient is None and getattr(method, "lookahead", None) is None
-    gradient = gradient or (lambda point, k: problem.grad(point))
-    state = method.init(theta)
-    # ∇f(θ_k), recorded, and reused as the step's gradient
-    g_exact = check_start_gradient(problem.grad(theta), theta, problem.name)
-    points, losses, norms = [theta], [first], [math.sqrt(g_exact @ g_exact)]
-    diverged_at = None
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(steps):
-            if exact:
-                g = g_exact
-            else:
-                g = as_float_array(_call(gradient, method.eval_point(theta, state), k), "gradient(θ, k)",
-                                   allow_nan=True)
-                if g.shape != theta.shape:
-                    raise ValueError(f"gradient(θ, {k}) returned shape {g.shape}; it must match θ's shape "
-                                     f"{theta.shape}")
-                if not np.isfinite(g).all():  # the look-ahead point or a minibatch overflowed
-                    diverged_at = k + 1
-                    break
-            step, state = method.update(g, state, theta)
-            theta = theta + step
-            loss = problem.f(theta)
-            if not (math.isfinite(loss) and abs(loss) <= limit and np.isfinite(theta).all()):
-                diverged_at = k + 1
-                break
-            g_exact = problem.grad(theta)
-            if not np.isfinite(g_exact).all():
-                diverged_at = k + 1
-                break
-            points.append(theta)
-            losses.append(loss)
-            norms.append(math.sqrt(g_exact @ g_exact))
-    path = Trajectory(getattr(method, "name", str(method)), problem.name, np.array(points),
-                      np.array(losses), np.array(norms), diverged_at, reason=STEPS)
+    path = iterate(rule(method, problem.f, problem.grad, gradient), theta, max_iter=steps,
+                   problem=problem.name, explode=explode)
     if path.diverged and raise_on_divergence:
+        limit = explode * (1 + abs(path.losses[0]))
         raise Diverged(path.message + f" (|loss| above {limit:.3g} or not finite)")
     return path
 

@@ -121,3 +121,117 @@ def _plain(value) -> str:
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         return f"{float(value):g}" if not float(value).is_integer() or isinstance(value, float) else str(int(value))
     return repr(value)
+
+
+# -- checks of the solvers' inputs: points, matrices, settings and the caller's functions -------
+
+# The errors a caller's function is reported by (as a ValueError that names it); anything else
+# (KeyboardInterrupt, a test's time limit) passes through untouched.
+CALLER_ERRORS = (ArithmeticError, AssertionError, AttributeError, LookupError, NameError,
+                 RuntimeError, TypeError, ValueError)
+
+# Overflow and NaN are caught by explicit checks (`check_no_overflow`, the loop's divergence
+# test), not by NumPy's warnings: every function that computes with the caller's numbers runs
+# under this.
+overflow_checked = np.errstate(over="ignore", invalid="ignore", divide="ignore")
+
+
+def format_point(theta) -> str:
+    """θ for an error message: short, even for many parameters."""
+    return np.array2string(np.asarray(theta), precision=4, threshold=6)
+
+
+def check_no_overflow(value, what: str):
+    """value, or ValueError if it overflowed to inf or NaN: never a silent NaN."""
+    if not np.isfinite(value).all():
+        raise ValueError(f"{what} overflows float64 (too large inputs)")
+    return value
+
+
+def check_point(theta0, name: str = "theta0") -> np.ndarray:
+    """θ₀ as a new float64 vector, or TypeError/ValueError (naming `name`) unless it is a
+    non-empty vector of finite numbers."""
+    theta = np.array(check_finite(theta0, name), dtype=np.float64)
+    if theta.ndim != 1 or theta.size == 0:
+        raise ValueError(f"{name} must be a vector (1-D, at least one entry), got shape {theta.shape}")
+    return theta
+
+
+@overflow_checked
+def check_symmetric(A, name: str, why: str = "") -> np.ndarray:
+    """A as a float64 matrix, or ValueError unless it is square, finite and symmetric (to
+    rounding: |A − Aᵀ| ≤ 1e-10|A| + 1e-12 max|A|)."""
+    A = check_finite(A, name)
+    if A.ndim != 2 or A.shape[0] != A.shape[1]:
+        raise ValueError(f"{name} must be a square matrix, got shape {A.shape}")
+    if A.size and not np.allclose(A, A.T, rtol=1e-10, atol=1e-12 * np.abs(A).max()):
+        raise ValueError(f"{name} must be symmetric{why}, got max |{name} − {name}ᵀ| = "
+                         f"{np.abs(A - A.T).max():.3g}")
+    return A
+
+
+def check_settings(tol, max_iter) -> tuple[float, int]:
+    """(tol, max_iter) of a solver: tol ≥ 0, max_iter a whole number ≥ 0."""
+    return check_positive(tol, "tol", allow_zero=True), check_whole(max_iter, "max_iter")
+
+
+def check_wolfe(c1, c2) -> tuple[float, float]:
+    """The strong-Wolfe constants, 0 < c1 < c2 < 1."""
+    c1, c2 = check_in_range(c1, "c1", 0, 1), check_in_range(c2, "c2", 0, 1)
+    if c1 >= c2:
+        raise ValueError(f"c1 must be < c2, got c1 = {c1:g}, c2 = {c2:g}")
+    return c1, c2
+
+
+def check_callback(callback):
+    """callback, or TypeError unless it is a function or None."""
+    if callback is not None and not callable(callback):
+        raise TypeError("callback must be a function (k, θ_k, state) or None, got "
+                        f"{type(callback).__name__}")
+    return callback
+
+
+def checked(fn, name: str, shape: tuple | None, *, finite: bool = False, symmetric: bool = False,
+            arg: str = "θ", why: str = ""):
+    """`fn` wrapped so that a bad answer is an error that names it: a ValueError if it raises
+    (the caller's error chained), returns the wrong shape (shape () means a number, None any
+    vector; `why` explains the shape), NaN/±inf (with `finite`) or a non-symmetric matrix (with
+    `symmetric`), and a TypeError if it returns something that is not numbers. The calls are
+    the caller's own: one call of the wrapper is one call of `fn`."""
+    if not callable(fn):
+        raise TypeError(f"{name} must be a function, got {type(fn).__name__}")
+
+    def call(x):
+        try:
+            out = fn(x)
+        except CALLER_ERRORS as error:
+            raise ValueError(f"{name} raised {type(error).__name__} at {arg} = {format_point(x)}: "
+                             f"{error}") from error
+        if shape == () and isinstance(out, float):  # the common case, kept fast (np.float64 too)
+            return float(out)
+        value = out if isinstance(out, np.ndarray) and out.dtype == np.float64 else \
+            as_float_array(out, f"the value of {name}", allow_nan=True)
+        if shape == ():
+            if value.size != 1:
+                raise ValueError(f"{name} must return a number, got an array of shape {value.shape}")
+            return float(value.reshape(()))
+        if (value.ndim != 1) if shape is None else (value.shape != shape):
+            wanted = "a vector" if shape is None else f"shape {shape}{why}"
+            raise ValueError(f"{name} must return {wanted}, got shape {value.shape} at {arg} = "
+                             f"{format_point(x)}")
+        if finite and not np.isfinite(value).all():
+            bad = "NaN" if np.isnan(value).any() else "inf"
+            raise ValueError(f"{name} returned {bad} at {arg} = {format_point(x)}; it must return "
+                             "finite numbers")
+        if symmetric:
+            check_symmetric(value, name, f" (a Hessian is; at {arg} = {format_point(x)})")
+        return value
+
+    return call
+
+
+def check_objective(f, grad, theta0):
+    """(θ₀, f, grad) checked for a solver: θ₀ a finite vector (`check_point`), f wrapped to return
+    a number and grad a finite vector of θ's shape (`checked`)."""
+    theta = check_point(theta0)
+    return theta, checked(f, "f", ()), checked(grad, "grad", theta.shape, finite=True)

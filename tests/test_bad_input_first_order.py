@@ -20,7 +20,7 @@ from hypothesis.extra import numpy as hnp
 
 from bad_input import bad_numbers, clear_answer, time_limit
 from lecturelib import linesearch as ls
-from lecturelib import optim, problems, race, trajectory
+from lecturelib import optim, problems, race, trajectory, training
 from lecturelib import schedules as S
 from lecturelib.trajectory import CONVERGED, DIVERGED, LINE_SEARCH_FAILED, MAX_ITER, STEPS, run
 
@@ -462,17 +462,17 @@ def test_train_torch_answers_careless_input_clearly(change, name):
     model, X, y = small_network()
     kwargs = dict(model=model, loss_fn=torch.nn.functional.mse_loss, X=X, y=y,
                   make_optimizer=lambda p: torch.optim.SGD(p, lr=0.1), batch_size=5, epochs=1, seed=0)
-    answer = clear_answer(lambda: race.train_torch(**{**kwargs, **change}), names=[name])
+    answer = clear_answer(lambda: training.train_torch(**{**kwargs, **change}), names=[name])
     assert isinstance(answer, (ValueError, TypeError))
 
 
 def test_flat_objective_rejects_a_point_of_the_wrong_size_and_a_model_without_parameters():
     model, X, y = small_network()
-    f, grad, theta0 = race.flat_objective(model, torch.nn.functional.mse_loss, X, y)
+    f, grad, theta0 = training.flat_objective(model, torch.nn.functional.mse_loss, X, y)
     for bad in (theta0[:-1], np.append(theta0, 1.0), "theta", theta0 * np.nan):
         clear_answer(lambda: f(bad), names=["theta"])
         clear_answer(lambda: grad(bad), names=["theta"])
-    clear_answer(lambda: race.flat_objective(torch.nn.ReLU(), torch.nn.functional.mse_loss, X, y),
+    clear_answer(lambda: training.flat_objective(torch.nn.ReLU(), torch.nn.functional.mse_loss, X, y),
                  names=["model"])
 
 
@@ -523,7 +523,7 @@ def test_a_nan_learning_rate_is_an_invalid_lr_not_a_divergence():
             rule(lr=float("nan"))
     model, X, y = small_network()
     with pytest.raises(ValueError, match="lr"):
-        race.train_torch(model, torch.nn.functional.mse_loss, X, y,
+        training.train_torch(model, torch.nn.functional.mse_loss, X, y,
                          lambda p: torch.optim.SGD(p, lr=float("nan")))
 
 

@@ -119,3 +119,16 @@ def test_bad_input():
 def test_memory_counts():
     counts = memory_floats(1_000_000, m=10)
     assert counts["BFGS (H⁻¹ estimate)"] == 10**12 and counts["L-BFGS (m = 10)"] == 2 * 10**7
+
+
+@pytest.mark.parametrize("method", [bfgs, lbfgs], ids=["BFGS", "L-BFGS"])
+def test_state_is_returned_fresh_each_step_never_mutated(method):
+    seen = []
+    path = method(rosen, rosen_der, [-1.2, 1.0], tol=1e-5, callback=lambda k, x, state: seen.append(state))
+    assert len({id(state) for state in seen}) == len(seen) == path.steps
+    s1, y1 = path.points[1] - path.points[0], rosen_der(path.points[1]) - rosen_der(path.points[0])
+    if method is bfgs:  # the state kept from step 1 still holds step 1's estimate: H₁y₁ = s₁
+        np.testing.assert_allclose(seen[0]["H_inv"] @ y1, s1, rtol=1e-10, atol=1e-14)
+    else:  # and L-BFGS's first state still holds the first pair only
+        assert len(seen[0]["s"]) == 1 and len(seen[-1]["s"]) == 10
+        np.testing.assert_allclose(seen[0]["s"][0], s1, rtol=1e-12)

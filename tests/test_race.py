@@ -1,6 +1,6 @@
 """The race's problems and bookkeeping: logistic regression's gradient and Hessian against
 torch.autograd.functional, scikit-learn's LogisticRegression as the minimiser, evaluation counts
-against SciPy's, and the torch adapter against torch's own gradients."""
+against SciPy's. The torch adapter (training networks): test_training.py."""
 
 import numpy as np
 import pytest
@@ -56,34 +56,6 @@ def test_lap_counts_and_scipy_lap_agree_on_bfgs():
     gd = race.lap(optim.sgd(lr=1e-4), problem, x0, max_iter=50)
     assert gd.iterations is None and gd.grad_evals == 51 and gd.f_evals == 0
     assert "not reached" in race.race_table([gd, ours])
-
-
-def test_flat_objective_matches_torch_and_trains_with_our_lbfgs():
-    from lecturelib.quasi_newton import lbfgs
-
-    torch.manual_seed(0)
-    X, y = torch.randn(64, 2, dtype=torch.float64), torch.randn(64, 1, dtype=torch.float64)
-    model = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1)).double()
-    f, grad, theta0 = race.flat_objective(model, torch.nn.functional.mse_loss, X, y)
-    loss = torch.nn.functional.mse_loss(model(X), y)
-    loss.backward()
-    expected = torch.cat([p.grad.reshape(-1) for p in model.parameters()]).numpy()
-    np.testing.assert_allclose(grad(theta0), expected, rtol=1e-12)
-    path = lbfgs(f, grad, theta0, tol=1e-6, max_iter=300)
-    assert path.losses[-1] < 0.9 * path.losses[0]
-
-
-def test_train_torch_counts_epochs_and_rejects_divergence():
-    torch.manual_seed(0)
-    X, y = torch.randn(40, 2), torch.randn(40, 1)
-    model = torch.nn.Linear(2, 1)
-    epochs, losses = race.train_torch(model, torch.nn.functional.mse_loss, X, y,
-                                      lambda p: torch.optim.SGD(p, lr=0.1), batch_size=10, epochs=2)
-    np.testing.assert_allclose(epochs, np.arange(9) / 4)
-    assert losses[-1] < losses[0]
-    with pytest.raises(ArithmeticError, match="diverged"):
-        race.train_torch(torch.nn.Linear(2, 1), torch.nn.functional.mse_loss, X * 1e3, y,
-                         lambda p: torch.optim.SGD(p, lr=10.0), epochs=50)
 
 
 def test_first_order_reports_divergence_instead_of_returning_nans():

@@ -1,10 +1,8 @@
-"""Newton's method and its Hessians, checked against torch.autograd.functional (Hessians and
-Hessian-vector products), closed forms (a quadratic's minimiser, the normal equations) and
-numpy.linalg (eigen-decompositions)."""
+"""Newton's method and its repairs, checked against closed forms (a quadratic's minimiser, the
+normal equations) and numpy.linalg (eigen-decompositions). The torch Hessians: test_autograd.py."""
 
 import numpy as np
 import pytest
-import torch
 from bad_input import bad_numbers, clear_answer
 from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
@@ -12,12 +10,8 @@ from hypothesis.extra import numpy as hnp
 from lecturelib import second_order as so
 
 
-def rosenbrock_torch(t):
-    return (1 - t[0]) ** 2 + 100 * (t[1] - t[0] ** 2) ** 2
-
-
 def rosenbrock(t):
-    return float(rosenbrock_torch(torch.as_tensor(t)))
+    return float((1 - t[0]) ** 2 + 100 * (t[1] - t[0] ** 2) ** 2)
 
 
 def rosenbrock_grad(t):
@@ -30,47 +24,8 @@ def rosenbrock_hess(t):
     return np.array([[2 - 400 * (y - 3 * x**2), -400 * x], [-400 * x, 200.0]])
 
 
-def loss_torch(t):  # a 5-parameter non-quadratic loss: log-sum-exp plus quartic terms
-    return torch.logsumexp(t * torch.arange(1.0, 6.0, dtype=t.dtype), 0) + (t**4).sum() / 4
 
-
-@given(st.lists(st.floats(-2, 2), min_size=5, max_size=5), st.integers(0, 1000))
-@settings(max_examples=25, deadline=None)
-def test_hessian_and_hvp_match_torch_autograd_functional(values, seed):
-    theta = np.array(values)
-    v = np.random.default_rng(seed).normal(size=5)
-    t, tv = torch.tensor(theta), torch.tensor(v)
-    H_ref = torch.autograd.functional.hessian(loss_torch, t).numpy()
-    _, hv_ref = torch.autograd.functional.hvp(loss_torch, t, tv)
-    np.testing.assert_allclose(so.torch_hessian(loss_torch, theta), H_ref, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(so.hessian_vector_product(loss_torch, theta, v), hv_ref.numpy(),
-                               rtol=1e-10, atol=1e-10)
-    grad = lambda p: so.torch_gradient(loss_torch, p)  # noqa: E731
-    np.testing.assert_allclose(so.finite_difference_hvp(grad, theta, v), hv_ref.numpy(),
-                               rtol=1e-5, atol=1e-5)
-
-
-def test_torch_hessian_matches_the_analytic_rosenbrock_hessian():
-    for point in ([-1.2, 1.0], [0.3, -0.7], [1.0, 1.0]):
-        np.testing.assert_allclose(so.torch_hessian(rosenbrock_torch, point), rosenbrock_hess(point),
-                                   rtol=1e-12)
-        np.testing.assert_allclose(so.torch_gradient(rosenbrock_torch, point), rosenbrock_grad(point),
-                                   rtol=1e-12, atol=1e-12)
-
-
-def test_hessian_of_linear_and_quadratic_functions():
-    a = torch.tensor([1.0, -2.0, 3.0], dtype=torch.float64)
-    np.testing.assert_array_equal(so.torch_hessian(lambda t: a @ t, np.ones(3)), np.zeros((3, 3)))
-    np.testing.assert_array_equal(so.hessian_vector_product(lambda t: a @ t, np.ones(3), np.ones(3)),
-                                  np.zeros(3))
-    M = np.array([[2.0, 1.0, 0.0], [1.0, 3.0, 0.0], [0.0, 0.0, 0.0]])  # the last variable unused
-    Mt = torch.tensor(M)
-    np.testing.assert_allclose(so.torch_hessian(lambda t: 0.5 * t @ Mt @ t, np.ones(3)), M)
-
-
-def test_hvp_rejects_a_vector_of_the_wrong_shape():
-    with pytest.raises(ValueError, match="shape of theta"):
-        so.hessian_vector_product(loss_torch, np.zeros(5), np.zeros(4))
+def test_finite_difference_hvp_rejects_a_vector_of_the_wrong_shape():
     with pytest.raises(ValueError, match="shape of theta"):
         so.finite_difference_hvp(rosenbrock_grad, np.zeros(2), np.zeros(3))
 
@@ -185,25 +140,12 @@ def test_hessian_cost_grows_with_k():
     assert small[0] == 20 * 20 * 8 and large[0] == 200 * 200 * 8
 
 
-def test_torch_helpers_answer_bad_functions_clearly():
-    with pytest.raises(TypeError, match="f_torch must return a torch tensor with one entry"):
-        so.torch_gradient(lambda t: t, [1.0, 2.0])
-    with pytest.raises(ValueError, match="f_torch raised RuntimeError.*torch operations"):
-        so.torch_hessian(lambda t: np.sum(t.numpy()), [1.0, 2.0])
-    with pytest.raises(ValueError, match="f_torch is not finite"):
-        so.hessian_vector_product(lambda t: (t / 0).sum(), [1.0, 2.0], [1.0, 0.0])
-    np.testing.assert_array_equal(so.torch_gradient(lambda t: (0 * t).sum() + 1, [1.0, 2.0]), [0, 0])
-
-
 careless_arrays = hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3),
                              elements=st.one_of(st.floats(-3, 3), st.sampled_from([np.nan, np.inf, 1e300])))
 
 
 @given(st.one_of(bad_numbers(), careless_arrays), st.one_of(bad_numbers(), careless_arrays))
 @settings(max_examples=60, deadline=None)
-def test_hessians_and_hvps_answer_careless_points_and_vectors_clearly(theta, v):
-    names = ["theta", "v", "f_torch", "grad"]
-    clear_answer(lambda: so.torch_gradient(loss_torch, theta), names)
-    clear_answer(lambda: so.torch_hessian(loss_torch, theta), names)
-    clear_answer(lambda: so.hessian_vector_product(loss_torch, theta, v), names)
+def test_finite_difference_hvp_answers_careless_points_and_vectors_clearly(theta, v):
+    names = ["theta", "v", "grad"]
     clear_answer(lambda: so.finite_difference_hvp(rosenbrock_grad, theta, v), names)

@@ -101,3 +101,117 @@ def test_descent_explorer_draws_the_run_it_names():
     expected = run(optim.sgd(2.5), problems.canyon(20.0), [-5.0, 2.5], 40)
     np.testing.assert_allclose(np.column_stack(path_line.get_data()), expected.points)
     assert f"diverged at step {expected.diverged_at}" in explorer.fig._suptitle.get_text()
+
+
+# -- iterate: the one loop every method runs in ------------------------------------------------
+
+import math  # noqa: E402
+import pathlib  # noqa: E402
+import re  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from lecturelib.trajectory import (CONVERGED, DIVERGED, LINE_SEARCH_FAILED, MAX_ITER, STEPS,  # noqa: E402
+                                   LineSearchError, Method, descent, iterate)
+
+
+def halving(lr=0.5, fail_at=None, overflow_at=None):
+    """Gradient descent θ ← θ − lr·θ on f = ½‖θ‖² (so θ_k = (1 − lr)^k θ₀, a closed form), as a
+    Method whose state counts the steps; it raises LineSearchError at step `fail_at` and returns
+    an infinite point at step `overflow_at`."""
+    def step(theta, loss, g, k):
+        if k == fail_at:
+            raise LineSearchError("no step")
+        if k == overflow_at:
+            return np.full_like(theta, np.inf), k + 1
+        return theta - lr * g, k + 1
+
+    return descent("halving", lambda t: 0.5 * float(t @ t), lambda t: t.copy(), step, state=0)
+
+
+def test_iterate_stops_when_the_sup_norm_of_the_gradient_reaches_tol():
+    theta0, tol = np.array([3.0, -1.0]), 1e-6
+    path = iterate(halving(), theta0, tol=tol, max_iter=100)
+    k = math.ceil(math.log2(3.0 / tol))  # ‖∇f(θ_k)‖_∞ = 3 · 2⁻ᵏ ≤ tol first at this k
+    assert path.reason == CONVERGED and path.converged and path.steps == k
+    expected = theta0 * 0.5 ** np.arange(k + 1)[:, None]
+    np.testing.assert_array_equal(path.points, expected)  # θ₀ recorded first; halving is exact
+    np.testing.assert_allclose(path.losses, 0.5 * (expected**2).sum(axis=1), rtol=1e-15)
+    np.testing.assert_allclose(path.grad_norms, np.linalg.norm(expected, axis=1), rtol=1e-15)
+    assert f"converged in {k} steps" in path.message
+
+
+def test_iterate_stops_at_max_iter_and_without_tol_takes_every_step():
+    limited = iterate(halving(), np.array([3.0, -1.0]), tol=1e-300, max_iter=7)
+    assert limited.reason == MAX_ITER and limited.steps == 7 and not limited.converged
+    untested = iterate(halving(), np.array([3.0, -1.0]), max_iter=7)
+    assert untested.reason == STEPS and untested.steps == 7
+    assert iterate(halving(), np.zeros(2), tol=0.0, max_iter=7).steps == 0  # ∇f(θ₀) = 0: converged
+
+
+def test_iterate_detects_divergence_once_and_records_only_finite_points():
+    # lr = 3: θ_k = (−2)^k θ₀, f(θ_k) = 4^k f(θ₀); the loop's limit is 1e8 · (1 + f(θ₀)) = 2e8
+    path = iterate(halving(lr=3.0), np.ones(1), tol=1e-8, max_iter=100)
+    first_above = next(k for k in range(100) if 0.5 * 4.0**k > 2e8)
+    assert path.reason == DIVERGED and path.diverged_at == first_above
+    assert path.steps == first_above - 1 and np.isfinite(path.points).all()
+    overflow = iterate(halving(overflow_at=3), np.ones(1), tol=1e-8, max_iter=100)
+    assert overflow.reason == DIVERGED and overflow.diverged_at == 4 and overflow.steps == 3
+
+
+def test_iterate_reports_a_failed_line_search_and_keeps_the_steps_before_it():
+    path = iterate(halving(fail_at=2), np.array([1.0, 2.0]), tol=1e-8, max_iter=100)
+    assert path.reason == LINE_SEARCH_FAILED and path.steps == 2 and "no step" in path.message
+
+
+def test_iterate_treats_a_non_finite_gradient_as_divergence_and_refuses_a_bad_start():
+    grad = lambda t: np.array([np.nan]) if t[0] < 0.3 else t.copy()  # noqa: E731
+    method = descent("nan-gradient", lambda t: 0.5 * float(t @ t), grad, lambda t, f, g, s: (t - 0.5 * g, s))
+    path = iterate(method, np.array([1.0]), tol=1e-8, max_iter=10)
+    assert path.diverged_at == 2 and path.steps == 1  # θ₂ = 0.25 has a NaN gradient
+    with pytest.raises(ValueError, match="not finite at θ₀"):
+        iterate(descent("nan", lambda t: float("nan"), grad, lambda t, f, g, s: (t, s)), np.ones(1),
+                max_iter=3)
+    with pytest.raises(ValueError, match="gradient of f is not finite"):
+        iterate(method, np.array([0.1]), max_iter=3)
+
+
+def test_iterate_passes_explicit_state_to_the_callback_and_the_step_returns_new_state():
+    seen = []
+    method = Method("count", lambda t: (0.5 * float(t @ t), {"k": 0}),
+                    lambda t, f, g, s: (t - 0.5 * g, 0.5 * float((t - 0.5 * g) @ (t - 0.5 * g)), {"k": s["k"] + 1}),
+                    lambda t, s: (t.copy(), s))
+    iterate(method, np.array([1.0]), max_iter=4, callback=lambda k, t, s: seen.append((k, t[0], s)))
+    assert [(k, x, s["k"]) for k, x, s in seen] == [(k, 0.5**k, k) for k in range(1, 5)]
+    assert len({id(s) for _, _, s in seen}) == 4  # a new state each step: none mutated in place
+
+
+LIBRARY = pathlib.Path(__file__).resolve().parent.parent / "lecturelib"
+
+
+def test_only_the_loop_builds_trajectories_and_decides_divergence():
+    """Every Trajectory comes from `iterate`: no other module constructs one or sets diverged_at."""
+    for path in LIBRARY.rglob("*.py"):
+        if path.name == "trajectory.py" and path.parent == LIBRARY:
+            continue
+        code = path.read_text()
+        assert not re.search(r"\bTrajectory\(", code), f"{path.name} builds a Trajectory itself"
+        assert not re.search(r"\bdiverged_at\s*=", code), f"{path.name} decides divergence itself"
+
+
+def test_the_algorithms_import_without_torch():
+    """torch lives in the adapters (autograd, training); importing an algorithm never imports it."""
+    modules = ["trajectory", "linesearch", "second_order", "quasi_newton", "conjugate_gradient",
+               "least_squares", "landscape"]
+    code = ("import sys; import lecturelib." + "; import lecturelib.".join(modules)
+            + "; print('torch' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", "one of these modules imports torch"
+    optim_uses_torch = subprocess.run(
+        [sys.executable, "-c", "import sys, lecturelib.optim; print('torch' in sys.modules)"],
+        capture_output=True, text=True, check=True).stdout.strip() == "True"
+    if optim_uses_torch:
+        pytest.skip("race imports optim, which still imports torch")
+    race = subprocess.run([sys.executable, "-c", "import sys, lecturelib.race; print('torch' in sys.modules)"],
+                          capture_output=True, text=True, check=True)
+    assert race.stdout.strip() == "False"
