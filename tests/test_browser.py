@@ -139,19 +139,44 @@ def test_vendored_mathjax_is_only_what_the_pages_load(visit, built_book):
     assert any(name.endswith(".woff") for name in asked), "formulas should use MathJax's own fonts"
 
 
+def canvas_pixels(explorer):
+    """A fingerprint of what the explorer's figure shows: its canvas and its background image."""
+    return explorer.evaluate("e => e.querySelector('canvas').toDataURL() + e.querySelector('img').src.length")
+
+
 @pytest.mark.parametrize("chapter", NOTEBOOKS)
-def test_every_animation_plays(visit, chapter):
-    page = visit(f"chapters/{chapter}.html").page
-    animations = page.locator(".animation")
-    assert animations.count() >= 1
-    for i in range(animations.count()):
-        animation = animations.nth(i)
-        animation.scroll_into_view_if_needed()
-        frame = animation.locator("img").first
-        before = frame.get_attribute("src")
-        animation.locator("button[title='Play']").first.click()
-        page.wait_for_timeout(1500)
-        assert frame.get_attribute("src") != before, f"animation {i} did not move after Play"
+def test_every_static_explorer_steers_from_the_keyboard(visit, chapter, built_book):
+    """The chapter's static explorer on the built page: each control, moved with the keyboard,
+    redraws the figure and shows the value chosen; a screenshot before and after the first
+    change goes to _build/screenshots/ (the README's "looked at" pictures)."""
+    visited = visit(f"chapters/{chapter}.html")
+    page = visited.page
+    explorer = page.locator(".lx-explorer").first
+    explorer.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('.lx-explorer').dataset.lxReady === '1'", timeout=10000)
+    folder = built_book.parent / "screenshots"
+    folder.mkdir(exist_ok=True)
+    explorer.screenshot(path=str(folder / f"{chapter}-explorer-before.png"))
+    controls = explorer.locator("input[type=range], select")
+    assert controls.count() >= 1
+    for i in range(controls.count()):
+        control = controls.nth(i)
+        before = canvas_pixels(explorer)
+        state = page.evaluate("window.lectureExplorers[0].state()")
+        control.focus()
+        for key in ("ArrowRight", "ArrowRight", "ArrowDown", "ArrowLeft"):
+            page.keyboard.press(key)
+            if canvas_pixels(explorer) != before:
+                break
+        assert page.evaluate("window.lectureExplorers[0].state()") != state, f"control {i} did not move"
+        assert canvas_pixels(explorer) != before, f"control {i} moved but the figure stayed the same"
+        name = control.get_attribute("id")
+        shown = explorer.locator(f"output[for='{name}']")
+        if shown.count():
+            assert shown.first.inner_text().strip() in page.evaluate("window.lectureExplorers[0].state()").values()
+        if i == 0:
+            explorer.screenshot(path=str(folder / f"{chapter}-explorer-after.png"))
+    assert visited.own_errors() == [] and visited.outside == []
 
 
 @pytest.mark.parametrize("chapter", NOTEBOOKS)

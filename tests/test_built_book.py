@@ -1,8 +1,11 @@
 """The built HTML book (under _build/html) shows what a reader should see.
 
-`python3 tasks.py test` builds the book first; the browser checks (rendering, animations
-playing) are in tests/test_browser.py."""
+`python3 tasks.py test` builds the book first; the browser checks (rendering, explorers
+steered) are in tests/test_browser.py."""
 
+import html
+import json
+import math
 import re
 import subprocess
 from pathlib import Path
@@ -59,7 +62,7 @@ def test_page_shows_executed_figures_each_with_alt_text(built_book, notebook):
     outputs = re.findall(r'<img [^>]*src="\.\./_images/[^"]+"[^>]*>', text)
     figure_cells = sum(1 for c in nbformat.read(notebook, as_version=4).cells
                        if c.cell_type == "code" and "image" in c.metadata.get("mystnb", {})
-                       and ".animation(" not in c.source)
+                       and ".animation(" not in c.source and ".static(" not in c.source)
     assert figure_cells >= 1
     assert len(outputs) >= figure_cells, f"{len(outputs)} figure images for {figure_cells} figure cells"
     missing = [img for img in outputs if not re.search(r'alt="[^"]{10,}"', img)]
@@ -75,10 +78,18 @@ def test_page_has_no_error_stderr_or_widget_box(built_book, notebook):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_page_embeds_an_animation_that_needs_no_kernel(built_book, notebook):
+def test_page_embeds_a_static_explorer_that_needs_no_kernel(built_book, notebook):
+    """The explorer's data are in the page itself (no kernel, no request): its controls, a
+    background image for each group and one frame for every setting the controls offer."""
     text = page(built_book, notebook.stem)
-    assert 'class="animation"' in text
-    assert len(re.findall(r"data:image/png;base64", text)) >= 5, "an animation of at least 5 frames"
+    found = re.findall(r'<script type="application/json" class="lx-data">(.*?)</script>', text, re.S)
+    assert len(found) == 1, f"{len(found)} static explorers on the page, one expected"
+    data = json.loads(html.unescape(found[0]) if found[0].lstrip().startswith("&") else found[0])
+    sizes = [len(c["options"]) for c in data["controls"]]
+    assert data["controls"] and all(n >= 2 for n in sizes), "every control offers a choice"
+    assert len(data["settings"]) == math.prod(sizes), "a frame for every combination of the controls"
+    assert all(0 <= i < len(data["frames"]) for i in data["settings"].values())
+    assert all(src.startswith("data:image/png;base64,") for src in data["images"].values())
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

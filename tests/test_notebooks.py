@@ -1,5 +1,6 @@
 """Every chapter notebook follows the book's pattern (CONTRIBUTING.md). These tests read the
-notebooks as files; nbval runs them, and tests/test_built_book.py checks the HTML."""
+notebooks as files; the book build runs them (once per `tasks.py test`), tests/test_executed_notebooks.py
+checks that run, and tests/test_built_book.py checks the HTML. By hand: `pytest --nbval-lax chapters/`."""
 
 import re
 import sys
@@ -56,13 +57,15 @@ def test_notebook_is_seeded_and_uses_the_book_style(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_has_an_explorer_live_and_animated(path):
+def test_notebook_has_an_explorer_live_and_static(path):
     code = [c for c in cells(path) if c.cell_type == "code"]
     live = [c for c in code if ".live()" in source(c)]
     assert live, "an explorer with live controls (explorer.live())"
     assert all("remove-output" in c.metadata.get("tags", []) for c in live), \
         "tag the live explorer cell remove-output: in the static book a widget is a dead box"
-    assert any(".animation(" in source(c) for c in code), "an animation that plays without a kernel"
+    static = [c for c in code if ".static(" in source(c)]
+    assert len(static) == 1, "one static explorer the web page can steer without a kernel (explorer.static(...))"
+    assert "remove-output" not in static[0].metadata.get("tags", []), "the static explorer is for the web page"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -102,6 +102,16 @@ PREPARE = r"""
     animation.after(caption);
   });
 
+  // Static explorers: the figure at the setting shown first, a still; the controls stay on the
+  // web page.
+  document.querySelectorAll('.lx-explorer').forEach(explorer => {
+    const caption = document.createElement('p');
+    caption.className = 'print-still-caption';
+    caption.textContent = 'A still of the explorer at its first setting. '
+      + 'The web page has the interactive version.';
+    explorer.after(caption);
+  });
+
   // The title page and the contents.
   const front = document.createElement('section');
   front.className = 'print-front';
@@ -246,6 +256,8 @@ def print_book(url: str, out: Path, meta: dict) -> dict[str, int]:
                 page.evaluate("MathJax.startup.promise")
             except PlaywrightError as error:
                 raise RuntimeError(f"MathJax did not typeset the single page: {error}") from error
+            page.wait_for_function("[...document.querySelectorAll('.lx-explorer')]"
+                                   ".every(e => e.dataset.lxReady === '1')", timeout=TIMEOUT_MS)
             failed = page.evaluate("document.querySelectorAll('mjx-merror').length")
             if failed:
                 raise RuntimeError(f"{failed} formulas failed to typeset in the single-page build")

@@ -1,7 +1,8 @@
 """Explorers: one figure, two ways to play with it (see `explorer.Explorer`).
 
-Live with sliders in a running notebook (`explorer.live()`), and as an animation that plays
-in the static book (`explorer.animation(frames)`). One module per chapter builds that
+Live with sliders in a running notebook (`explorer.live()`), as an animation that plays
+in the static book (`explorer.animation(frames)`), and as a static explorer with HTML controls
+over precomputed settings (`explorer.static(**chapter_grid())`, see `static.py`). One module per chapter builds that
 chapter's explorer; they are all importable from here. `EXPLORERS` lists them for the
 benchmark (benchmarks/run.py times `update` + PNG render).
 """
@@ -11,11 +12,21 @@ from __future__ import annotations
 from typing import Callable
 
 from .explorer import LIVE_DPI, PLAYER_SYMBOLS, Explorer, self_contained
-from .rbf import rbf_explorer, rbf_tour, RBF_CENTRES, RBF_WIDTHS
-from .activations import activation_explorer, activation_tour, PARAMETRIC_ACTIVATIONS
-from .autodiff import backward_explorer, backward_tour
-from .first_order import descent_explorer, descent_tour, DESCENT_STARTS, DESCENT_RATES
-from .second_order import damping_explorer, damping_tour, DAMPING_VALUES, MEMORY_VALUES
+from .static import StaticExplorer
+from .rbf import rbf_explorer, rbf_grid, rbf_tour, RBF_CENTRES, RBF_WIDTHS
+from .activations import activation_explorer, activation_grid, activation_tour, PARAMETRIC_ACTIVATIONS
+from .autodiff import backward_explorer, backward_grid, backward_tour
+from .first_order import descent_explorer, descent_grid, descent_tour, DESCENT_STARTS, DESCENT_RATES
+from .second_order import damping_explorer, damping_grid, damping_tour, DAMPING_VALUES, MEMORY_VALUES
+
+# Each chapter's static explorer: name -> (build the explorer, the `static` kwargs).
+STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] = {
+    "rbf": (rbf_explorer, rbf_grid),
+    "activations": (activation_explorer, activation_grid),
+    "backward": (backward_explorer, backward_grid),
+    "descent": (descent_explorer, descent_grid),
+    "damping": (damping_explorer, damping_grid),
+}
 
 # What the benchmark times: name -> (build the explorer, the frames to redraw).
 EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], list[dict]]]] = {
@@ -31,6 +42,13 @@ __all__ = [
     "PLAYER_SYMBOLS",
     "Explorer",
     "self_contained",
+    "StaticExplorer",
+    "STATIC_EXPLORERS",
+    "rbf_grid",
+    "activation_grid",
+    "backward_grid",
+    "descent_grid",
+    "damping_grid",
     "rbf_explorer",
     "rbf_tour",
     "RBF_CENTRES",

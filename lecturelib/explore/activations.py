@@ -73,3 +73,19 @@ def activation_tour() -> list[dict]:
     frames += [dict(activation="Soboleva tanh", a=float(v)) for v in np.linspace(0.4, 1.6, 7)]
     frames += [dict(activation="Soboleva tanh", b=float(v)) for v in np.linspace(0.4, 1.6, 7)]
     return frames
+
+
+def activation_grid() -> dict:
+    """The static explorer's settings (`activation_explorer().static(**activation_grid())`):
+    nine values of α for PReLU and ELU; for Soboleva's a, b (numerator) four values and c, d
+    (denominator) three around 1 (tanh), where the curves stay within a few units: the static
+    figure keeps one y-range per activation, the union of the live ranges."""
+    alphas = [0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0]
+    numerator, denominator = [0.5, 0.8, 1.0, 1.2], [0.8, 1.0, 1.2]
+    return dict(name="activations", title="Parametric activation explorer", background=("activation",),
+                grid=dict(alpha=alphas, a=numerator, b=numerator, c=denominator, d=denominator),
+                labels=dict(activation="activation", alpha="α (PReLU, ELU)", a="a (Soboleva)",
+                            b="b (Soboleva)", c="c (Soboleva)", d="d (Soboleva)"),
+                caption=f"α = {', '.join(f'{v:g}' for v in alphas)} for PReLU and ELU; Soboleva's a, b = "
+                        f"{', '.join(f'{v:g}' for v in numerator)} and c, d = "
+                        f"{', '.join(f'{v:g}' for v in denominator)}; each activation keeps one y-range.")

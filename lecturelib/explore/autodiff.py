@@ -67,3 +67,10 @@ def backward_tour() -> list[dict]:
 
     operations = [node for node in topological_order(multiple_paths()) if node.parents]
     return [dict(step=k) for k in range(len(operations) + 1)]
+
+
+def backward_grid() -> dict:
+    """The static explorer's settings (`backward_explorer().static(**backward_grid())`): every
+    step, each one a pre-rendered image (the boxes' colours and texts change)."""
+    return dict(name="backward", title="Backward pass explorer", background=("step",),
+                labels=dict(step="step"), caption="Every step of the backward pass, one local rule at a time.")

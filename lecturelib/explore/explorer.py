@@ -1,4 +1,4 @@
-"""The Explorer: one figure, two ways to play with it.
+"""The Explorer: one figure, three ways to play with it.
 
 An `Explorer` is a matplotlib figure, a function `draw(**params)` that redraws its artists
 for new parameter values, and the controls that offer those values. `explorer.update(**params)`
@@ -10,7 +10,10 @@ names the control and what it offers, never a KeyError from deep inside. It can 
   Binder, Colab);
 * as an animation (`explorer.animation(frames)`): a self-contained HTML/JavaScript player
   (matplotlib's `to_jshtml`) that steps through a list of parameter settings and plays in
-  the static book with no kernel and no network.
+  the static book with no kernel and no network;
+* as a static explorer (`explorer.static(grid, background)`): the same controls in plain HTML
+  over every setting of a grid, precomputed here by `update` and drawn by a small script
+  (static.py, static.js), in the book with no kernel and no network.
 
 The chapters' explorers live beside this module, one module per chapter, and
 `lecturelib.explore` re-exports them.
@@ -92,7 +95,9 @@ class Explorer:
 
     def update(self, **params) -> None:
         """Redraw the figure for `params` (missing ones keep their defaults); raises as `check`."""
-        self.draw(**self.check(**params))
+        checked = self.check(**params)
+        self.draw(**checked)
+        self._shown = checked  # what the figure shows, restored after `static`
 
     def png(self, **params) -> bytes:
         """Redraw for `params` (missing ones keep their defaults) and return the figure as PNG;
@@ -103,6 +108,24 @@ class Explorer:
         buffer = io.BytesIO()
         image.save(buffer, format="png", compress_level=1)  # fast to encode, a little larger
         return buffer.getvalue()
+
+    def static(self, grid: dict | None = None, background: tuple[str, ...] = (), *, name: str = "explorer",
+               title: str = "", caption: str = "", labels: dict | None = None):
+        """The static version with controls: every setting of `grid` precomputed, steered in the
+        browser with no kernel (see `static.py` and /work/notes/static_contract.md).
+
+        grid: control -> the values offered on the page (default: all the control offers);
+        background: the controls whose value selects a pre-rendered background image (the
+            artists that are neither lines nor titles may change with these only);
+        name, title: the explorer's id and accessible name; caption: a sentence shown under the
+            controls; labels: control -> its label (default: the control's name).
+        Returns a `StaticExplorer` (Jupyter shows its HTML). The live figure is left as it was.
+        Raises TypeError for a grid, labels or background naming no control, ValueError for a
+        grid value the control does not offer, a background naming a non-control, a grid of
+        more than static.MAX_SETTINGS settings, or an artist that changes inside a background."""
+        from .static import capture
+
+        return capture(self, grid, background, name=name, title=title, caption=caption, labels=labels)
 
     def live(self):
         """The interactive version: controls above the figure (needs a kernel)."""

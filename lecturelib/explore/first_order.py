@@ -77,3 +77,18 @@ def descent_tour() -> list[dict]:
         nearest = min(DESCENT_RATES, key=lambda v: abs(np.log(v / lr)))
         frames.append(dict(problem="Rosenbrock", method=name, lr=nearest, beta=0.9))
     return frames
+
+
+def descent_grid() -> dict:
+    """The static explorer's settings (`descent_explorer().static(**descent_grid())`): every
+    problem and method, every other learning rate of the slider (ratio 2.6, through SGD's
+    stability limit on both problems) and the largest, four momenta; one background per problem
+    (its contours and axis limits)."""
+    rates = list(DESCENT_RATES[::2]) + [DESCENT_RATES[-1]]
+    betas = [0.0, 0.5, 0.9, 0.95]
+    return dict(name="descent", title="Gradient descent explorer", background=("problem",),
+                grid=dict(lr=rates, beta=betas),
+                labels=dict(problem="problem", method="method", lr="learning rate ε", beta="momentum β (β₁)"),
+                caption=f"Every method on both problems, for {len(rates)} learning rates from "
+                        f"{rates[0]:g} to {rates[-1]:g} (geometric) and β = {', '.join(f'{b:g}' for b in betas)}; "
+                        "β is ignored by methods without momentum.")

@@ -92,3 +92,13 @@ def rbf_tour() -> list[dict]:
     frames = [dict(n_centres=n, sigma=RBF_WIDTHS[10]) for n in (1, 3, 6, 10, 20, 40)]
     frames += [dict(n_centres=20, sigma=s) for s in RBF_WIDTHS[::3]]
     return frames
+
+
+def rbf_grid() -> dict:
+    """The static explorer's settings (`rbf_explorer().static(**rbf_grid())`): every number of
+    centres, every other width σ of the slider."""
+    widths = list(RBF_WIDTHS[::2])
+    return dict(name="rbf", title="RBF network explorer", grid=dict(sigma=widths),
+                labels=dict(n_centres="centres N", sigma="width σ"),
+                caption=f"Every number of centres N ({', '.join(map(str, RBF_CENTRES))}) and {len(widths)} "
+                        f"widths σ from {widths[0]:g} to {widths[-1]:g} (geometric).")

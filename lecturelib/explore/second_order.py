@@ -97,3 +97,12 @@ def damping_tour() -> list[dict]:
     """The frames of the damping animation: α from 0 to 200 (m = 5), then m from 1 to 20."""
     frames = [dict(alpha=a, m=5) for a in (0.0, 10.0, 20.0, 40.0, 60.0, 200.0)]
     return frames + [dict(alpha=60.0, m=m) for m in (1, 20)]
+
+
+def damping_grid() -> dict:
+    """The static explorer's settings (`damping_explorer().static(**damping_grid())`): every α
+    and every m; one background per m (the legend's text, laid out by matplotlib, changes with m)."""
+    return dict(name="damping", title="Damped Newton and L-BFGS explorer", background=("m",),
+                labels=dict(alpha="damping α", m="memory m"),
+                caption=f"Every damping α of the slider ({DAMPING_VALUES[0]:g} to {DAMPING_VALUES[-1]:g}) "
+                        f"and every memory m ({', '.join(map(str, MEMORY_VALUES))}).")
