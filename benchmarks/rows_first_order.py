@@ -1,5 +1,5 @@
 """Chapter 4 benchmark rows: the per-step cost of lecturelib's update rules on a torch model,
-through `optim.TorchOptimizer`, against the same rule in torch.optim (the ratio ours / torch's).
+through `torch_optim.TorchOptimizer`, against the same rule in torch.optim (the ratio ours / torch's).
 
 The model is the chapter's digits network scaled up to MNIST size (784 → 256 sigmoid → 10, one
 batch of 128); only `optimizer.step()` is timed, with the gradients already in place."""
@@ -10,7 +10,7 @@ import time
 
 import torch
 
-from lecturelib import optim
+from lecturelib import optim, torch_optim
 
 CASES = {
     "SGD": (lambda: optim.sgd(0.01), lambda p: torch.optim.SGD(p, lr=0.01)),
@@ -39,7 +39,7 @@ def rows() -> list[tuple[str, str]]:
     torch.set_num_threads(1)
     result = []
     for name, (ours, theirs) in CASES.items():
-        our_time = _seconds_per_step(lambda params: optim.TorchOptimizer(params, ours()))
+        our_time = _seconds_per_step(lambda params: torch_optim.TorchOptimizer(params, ours()))
         their_time = _seconds_per_step(theirs)
         result.append((f"optimizer step, {name} on a 784-256-10 MLP: lecturelib / torch.optim (ch. 4)",
                        f"{our_time * 1e6:.0f} µs / {their_time * 1e6:.0f} µs = {our_time / their_time:.2f}×"))

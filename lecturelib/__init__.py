@@ -1,11 +1,14 @@
 """lecturelib: the code behind the 'Training Deep Networks' course book.
 
-One module per idea; the notebooks import from here, never the other way round.
+One module per idea; the notebooks import from here, never the other way round. The teaching
+core needs NumPy and SciPy only; torch lives in the adapters marked so below, in networks
+and in approximation; tests/test_imports.py checks that no other module imports it.
 
 Chapter 1, RBF networks and universal approximation
     kmeans              k-means++ seeding and Lloyd's iterations
     gng                 Growing Neural Gas
-    rbf                 RBF features, widths, 2-step and 3-step learning, the three heads
+    rbf                 RBF features, widths, 2-step learning, the three heads
+    rbf_training        3-step learning by torch autograd (adapter)
     approximation       sigmoid steps and bumps; the sawtooth and why depth helps
 Chapter 2, Activations
     activations         transfer operators ρ and their derivatives ρ′
@@ -18,7 +21,10 @@ Chapter 3, Automatic differentiation
     graphs              drawing computational graphs
 Chapter 4, First-order methods
     problems            test functions and the lectures' regression data
-    optim               the update rules, one implementation each (NumPy and torch)
+    optim               the update rules by name: SGD, momentum, Nesterov, and RULES
+    adaptive            rules with per-parameter step sizes: AdaGrad, RMSProp, Adam, …
+    optimizer           an update rule with explicit state (init, update, eval_point)
+    torch_optim         the rules on a torch.nn.Module, via torch.optim (adapter)
     schedules           learning-rate schedules
     linesearch          optimal step, backtracking and strong-Wolfe line searches
     trajectory          run a method, record its path, detect divergence, say why it stopped
@@ -29,6 +35,8 @@ Chapter 5, Second-order methods
     quasi_newton        BFGS and L-BFGS
     least_squares       Gauss-Newton and Levenberg-Marquardt
     race                first- against second-order methods, counted and timed
+    autograd            gradients, Hessians and Hessian-vector products by torch autograd (adapter)
+    training            a network's loss as NumPy functions; minibatch training with torch (adapter)
 Shared
     networks            small PyTorch networks and gradient-flow measurements
     plotting            the book's figure style

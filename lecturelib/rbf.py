@@ -21,7 +21,8 @@ so that for regression the closed form is w = (ΦᵀΦ + λI)⁻¹ Φᵀy.
   points drawn at random) and widths by a heuristic; (2) the weights w with μ, σ fixed, where
   L is convex in w: in closed form for regression, by Newton's method (IRLS) for classification.
 * **3-step learning**: (3) then gradient descent on all of μ, σ, w together, with ∇L from
-  torch autograd; `objective_gradients` derives the same gradients by hand.
+  torch autograd: `rbf_training.fine_tune` (an adapter: this module needs NumPy and SciPy
+  only); `objective_gradients` derives the same gradients by hand.
 
 Bad input raises TypeError (non-numbers) or a ValueError that names the argument (each
 function's docstring says what is allowed). A singular ΦᵀΦ is no error: it gets the
@@ -30,10 +31,10 @@ minimum-norm solution.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
-import torch
+
 from . import kmeans as km
 from .activations import sigmoid, softmax
 from .losses import binary_cross_entropy_with_logits, cross_entropy
@@ -42,7 +43,6 @@ from .validation import check_choice, check_finite, check_in_range, check_positi
 TASKS = ("regression", "binary", "multiclass")
 METHODS = ("kmeans++", "random")  # how `place_centres` places the centres
 SIGMA_MIN = 1e-100  # narrower widths make σ³ underflow to 0 (and φ's gradient 0/0)
-MAX_STEPS = 10**6  # 3-step training: a bound against typos such as 10**12
 MAX_CLASSES = 100  # the multi-class Newton step solves a system of size (N + 1)·K
 
 
@@ -463,51 +463,3 @@ def fit_two_step(X, y, n_centres: int, *, task: str = "regression", centres: str
     Phi = rbf_features(X, mu, sigma)
     w = output_weights(Phi, Y, ridge) if task == "regression" else newton_weights(Phi, Y, task, ridge)
     return RBFNet(mu, sigma, w, task, ridge)
-
-
-def _torch_objective(mu, log_sigma, w, X, Y, task: str, ridge: float) -> torch.Tensor:
-    """The objective L in torch (σ = e^{log σ} keeps every width > 0 during descent)."""
-    d2 = ((X[:, None, :] - mu[None, :, :]) ** 2).sum(dim=2)
-    phi = torch.exp(-d2 / (2 * torch.exp(log_sigma) ** 2))
-    z = torch.cat([torch.ones(len(X), 1, dtype=X.dtype), phi], dim=1) @ w
-    if task == "regression":
-        data = ((z - Y) ** 2).sum(dim=1).mean()
-    elif task == "binary":
-        data = torch.nn.functional.binary_cross_entropy_with_logits(z, Y)
-    else:
-        data = -(Y * torch.log_softmax(z, dim=1)).sum(dim=1).mean()
-    return data + ridge / len(X) * (w**2).sum()
-
-
-def fine_tune(net: RBFNet, X, y, *, steps: int = 300, lr: float = 0.01) -> tuple[RBFNet, list[float]]:
-    """Step 3: gradient descent on μ, σ and w together, from the 2-step solution, with
-    ∇L from torch autograd and Adam's per-parameter step sizes (torch.optim.Adam, chapter 4),
-    since μ, σ and w live on different scales. σ is updated through log σ (σ stays > 0).
-    Returns the tuned network and L before the first step and after each step.
-    Raises ValueError if L becomes NaN or infinite (diverged), and unless 0 ≤ steps ≤ 10⁶ is
-    a whole number and lr > 0 (and for the bad X, y that `targets` rejects)."""
-    X, Y = _net_targets(net, X, y)
-    steps = check_whole(steps, "steps")
-    check_in_range(steps, "steps", 0, MAX_STEPS, low_open=False, high_open=False)
-    lr = check_positive(lr, "lr")
-    X, Y = torch.tensor(X), torch.tensor(Y)
-    mu = torch.tensor(net.mu, requires_grad=True)
-    log_sigma = torch.tensor(np.log(net.sigma), requires_grad=True)
-    w = torch.tensor(net.w, requires_grad=True)
-    optimiser = torch.optim.Adam([mu, log_sigma, w], lr=lr)
-    history = []
-    for step in range(steps + 1):
-        loss = _torch_objective(mu, log_sigma, w, X, Y, net.task, net.ridge)
-        if not torch.isfinite(loss):
-            raise ValueError(f"3-step training diverged at step {step} (L = {loss.item()}); try lr < {lr}")
-        history.append(loss.item())
-        if step == steps:
-            break
-        optimiser.zero_grad()
-        loss.backward()
-        optimiser.step()
-    sigma = np.exp(log_sigma.detach().numpy())
-    if (sigma < SIGMA_MIN).any():
-        raise ValueError(f"3-step training shrank a width σ to {sigma.min():.3g} (< {SIGMA_MIN:g}); try lr < {lr}")
-    tuned = replace(net, mu=mu.detach().numpy().copy(), sigma=sigma, w=w.detach().numpy().copy())
-    return tuned, history

@@ -20,7 +20,7 @@ from hypothesis.extra import numpy as hnp
 
 from bad_input import bad_numbers, clear_answer, time_limit
 from lecturelib import linesearch as ls
-from lecturelib import optim, problems, race, trajectory, training
+from lecturelib import optim, problems, race, torch_optim, trajectory, training
 from lecturelib import schedules as S
 from lecturelib.trajectory import CONVERGED, DIVERGED, LINE_SEARCH_FAILED, MAX_ITER, STEPS, run
 
@@ -420,9 +420,9 @@ def test_lap_and_scipy_lap_answer_careless_input_clearly(name, bad):
 
 def test_torch_adapter_answers_careless_parameters_and_gradients_clearly():
     for bad in (None, [], 3, ["p"]):
-        clear_answer(lambda: optim.TorchOptimizer(bad, optim.sgd(0.1)), names=["params"])
+        clear_answer(lambda: torch_optim.TorchOptimizer(bad, optim.sgd(0.1)), names=["params"])
     p = torch.zeros(2, requires_grad=True)
-    adapter = optim.TorchOptimizer([p], optim.adam(0.1))
+    adapter = torch_optim.TorchOptimizer([p], optim.adam(0.1))
     p.grad = torch.tensor([float("nan"), 1.0])
     with pytest.raises(ValueError, match="grad contains NaN"):
         adapter.step()

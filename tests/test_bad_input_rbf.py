@@ -24,7 +24,7 @@ from sklearn.cluster import KMeans
 from bad_input import bad_numbers, clear_answer
 from lecturelib import approximation as ap
 from lecturelib import kmeans as km
-from lecturelib import rbf
+from lecturelib import rbf, rbf_training
 from lecturelib.gng import growing_neural_gas
 from lecturelib.networks import mlp
 
@@ -37,7 +37,7 @@ NET = rbf.fit_two_step(X, Y_REG, 4)
 BINARY = rbf.fit_two_step(X, Y_BIN, 4, task="binary", ridge=0.1)
 PHI = NET.features(X)
 T = torch.linspace(0, 1, 8, dtype=torch.float64)[:, None]
-rbf.fine_tune(NET, X, Y_REG, steps=1)  # torch.optim imports lazily: not inside a time limit
+rbf_training.fine_tune(NET, X, Y_REG, steps=1)  # torch.optim imports lazily: not inside a time limit
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 
 
@@ -131,10 +131,10 @@ RBF_FITS = [
     case("fit-y", lambda v: rbf.fit_two_step(X, planted(Y_REG, v), 3), ["y"]),
     case("fit-binary-y", lambda v: rbf.fit_two_step(X, planted(Y_BIN, v), 3, task="binary"), ["y"]),
     case("fit-multiclass-y", lambda v: rbf.fit_two_step(X, planted(Y_MULTI, v), 3, task="multiclass"), ["y"]),
-    case("fine_tune-steps", lambda v: rbf.fine_tune(NET, X, Y_REG, steps=v), ["steps"], (200, 10**6)),
-    case("fine_tune-lr", lambda v: rbf.fine_tune(NET, X, Y_REG, steps=3, lr=v), ["lr"]),
-    case("fine_tune-y", lambda v: rbf.fine_tune(NET, X, planted(Y_REG, v), steps=3), ["y"]),
-    case("fine_tune-net", lambda v: rbf.fine_tune(v, X, Y_REG, steps=3), ["net"]),
+    case("fine_tune-steps", lambda v: rbf_training.fine_tune(NET, X, Y_REG, steps=v), ["steps"], (200, 10**6)),
+    case("fine_tune-lr", lambda v: rbf_training.fine_tune(NET, X, Y_REG, steps=3, lr=v), ["lr"]),
+    case("fine_tune-y", lambda v: rbf_training.fine_tune(NET, X, planted(Y_REG, v), steps=3), ["y"]),
+    case("fine_tune-net", lambda v: rbf_training.fine_tune(v, X, Y_REG, steps=3), ["net"]),
 ]
 
 RBF_HEADS = [
@@ -334,7 +334,7 @@ def test_counts_are_whole_numbers_not_truncated():
     (lambda: rbf.targets(X, Y_MULTI, "multiclass", n_classes=2), "labels y must be 0 … 1 for n_classes = 2"),
     (lambda: NET.classify(X), "classify needs a network with task 'binary' or 'multiclass'"),
     (lambda: rbf.newton_weights(PHI, Y_BIN[:, None], "binary", 0.1, tol=0), "tol must be > 0"),
-    (lambda: rbf.fine_tune(NET, X, Y_REG, steps=2.5), "steps must be a whole number >= 0, got 2.5"),
+    (lambda: rbf_training.fine_tune(NET, X, Y_REG, steps=2.5), "steps must be a whole number >= 0, got 2.5"),
     (lambda: km.kmeans(X * 1e200, 2), "X has entries as large as .*rescale X"),
     (lambda: ap.tent(np.inf), "x contains inf"),  # was NaN
     (lambda: ap.bump_sum(0.5, [0.0, 0.5, 0.5], [1.0, 2.0]), "edges must increase strictly"),

@@ -22,23 +22,23 @@ def momentum_step_wrong_sign(theta, v, grad, lr, beta):
     return theta + v, v
 
 
-def adam_step(theta, s, r, grad, t, lr, beta1, beta2, delta):
-    s = beta1 * s + (1 - beta1) * grad
-    r = beta2 * r + (1 - beta2) * grad**2
-    s_hat, r_hat = s / (1 - beta1**t), r / (1 - beta2**t)
+def adam_step(theta, s, r, grad, t, lr, beta, rho, delta):
+    s = beta * s + (1 - beta) * grad
+    r = rho * r + (1 - rho) * grad**2
+    s_hat, r_hat = s / (1 - beta**t), r / (1 - rho**t)
     return theta - lr * s_hat / (np.sqrt(r_hat) + delta), s, r
 
 
-def adam_step_slide_slip(theta, s, r, grad, t, lr, beta1, beta2, delta):
-    s = beta1 * s + (1 - beta1) * grad
-    r = beta2 * r + (1 - beta2) * grad**2
-    s_hat, r_hat = s / (1 - beta1), r / (1 - beta2)  # β instead of βᵗ
+def adam_step_slide_slip(theta, s, r, grad, t, lr, beta, rho, delta):
+    s = beta * s + (1 - beta) * grad
+    r = rho * r + (1 - rho) * grad**2
+    s_hat, r_hat = s / (1 - beta), r / (1 - rho)  # β instead of βᵗ
     return theta - lr * s_hat / (np.sqrt(r_hat) + delta), s, r
 
 
-def adam_step_uncorrected(theta, s, r, grad, t, lr, beta1, beta2, delta):
-    s = beta1 * s + (1 - beta1) * grad
-    r = beta2 * r + (1 - beta2) * grad**2
+def adam_step_uncorrected(theta, s, r, grad, t, lr, beta, rho, delta):
+    s = beta * s + (1 - beta) * grad
+    r = rho * r + (1 - rho) * grad**2
     return theta - lr * s / (np.sqrt(r) + delta), s, r
 
 

@@ -3,6 +3,9 @@ parameters, same gradient at every step (computed at torch's parameters), 60 ste
 equal to 1e-10. Where the lecture's formula differs from PyTorch's (ε inside the square root,
 Nesterov's look-ahead form), both forms are tested."""
 
+import copy
+import inspect
+
 import numpy as np
 import pytest
 import torch
@@ -10,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bad_input import bad_numbers, clear_answer
-from lecturelib import optim
+from lecturelib import optim, torch_optim
 
 STEPS = 60
 
@@ -169,7 +172,7 @@ def test_torch_adapter_trains_a_module_exactly_like_torch_optim(name):
     for _ in range(2):
         torch.manual_seed(1)
         models.append(torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2)).double())
-    optimisers = [optim.TorchOptimizer(models[0].parameters(), ours), theirs_cls(models[1].parameters(), **kwargs)]
+    optimisers = [torch_optim.TorchOptimizer(models[0].parameters(), ours), theirs_cls(models[1].parameters(), **kwargs)]
     for _ in range(50):
         for model, opt in zip(models, optimisers):
             opt.zero_grad()
@@ -184,7 +187,7 @@ def test_torch_adapter_trains_a_module_exactly_like_torch_optim(name):
     (lambda: optim.sgd(lr=-0.1), "lr", "lr must be > 0"),
     (lambda: optim.momentum(0.1, beta=1.0), "beta", "beta must lie in [0, 1)"),
     (lambda: optim.momentum(0.1, beta=-0.1), "beta", "beta must lie in [0, 1)"),
-    (lambda: optim.adam(0.1, beta2=1.5), "beta2", "beta2 must lie in [0, 1)"),
+    (lambda: optim.adam(0.1, rho=1.5), "rho", "rho must lie in [0, 1)"),
     (lambda: optim.rmsprop(0.1, rho=1.0), "rho", "rho must lie in [0, 1)"),
     (lambda: optim.nesterov(0.1, form="sutskever"), "form", "form must be"),
 ])
@@ -215,7 +218,7 @@ def test_a_schedule_that_returns_a_non_positive_rate_is_reported_with_its_step()
 
 def test_adapter_rejects_something_that_is_not_a_rule():
     with pytest.raises(TypeError, match="rule must be"):
-        optim.TorchOptimizer([torch.zeros(2, requires_grad=True)], torch.optim.SGD)
+        torch_optim.TorchOptimizer([torch.zeros(2, requires_grad=True)], torch.optim.SGD)
 
 
 @settings(max_examples=30, deadline=None)
@@ -239,7 +242,7 @@ def test_momentum_on_arrays_of_any_shape_matches_torch_for_one_random_run(lr, be
 
 
 def test_delta_bar_delta_follows_a_hand_computed_sequence_on_a_tiny_quadratic():
-    """f(θ) = ½(θ₁² + 4θ₂²), g = (θ₁, 4θ₂), θ₀ = (1, 1); ε₀ = 0.2, κ = 0.1, φ = 0.5, ρ = 0.5.
+    """f(θ) = ½(θ₁² + 4θ₂²), g = (θ₁, 4θ₂), θ₀ = (1, 1); ε₀ = 0.2, κ = 0.1, φ = 0.5, β = 0.5.
 
     step 1: g = (1, 4);          ḡ = 0, no sign yet: ε = (0.2, 0.2);  θ = (0.8, 0.2);       ḡ = (0.5, 2)
     step 2: g = (0.8, 0.8);      both agree with ḡ: ε = (0.3, 0.3);   θ = (0.56, −0.04);    ḡ = (0.65, 1.4)
@@ -249,7 +252,7 @@ def test_delta_bar_delta_follows_a_hand_computed_sequence_on_a_tiny_quadratic():
     expected_rates = [(0.2, 0.2), (0.3, 0.3), (0.4, 0.15), (0.5, 0.075)]
     expected_theta = [(0.8, 0.2), (0.56, -0.04), (0.336, -0.016), (0.168, -0.0112)]
     expected_g_bar = [(0.5, 2.0), (0.65, 1.4), (0.605, 0.62), (0.4705, 0.278)]
-    opt = optim.delta_bar_delta(lr=0.2, kappa=0.1, phi=0.5, rho=0.5)
+    opt = optim.delta_bar_delta(lr=0.2, kappa=0.1, phi=0.5, beta=0.5)
     theta = np.array([1.0, 1.0])
     state = opt.init(theta)
     np.testing.assert_array_equal(state["rates"], [0.2, 0.2])
@@ -263,7 +266,7 @@ def test_delta_bar_delta_follows_a_hand_computed_sequence_on_a_tiny_quadratic():
 
 
 def test_delta_bar_delta_runs_on_torch_tensors_with_the_same_numbers():
-    opt = optim.delta_bar_delta(lr=0.2, kappa=0.1, phi=0.5, rho=0.5)
+    opt = optim.delta_bar_delta(lr=0.2, kappa=0.1, phi=0.5, beta=0.5)
     theta = torch.tensor([1.0, 1.0], dtype=torch.float64)
     state = opt.init(theta)
     for _ in range(4):
@@ -283,7 +286,7 @@ def test_delta_bar_delta_with_kappa_and_phi_zero_is_gradient_descent():
 
 
 @settings(max_examples=80, deadline=None)
-@given(name=st.sampled_from(["lr", "kappa", "phi", "rho"]),
+@given(name=st.sampled_from(["lr", "kappa", "phi", "beta"]),
        bad=st.one_of(bad_numbers(), st.just(lambda t: 0.1)))
 def test_delta_bar_delta_answers_careless_hyper_parameters_clearly(name, bad):
     def three_steps():
@@ -302,7 +305,7 @@ def test_delta_bar_delta_answers_careless_hyper_parameters_clearly(name, bad):
     (lambda: optim.delta_bar_delta(lr=lambda t: 0.1), TypeError, "not a schedule"),
     (lambda: optim.delta_bar_delta(phi=1.0), ValueError, r"phi must lie in \[0, 1\)"),
     (lambda: optim.delta_bar_delta(kappa=-0.1), ValueError, "kappa must be >= 0"),
-    (lambda: optim.delta_bar_delta(rho=1.0), ValueError, r"rho must lie in \[0, 1\)"),
+    (lambda: optim.delta_bar_delta(beta=1.0), ValueError, r"beta must lie in \[0, 1\)"),
 ])
 def test_delta_bar_delta_rejects_bad_hyper_parameters_with_their_names(call, error, message):
     with pytest.raises(error, match=message):
@@ -349,3 +352,52 @@ def test_a_gradient_whose_square_overflows_is_reported_not_turned_into_a_zero_st
         opt.update(huge, opt.init(np.zeros(2)), np.zeros(2))
     step, _ = opt.update(np.full(2, 1e150), opt.init(np.zeros(2)), np.zeros(2))  # still fine
     assert np.isfinite(step).all()
+
+
+# -- one name per hyper-parameter, every one shown, all state declared by init -----------------
+
+FACTORIES = {**optim.RULES, "delta-bar-delta": optim.delta_bar_delta}
+
+
+@pytest.mark.parametrize("name", list(FACTORIES))
+def test_every_argument_of_a_factory_shows_in_hyper_with_its_value(name):
+    """The reference is the factory's own signature: nothing it accepts is hidden from repr."""
+    parameters = inspect.signature(FACTORIES[name]).parameters
+    opt = FACTORIES[name]()
+    for parameter in parameters.values():
+        assert opt.hyper[parameter.name] == parameter.default, (name, parameter.name)
+        assert f"{parameter.name}=" in repr(opt)
+
+
+def test_the_decay_rates_have_one_name_in_every_rule():
+    """β (the average of g) and ρ (the average of g ⊙ g): no rule spells them beta1/beta2."""
+    names = {p for factory in FACTORIES.values() for p in inspect.signature(factory).parameters}
+    assert {"beta", "rho"} <= names and not names & {"beta1", "beta2", "alpha", "momentum", "eps"}
+    for factory in (optim.adam, optim.amsgrad, optim.adamax, optim.nadam):
+        assert list(inspect.signature(factory).parameters)[:4] == ["lr", "beta", "rho", "delta"]
+
+
+@pytest.mark.parametrize("name", list(FACTORIES))
+@pytest.mark.parametrize("params", [np.array([0.5, -1.0, 2.0]), torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64)],
+                         ids=["numpy", "torch"])
+def test_init_declares_all_the_state_and_update_never_changes_the_state_it_is_given(name, params):
+    opt = FACTORIES[name]()
+    state = opt.init(params)
+    for k in range(3):
+        before = copy.deepcopy(state)
+        grad = params * 0.3 + (k - 1)
+        _, new_state = opt.update(grad, state, params)
+        assert set(new_state) == set(state), f"{name}: update made state that init did not declare"
+        for key, value in state.items():
+            assert np.array_equal(np.asarray(value), np.asarray(before[key])), f"{name} changed state[{key!r}]"
+            assert value is not new_state[key] or not hasattr(value, "shape"), f"{name} reused state[{key!r}]"
+        state = new_state
+    assert state["t"] == 3
+
+
+
+@pytest.mark.parametrize("bad", [None, "1", float("nan"), np.array([1.0, 2.0])])
+def test_nadam_reports_a_careless_scalar_state_by_its_name(bad):
+    opt = optim.nadam()
+    state = {**opt.init(THETA0), "mu_product": bad}
+    clear_answer(lambda: opt.update(np.ones(D), state, THETA0), names=["state['mu_product']"])

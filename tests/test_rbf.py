@@ -12,7 +12,7 @@ from scipy.spatial.distance import cdist, pdist
 from sklearn.datasets import make_blobs, make_moons
 from sklearn.linear_model import LogisticRegression, Ridge
 
-from lecturelib import rbf
+from lecturelib import rbf, rbf_training
 
 rng = np.random.default_rng(0)
 X1 = np.sort(rng.uniform(-3, 3, 60))
@@ -125,7 +125,7 @@ def test_hand_gradients_of_the_objective_equal_autograd(task, X, y):
                                         ("multiclass", BLOBS_X, BLOBS_Y, 6)])
 def test_three_step_lowers_the_two_step_training_loss(task, X, y, n):
     two_step = rbf.fit_two_step(X, y, n, task=task, ridge=1e-3)
-    three_step, history = rbf.fine_tune(two_step, X, y, steps=150, lr=0.01)
+    three_step, history = rbf_training.fine_tune(two_step, X, y, steps=150, lr=0.01)
     assert history[0] == pytest.approx(rbf.objective(two_step, X, y), rel=1e-12)
     assert history[-1] == pytest.approx(rbf.objective(three_step, X, y), rel=1e-12)
     assert rbf.objective(three_step, X, y) < 0.98 * rbf.objective(two_step, X, y)
@@ -165,7 +165,7 @@ def test_random_centres_are_distinct_data_points():
     (lambda: rbf.fit_two_step(X1, Y1, 4, width="huge"), ValueError, "width must be"),
     (lambda: rbf.output_weights(np.ones((5, 2)), np.ones(4)), ValueError, "same n"),
     (lambda: rbf.output_weights(np.ones((5, 2)), np.ones(5), ridge=-1), ValueError, "ridge must be >= 0"),
-    (lambda: rbf.fine_tune(rbf.fit_two_step(X1, Y1, 4), X1, Y1, lr=0), ValueError, "lr must be > 0"),
+    (lambda: rbf_training.fine_tune(rbf.fit_two_step(X1, Y1, 4), X1, Y1, lr=0), ValueError, "lr must be > 0"),
 ])
 def test_bad_input_is_explained(call, error, words):
     with pytest.raises(error, match=words):

@@ -2,6 +2,8 @@
 
 Each reference is computed independently of `lecturelib.activations`: with torch autograd,
 SciPy, or a closed form.
+
+A checker that needs torch imports it when it runs, so that importing this module does not.
 """
 
 from __future__ import annotations
@@ -9,7 +11,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import torch
 from scipy.optimize import minimize_scalar
 from scipy.special import expit
 
@@ -20,6 +21,7 @@ GRID = np.array([-30.0, -6.0, -2.5, -1.0, -0.1, 0.0, 0.1, 1.0, 2.5, 6.0, 30.0])
 
 def _autograd(f, x: np.ndarray) -> np.ndarray:
     """Element-wise derivative of a torch function f by autograd, in float64."""
+    import torch
     t = torch.tensor(x, dtype=torch.float64, requires_grad=True)
     f(t).sum().backward()
     return t.grad.numpy()
@@ -27,6 +29,7 @@ def _autograd(f, x: np.ndarray) -> np.ndarray:
 
 def check_sigmoid_prime(sigmoid_prime) -> Outcome:
     """Exercise: ρ′ for the sigmoid, written with ρ itself, vectorised over an array."""
+    import torch
 
     def body():
         got = call_student(sigmoid_prime, GRID.copy())
@@ -41,6 +44,7 @@ def check_sigmoid_prime(sigmoid_prime) -> Outcome:
 
 def check_softmax_jacobian(softmax_jacobian) -> Outcome:
     """Exercise: the J × J Jacobian ∂ρᵢ/∂xⱼ of softmax at one vector x."""
+    import torch
     rng = np.random.default_rng(0)
     vectors = [np.array([1.0, 2.0, 3.0]), rng.normal(size=5), np.array([1000.0, 0.0, -1000.0, 999.0])]
 
@@ -104,6 +108,7 @@ def check_layers_until(layers_until) -> Outcome:
 
 def check_prelu_alpha_grad(prelu_alpha_grad) -> Outcome:
     """Exercise: ∂ρ/∂α of PReLU, element-wise, the gradient that lets a network learn α."""
+    import torch
 
     def body():
         alpha = 0.25

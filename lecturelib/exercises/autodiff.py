@@ -3,12 +3,13 @@
 Each reference is computed with torch.autograd, independently of `lecturelib.autodiff` and
 `lecturelib.backprop`. (`check_sin_rule` builds graphs with the student's new operation,
 so it uses `lecturelib.autodiff.Value` as the engine the rule plugs into.)
+
+A checker that needs torch imports it when it runs, so that importing this module does not.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import torch
 
 from ..autodiff import Value
 from . import ExerciseError, Outcome, as_answer, assert_close, call_student, describe, plain, run_check, student_code
@@ -18,6 +19,7 @@ POINTS = [(1.0, -3.0, 4.0), (2.0, 0.5, -1.5), (-0.7, 0.2, 3.0)]
 
 def check_worked_example(worked_example_gradients) -> Outcome:
     """Exercise: (∂f/∂x, ∂f/∂y, ∂f/∂z) of f(x, y, z) = (x + y)·z at any point."""
+    import torch
 
     def body():
         for point in POINTS:
@@ -35,6 +37,7 @@ def check_worked_example(worked_example_gradients) -> Outcome:
 
 def check_sin_rule(value_sin) -> Outcome:
     """Exercise: a new operation for the engine, sin, with its local backward rule."""
+    import torch
 
     def new_value(v):
         result = call_student(value_sin, v)
@@ -69,6 +72,7 @@ def check_sin_rule(value_sin) -> Outcome:
 
 def check_delta1(delta1) -> Outcome:
     """Exercise: δ₁ = (δ₂ W₂) ⊙ ρ′(z₁) for a tanh hidden layer, over a minibatch."""
+    import torch
     rng = np.random.default_rng(3)
 
     def body():
@@ -90,6 +94,7 @@ def check_delta1(delta1) -> Outcome:
 
 def _torch_shapes(M: int, n: int) -> dict[str, tuple[int, ...]]:
     """Jacobian shapes, numerator layout, for L = (1/M)‖r‖², r = Xw + b − y."""
+    import torch
     generator = torch.Generator().manual_seed(0)
     X, y, w = (torch.randn(*shape, dtype=torch.float64, generator=generator)
                for shape in ((M, n), (M,), (n,)))

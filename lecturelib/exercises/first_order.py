@@ -2,12 +2,13 @@
 
 Each reference is computed independently of `lecturelib.optim`: with torch.optim, SciPy, or a
 closed form.
+
+A checker that needs torch imports it when it runs, so that importing this module does not.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import torch
 from scipy.linalg import eigvalsh
 from scipy.optimize import minimize_scalar
 
@@ -17,6 +18,7 @@ from . import ExerciseError, Outcome, as_answer, as_names, as_parts, assert_clos
 def _torch_steps(make_optimizer, theta0, grads):
     """The parameters, and the optimiser's state, after each of torch.optim's steps with the
     given gradients (float64): a list of (θ, {name: array})."""
+    import torch
     p = torch.tensor(theta0, dtype=torch.float64, requires_grad=True)
     opt = make_optimizer([p])
     steps = []
@@ -31,6 +33,7 @@ def _torch_steps(make_optimizer, theta0, grads):
 def check_momentum_step(momentum_step) -> Outcome:
     """Exercise: `momentum_step(theta, v, grad, lr, beta) -> (theta, v)`, one step of
     v ← βv − εg;  θ ← θ + v, checked over 8 steps against torch.optim.SGD(momentum=β)."""
+    import torch
     rng = np.random.default_rng(1)
     theta0, grads = rng.normal(size=3), rng.normal(size=(8, 3))
     lr, beta = 0.1, 0.8
@@ -75,30 +78,32 @@ def check_largest_stable_lr(largest_stable_lr) -> Outcome:
 
 
 def check_adam_step(adam_step) -> Outcome:
-    """Exercise: `adam_step(theta, s, r, grad, t, lr, beta1, beta2, delta) -> (theta, s, r)`,
-    Adam with bias correction at step t = 1, 2, …, against torch.optim.Adam for 6 steps."""
+    """Exercise: `adam_step(theta, s, r, grad, t, lr, beta, rho, delta) -> (theta, s, r)`,
+    Adam with bias correction at step t = 1, 2, …, against torch.optim.Adam for 6 steps (β, ρ are
+    the slide's β₁, β₂: the names of `optim.adam`)."""
+    import torch
     rng = np.random.default_rng(3)
     theta0, grads = rng.normal(size=4), rng.normal(scale=[1.0, 0.01, 5.0, 0.3], size=(6, 4))
-    lr, beta1, beta2, delta = 0.05, 0.9, 0.999, 1e-8
+    lr, beta, rho, delta = 0.05, 0.9, 0.999, 1e-8
 
     def body():
-        expected = _torch_steps(lambda p: torch.optim.Adam(p, lr=lr, betas=(beta1, beta2), eps=delta),
+        expected = _torch_steps(lambda p: torch.optim.Adam(p, lr=lr, betas=(beta, rho), eps=delta),
                                 theta0, grads)
         theta, s, r = theta0.copy(), np.zeros(4), np.zeros(4)
         for t, (g, (want, state)) in enumerate(zip(grads, expected), start=1):
-            answer = call_student(adam_step, theta.copy(), s.copy(), r.copy(), g.copy(), t, lr, beta1, beta2, delta)
+            answer = call_student(adam_step, theta.copy(), s.copy(), r.copy(), g.copy(), t, lr, beta, rho, delta)
             theta, s, r = as_parts(answer, f"adam_step (step {t})", 3, "the triple (theta, s, r)")
             theta = as_answer(theta, f"θ after step {t}", expected=want)
             s = as_answer(s, f"s after step {t}", expected=state["exp_avg"])
             r = as_answer(r, f"r after step {t}", expected=state["exp_avg_sq"])
-            uncorrected = theta0 - lr * (1 - beta1) * g / (np.sqrt((1 - beta2) * g * g) + delta)
+            uncorrected = theta0 - lr * (1 - beta) * g / (np.sqrt((1 - rho) * g * g) + delta)
             if t == 1 and np.allclose(theta, uncorrected, rtol=1e-6):
                 raise ExerciseError("your first step is the uncorrected one, −ε s/(√r + δ), far from ε "
-                                    "per coordinate: divide s by 1 − β₁ᵗ and r by 1 − β₂ᵗ.")
-            hint = ("Correct the bias with the t-th power: ŝ = s/(1 − β₁ᵗ), r̂ = r/(1 − β₂ᵗ) (Lecture 5's slide "
+                                    "per coordinate: divide s by 1 − βᵗ and r by 1 − ρᵗ.")
+            hint = ("Correct the bias with the t-th power: ŝ = s/(1 − βᵗ), r̂ = r/(1 − ρᵗ) (Lecture 5's slide "
                     "writes β instead of βᵗ). The step is −ε ŝ/(√r̂ + δ).")
             assert_close(theta, want, what=f"θ after step {t}", rtol=1e-8, atol=1e-12, hint=hint)
-            moments = ("Return the running moments themselves, s ← β₁s + (1 − β₁)g and r ← β₂r + (1 − β₂)g², "
+            moments = ("Return the running moments themselves, s ← βs + (1 − β)g and r ← ρr + (1 − ρ)g², "
                        "not the bias-corrected ŝ and r̂ (those only enter the step).")
             assert_close(s, state["exp_avg"], what=f"s after step {t}", rtol=1e-8, atol=1e-12, hint=moments)
             assert_close(r, state["exp_avg_sq"], what=f"r after step {t}", rtol=1e-8, atol=1e-15, hint=moments)

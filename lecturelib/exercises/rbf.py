@@ -2,12 +2,13 @@
 
 Each reference is computed independently of `lecturelib.rbf` and `lecturelib.approximation`:
 with SciPy (cdist, expit), NumPy's linear algebra, or torch autograd.
+
+A checker that needs torch imports it when it runs, so that importing this module does not.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import torch
 from scipy.spatial.distance import cdist
 from scipy.special import expit
 
@@ -130,6 +131,7 @@ def check_bump(bump) -> Outcome:
 
 def check_dphi_dsigma(dphi_dsigma) -> Outcome:
     """Exercise: ∂φ/∂σ of one Gaussian feature, the gradient 3-step learning needs for σ."""
+    import torch
     cases = [(np.array([1.0, 2.0]), np.array([0.0, 0.5]), 0.8), (np.array([-1.0]), np.array([2.0]), 1.7),
              (np.array([0.3, 0.3, 0.3]), np.array([0.3, 0.3, 0.3]), 0.5)]
 

@@ -3,12 +3,13 @@
 Each reference is independent of `lecturelib.second_order` and friends: a closed form
 (the minimiser of a quadratic), SciPy (its BFGS inverse-Hessian update), a Cholesky test, or
 torch.autograd.functional (Hessians, Hessian-vector products).
+
+A checker that needs torch imports it when it runs, so that importing this module does not.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import torch
 from scipy.linalg import eigvalsh
 from scipy.optimize import BFGS
 
@@ -45,6 +46,7 @@ def check_newton_step(newton_step) -> Outcome:
 
 def check_hvp_by_differences(hvp_by_differences) -> Outcome:
     """Exercise: `hvp_by_differences(grad, theta, v, eps)`, Hv from two gradients."""
+    import torch
     weights = torch.arange(1.0, 5.0, dtype=torch.float64)
 
     def f_torch(t):  # a non-quadratic test function: its Hessian changes with θ
@@ -139,6 +141,7 @@ def check_smallest_alpha(smallest_alpha) -> Outcome:
 
 def check_gauss_newton_hessian(gauss_newton_hessian) -> Outcome:
     """Exercise: `gauss_newton_hessian(J)`, the lecture's approximation of ∇²Σr² from J."""
+    import torch
     t = torch.linspace(0, 2, 6, dtype=torch.float64)
     data = 1.5 * torch.exp(-0.7 * t)
 

@@ -48,13 +48,9 @@ def descent_explorer(steps: int = 150) -> Explorer:
         (x0, x1), (y0, y1) = landscape.window
         ax_path.set(xlim=(x0, x1), ylim=(y0, y1), title=landscape.name)
         minimum.set_data(landscape.minima[:, 0], landscape.minima[:, 1])
-        factory = optim.RULES[method]
-        if method in ("momentum", "Nesterov", "RMSProp + Nesterov"):
-            rule = factory(lr=lr, beta=beta)
-        elif method in ("Adam", "AdaMax", "Nadam", "AMSGrad"):
-            rule = factory(lr=lr, beta1=beta)
-        else:
-            rule = factory(lr=lr)
+        rule = optim.RULES[method](lr=lr)
+        if "beta" in rule.hyper:  # every rule with a momentum (first-moment decay) calls it beta
+            rule = optim.RULES[method](lr=lr, beta=beta)
         path = trajectory.run(rule, landscape, DESCENT_STARTS[problem], steps)
         path_line.set_data(path.points[:, 0], path.points[:, 1])
         loss_line.set_data(np.arange(len(path.losses)), np.log10(np.maximum(path.losses, 1e-12)))

@@ -1,0 +1,208 @@
+"""The Optimizer: an update rule with explicit state, and the checks every rule shares.
+
+An optimiser is a pair of functions with explicit state, as in optax:
+
+    state = opt.init(theta)                     # a dict you can print: {"t": 0, "v": 0, ...}
+    step, state = opt.update(grad, state, theta)
+    theta = theta + step
+
+`init` declares all of the state; `update` returns a new state and never changes the one it is
+given. The rules themselves are in `optim` (gradient descent and momentum) and `adaptive`
+(per-parameter step sizes). A rule uses only +, −, ×, ÷ and ** 0.5 (plus a maximum), so the
+same lines run on a NumPy array (the 2-D pictures) and on a torch tensor (training a network
+through `torch_optim.TorchOptimizer`). This module never imports torch: a tensor is recognised
+by its type's module and handled through its own methods.
+
+Nesterov-type rules evaluate the gradient at an interim point θ̃ = θ + βv, not at θ: ask
+`opt.eval_point(theta, state)` where to evaluate it (it is θ itself for every other rule).
+
+The learning rate `lr` may be a number or a schedule t -> ε_t (see `schedules`); t counts the
+steps already taken (0 for the first step).
+
+Bad input: `update` raises ValueError for a gradient holding NaN or inf, of the wrong shape, or
+so large that the step or the state overflows (|g| > 1.3e154 squared), a state `init` did not
+make, or a schedule whose rate at step t is not a finite number > 0; the checks below raise
+TypeError/ValueError naming the hyper-parameter.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from .validation import as_float_array, check_choice, check_in_range, check_positive, check_real, check_whole
+
+# -- the pieces every rule shares ------------------------------------------------------------
+
+
+def is_tensor(x) -> bool:
+    """True for a torch tensor, recognised without importing torch."""
+    return type(x).__module__.startswith("torch")
+
+
+def _zeros(x):
+    """Zeros shaped like the array or tensor x (float64 for an array; a tensor's own dtype)."""
+    return x.new_zeros(x.shape) if is_tensor(x) else np.zeros_like(x, dtype=float)
+
+
+def check_decay(value, name: str) -> float:
+    """A decay rate of a moving average (β, ρ): a number in [0, 1)."""
+    return check_in_range(value, name, 0, 1, low_open=False)
+
+
+def check_delta(value) -> float:
+    """δ, the small constant that keeps a denominator away from 0: a number >= 0."""
+    return check_positive(value, "delta", allow_zero=True)
+
+
+def check_lr(lr):
+    """ε: a number > 0, or a schedule t -> ε_t (a callable, checked at each step it is used)."""
+    if callable(lr):
+        return lr
+    return check_positive(lr, "lr")
+
+
+def check_flag(value, name: str) -> bool:
+    """A switch between two forms of a rule: True or False."""
+    return bool(check_choice(value, name, [True, False]))
+
+
+def non_finite(x) -> str | None:
+    """None if every entry of the array or tensor `x` is finite, else "NaN" or "inf"
+    (one pass over x when it is finite, the usual case)."""
+    if is_tensor(x):
+        if bool(x.isfinite().all()):
+            return None
+        return "NaN" if bool(x.isnan().any()) else "inf"
+    if np.isfinite(x).all():
+        return None
+    return "NaN" if np.isnan(x).any() else "inf"
+
+
+def all_finite(*arrays) -> bool:
+    """True when every entry of the arrays (or tensors) is finite, in one sum per array: a NaN or
+    ±inf entry makes its sum non-finite. The sum can also overflow when the entries are near the
+    largest float, so a False is confirmed entry by entry (`non_finite`) before it is reported;
+    this keeps the per-step check cheap (no boolean copy of a 200,000-entry gradient)."""
+    return math.isfinite(sum(float(x.sum()) for x in arrays))
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """An update rule with explicit state.
+
+    name:      for legends.
+    rule:      (g, state, ε) -> (step, new state), the lecture's pseudo-code.
+    lr:        ε, a number > 0 or a schedule t -> ε_t.
+    lookahead: (θ, state) -> θ̃, the interim point where Nesterov-type rules take the gradient.
+    hyper:     every argument of the factory, for display.
+    state_names: the state entries with one value per parameter (v, r, s, …).
+    start:     initial values of those that do not start at zero (delta-bar-delta's
+               per-parameter rates start at ε₀).
+    scalars:   state entries that are one number for all parameters, with their initial
+               values (Nadam's product Π_t of the momentum factors starts at 1).
+    """
+
+    name: str
+    rule: Callable
+    lr: float | Callable[[int], float]
+    lookahead: Callable | None = None
+    hyper: dict = field(default_factory=dict)
+    state_names: tuple = ()
+    start: dict = field(default_factory=dict)
+    scalars: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not callable(self.rule):
+            raise TypeError(f"rule must be a function (g, state, lr) -> (step, state), "
+                            f"got {type(self.rule).__name__}")
+        if self.lookahead is not None and not callable(self.lookahead):
+            raise TypeError(f"lookahead must be None or a function (θ, state) -> θ̃, "
+                            f"got {type(self.lookahead).__name__}")
+        check_lr(self.lr)
+
+    def init(self, params) -> dict:
+        """The initial state, all of it: step counter t = 0, every accumulator (v, r, s, …) at
+        zero (or at its `start` value) and the `scalars`. Raises TypeError/ValueError if `params`
+        is not an array (or tensor) of real numbers."""
+        if not is_tensor(params):
+            params = as_float_array(params, "params", allow_nan=True)
+        arrays = {name: _zeros(params) + self.start.get(name, 0.0) for name in self.state_names}
+        return {"t": 0, **arrays, **self.scalars}
+
+    def learning_rate(self, t: int) -> float:
+        """ε_t, the learning rate of step t (t = 0, 1, …). Raises ValueError if a schedule gives
+        a rate that is not a finite number > 0 at step t."""
+        return self._rate(check_whole(t, "t"))
+
+    def _rate(self, t: int) -> float:
+        """ε_t for a step t already known to be a whole number >= 0."""
+        if not callable(self.lr):
+            return float(self.lr)
+        rate = self.lr(t)
+        try:
+            if isinstance(rate, (str, bytes, bool)) or rate is None:
+                raise TypeError
+            rate = float(rate)  # also a 0-d array or tensor
+        except (TypeError, ValueError, RuntimeError):
+            raise TypeError(f"lr, a schedule, must return a number, but at step {t} it returned "
+                            f"{type(rate).__name__} {rate!r}") from None
+        return check_positive(rate, f"lr (the learning rate at step {t}, from the schedule)")
+
+    def update(self, grad, state: dict, params):
+        """(step, new state) for the gradient `grad` (same shape as `params`) and the `state`
+        from `init` or the previous `update`. Raises ValueError if grad holds NaN or inf or is so
+        large that the step or the state overflows, if the shapes differ, or if `state` is not
+        this rule's state."""
+        if not (is_tensor(grad) or (isinstance(grad, np.ndarray) and grad.dtype.kind == "f")):
+            grad = as_float_array(grad, "grad", allow_nan=True)
+        params = self._check_state(state, params)
+        if grad.shape != params.shape:
+            raise ValueError(f"{self.name}: grad has shape {tuple(grad.shape)} but params has shape "
+                             f"{tuple(params.shape)}; they must match")
+        bad = None if all_finite(grad) else non_finite(grad)
+        if bad:
+            raise ValueError(f"grad contains {bad} at step {state['t']} of {self.name}: only finite "
+                             "gradients can be used (did the loss overflow, or the run diverge?)")
+        with np.errstate(over="ignore", invalid="ignore"):  # reported just below
+            step, new_state = self.rule(grad, state, self._rate(state["t"]))
+        arrays = [step, *(v for v in new_state.values() if hasattr(v, "shape"))]
+        if not all_finite(*arrays) and any(non_finite(v) for v in arrays):
+            biggest = float(abs(grad).max())
+            raise ValueError(f"grad is too large for {self.name} at step {state['t']} (largest entry "
+                             f"{biggest:.3g}): the step or the state overflowed float64; scale the loss "
+                             "down or clip the gradient")
+        return step, {**new_state, "t": state["t"] + 1}
+
+    def _check_state(self, state, params):
+        """`params` as an array (or tensor); raise unless `state` is a state of this rule for
+        parameters of that shape."""
+        if not (is_tensor(params) or isinstance(params, np.ndarray)):
+            params = as_float_array(params, "params", allow_nan=True)
+        names = ("t", *self.state_names, *self.scalars)
+        if not isinstance(state, dict) or any(k not in state for k in names):
+            keys = ", ".join(names)
+            raise TypeError(f"state must be the dict that {self.name}'s init(params) or update(...) "
+                            f"returned (keys {keys}), got {type(state).__name__}")
+        if type(state["t"]) is not int or state["t"] < 0:
+            check_whole(state["t"], "state['t']")
+        for key in self.state_names:
+            if np.shape(state[key]) != params.shape:
+                raise ValueError(f"state['{key}'] has shape {tuple(np.shape(state[key]))} but params has "
+                                 f"shape {tuple(params.shape)}: pass the state that init(params) made")
+        for key in self.scalars:
+            check_real(state[key], f"state['{key}']")
+        return params
+
+    def eval_point(self, params, state: dict):
+        """Where to evaluate the next gradient: θ, or the look-ahead point θ + αv."""
+        if self.lookahead is None:
+            return params
+        return self.lookahead(self._check_state(state, params), state)
+
+    def __repr__(self):
+        values = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in self.hyper.items())
+        return f"{self.name}({values})"
