@@ -169,7 +169,7 @@ def count_parameters(model: nn.Module) -> int:
 
 def fit_full_batch(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps: int,
                    lr: float = 0.01) -> list[float]:
-    """Full-batch Adam on the mean squared error; returns the loss before each step and at the
+    """Full-batch Adam (torch.optim.Adam's defaults) on the mean squared error; returns the loss before each step and at the
     end. Raises ValueError if the loss becomes NaN or infinite (diverged at step k), unless
     0 ≤ steps ≤ 10⁶ is a whole number and lr > 0, and if x (n, fan_in) does not fit the model
     or y has not the shape of model(x); TypeError unless x and y are floating-point tensors."""
@@ -178,7 +178,11 @@ def fit_full_batch(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps:
     steps = check_whole(steps, "steps")
     check_in_range(steps, "steps", 0, MAX_STEPS, low_open=False, high_open=False)
     lr = check_positive(lr, "lr")
-    optimiser = torch.optim.Adam(model.parameters(), lr=lr)
+    params = [p for p in model.parameters() if p.requires_grad]
+    if not params:
+        raise ValueError("model has no trainable parameters (requires_grad is off for all)")
+    m = [torch.zeros_like(p) for p in params]
+    v = [torch.zeros_like(p) for p in params]
     history = []
     for k in range(steps + 1):
         loss = torch.mean((_output(model, x, y) - y) ** 2)
@@ -186,10 +190,23 @@ def fit_full_batch(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, steps:
             raise ValueError(f"training diverged at step {k} (loss = {loss.item()}); try lr < {lr}")
         history.append(loss.item())
         if k < steps:
-            optimiser.zero_grad()
-            loss.backward()
-            optimiser.step()
+            _adam_step(params, torch.autograd.grad(loss, params, allow_unused=True), m, v, k + 1, lr)
     return history
+
+
+@torch.no_grad()
+def _adam_step(params, grads, m, v, t: int, lr: float, beta1: float = 0.9,
+               beta2: float = 0.999, eps: float = 1e-8) -> None:
+    """Adam (Kingma & Ba, 2015), step t = 1, 2, …, in place, with torch.optim.Adam's operations
+    (bit for bit the same iterates, without importing torch.optim's compiler machinery):
+    m ← β₁m + (1 − β₁)g,  v ← β₂v + (1 − β₂)g²,  θ ← θ − ε/(1 − β₁ᵗ) · m / (√v/√(1 − β₂ᵗ) + δ)."""
+    for p, g, m_p, v_p in zip(params, grads, m, v):
+        if g is None:  # a parameter the loss does not depend on: torch.optim skips it too
+            continue
+        m_p.lerp_(g, 1 - beta1)
+        v_p.mul_(beta2).addcmul_(g, g, value=1 - beta2)
+        denom = (v_p.sqrt() / (1 - beta2**t) ** 0.5).add_(eps)
+        p.addcdiv_(m_p, denom, value=-(lr / (1 - beta1**t)))
 
 
 def _check_model(model) -> None:

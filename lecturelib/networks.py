@@ -3,7 +3,8 @@
 `mlp` builds the lecture's feedforward network: width = neurons per layer, depth = number of
 weight layers, hidden activation f, optional output activation g. `gradient_norms` and
 `dead_units` measure the gradient flow that chapter 2 discusses (vanishing gradients, dying
-ReLUs).
+ReLUs). `digits_split` and `train_classifier` are Lecture 7's Keras example (MNIST, `fit`) with
+scikit-learn's 8 × 8 digits, trained by any rule of `lecturelib.optim` (chapter 4).
 
 Bad input raises TypeError/ValueError naming the argument: layer widths, steps, batch sizes
 and seeds are whole numbers (`validation.check_whole`), names come from the listed choices,
@@ -39,6 +40,7 @@ INITS = ("default", "xavier", "he")
 MAX_PARAMETERS = 10**7  # 40 MB of float32: far beyond the lectures' networks
 MAX_STEPS = 100_000
 MAX_BATCH = 10**6
+MAX_EPOCHS = 1000
 
 
 def _check_sizes(sizes) -> list[int]:
@@ -165,13 +167,27 @@ def dead_units(model: nn.Sequential, x: torch.Tensor) -> list[float]:
     return [float((z <= 0).all(dim=0).float().mean()) for z in hidden_pre_activations(model, x)]
 
 
+@torch.no_grad()
+def _sgd_step(params, grads, velocity, lr: float, momentum: float) -> None:
+    """v ← μv + g (v = g at the first step), θ ← θ − lr·v, in place, with torch.optim.SGD's
+    operations (the same iterates bit for bit, without importing torch.optim's compiler
+    machinery, which costs seconds on first use)."""
+    for i, (p, g) in enumerate(zip(params, grads)):
+        if g is None:  # a parameter the loss does not depend on: torch.optim skips it too
+            continue
+        if momentum:
+            velocity[i] = g.clone() if velocity[i] is None else velocity[i].mul_(momentum).add_(g)
+            g = velocity[i]
+        p.add_(g, alpha=-lr)
+
+
 def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: float, steps: int,
           batch_size: int = 32, momentum: float = 0.0, seed: int = 0,
           measure=None, every: int = 1) -> list:
     """Minibatch SGD on the mean squared error (the lecture's regression set-up).
 
     Each step draws `batch_size` samples (with replacement, from `seed`), then
-    v ← μv + ∇L, θ ← θ − lr·v (torch.optim.SGD). Returns `measure(model)` recorded before the
+    v ← μv + ∇L, θ ← θ − lr·v (torch.optim.SGD's form and iterates). Returns `measure(model)` recorded before the
     first step and every `every` steps after it (an empty list without `measure`).
     Raises ValueError if the loss becomes NaN or infinite: training diverged. Raises
     TypeError/ValueError naming the argument for lr <= 0, momentum outside [0, 1), steps
@@ -193,7 +209,10 @@ def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: float, step
     if tuple(y.shape) != (x.shape[0], *output_shape) or y.dtype != x.dtype or not torch.isfinite(y).all():
         raise ValueError(f"y must be a finite tensor of shape {(x.shape[0], *output_shape)} and dtype "
                          f"{x.dtype}, the shape of model(x); got {tuple(y.shape)}, {y.dtype}")
-    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    params = [p for p in model.parameters() if p.requires_grad]
+    if not params:
+        raise ValueError("model has no trainable parameters (requires_grad is off for all)")
+    velocity = [None] * len(params)
     generator = torch.Generator().manual_seed(seed)
     history = [measure(model)] if measure else []
     for step in range(1, steps + 1):
@@ -201,9 +220,91 @@ def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: float, step
         loss = torch.mean((model(x[batch]) - y[batch]) ** 2)
         if not torch.isfinite(loss):
             raise ValueError(f"training diverged at step {step} (loss = {loss.item()}); try a smaller lr than {lr}")
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+        _sgd_step(params, torch.autograd.grad(loss, params, allow_unused=True), velocity, lr, momentum)
         if measure and step % every == 0:
             history.append(measure(model))
     return history
+
+
+# -- Lecture 7's classifier: the digits in place of MNIST ---------------------------------------
+
+
+def digits_split(test_size: float = 0.1, seed: int = 0):
+    """scikit-learn's 8 × 8 digits (1797 images, pixels scaled to [0, 1]) split into training
+    and test sets, stratified by class: (x_train (M, 64) float32, x_test, y_train (M,) int64,
+    y_test) tensors. The book's stand-in for MNIST (Lecture 7), which needs a download.
+    Raises TypeError/ValueError naming the argument for test_size outside (0, 1) or a bad seed."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    test_size = check_in_range(test_size, "test_size", 0.0, 1.0)
+    seed = check_whole(seed, "seed")
+    if not 10 / 1797 <= test_size <= 1 - 10 / 1797:
+        raise ValueError(f"test_size must leave at least one image per class (10 of 1797) on "
+                         f"each side, got {test_size}")
+    digits = load_digits()
+    x_train, x_test, y_train, y_test = train_test_split(
+        digits.data / 16.0, digits.target, test_size=test_size, random_state=seed % 2**32,
+        stratify=digits.target)
+    x_train, x_test = (torch.tensor(a, dtype=torch.float32) for a in (x_train, x_test))
+    return x_train, x_test, torch.tensor(y_train), torch.tensor(y_test)
+
+
+def train_classifier(model: nn.Module, rule, data, *, epochs: int = 10, batch_size: int = 128,
+                     seed: int = 0, progress: bool = False):
+    """Train `model` with a `lecturelib.optim` rule on softmax + cross-entropy, as Keras'
+    `model.fit(x, y, batch_size, epochs)` does in Lecture 7.
+
+    data: (x_train (M, n_in), x_test, y_train (M,) class indices, y_test), as `digits_split`
+    returns. Each epoch visits the training set once in a fresh order drawn from `seed`, in
+    minibatches of `batch_size`; L = −(1/B) Σ log softmax(model(x))_y (`F.cross_entropy` on
+    the logits); the rule updates the weights through `torch_optim.TorchOptimizer`.
+    Returns (mean training loss per epoch, shape (epochs,), test accuracy in [0, 1]);
+    `progress` prints a bar per epoch. Raises ValueError if the loss becomes NaN or infinite
+    (training diverged), TypeError/ValueError naming the argument for a rule that is
+    not an optimiser, epochs or batch_size outside 1 … MAX_EPOCHS / MAX_BATCH, a bad seed, or
+    data whose shapes, dtypes or labels do not fit the model."""
+    import numpy as np
+    import torch.nn.functional as F
+
+    from .torch_optim import TorchOptimizer
+
+    epochs = check_whole(epochs, "epochs", minimum=1)
+    batch_size = check_whole(batch_size, "batch_size", minimum=1)
+    if epochs > MAX_EPOCHS or batch_size > MAX_BATCH:
+        raise ValueError(f"epochs must be <= {MAX_EPOCHS} and batch_size <= {MAX_BATCH}, "
+                         f"got {epochs} and {batch_size}")
+    seed = _check_seed(seed)
+    if not isinstance(data, (tuple, list)) or len(data) != 4:
+        raise TypeError("data must be (x_train, x_test, y_train, y_test), as digits_split returns")
+    x_train, x_test, y_train, y_test = data
+    _check_batch(model, x_train, "x_train"), _check_batch(model, x_test, "x_test")
+    with torch.no_grad():
+        classes = model(x_train[:1]).shape[-1]
+    for name, y, x in (("y_train", y_train, x_train), ("y_test", y_test, x_test)):
+        if (not isinstance(y, torch.Tensor) or y.dtype != torch.int64 or y.shape != (len(x),)
+                or y.min() < 0 or y.max() >= classes):
+            raise ValueError(f"{name} must be an int64 tensor of {len(x)} class indices in "
+                             f"0 … {classes - 1}, got {getattr(y, 'dtype', type(y).__name__)} "
+                             f"{tuple(getattr(y, 'shape', ()))}")
+    optimiser = TorchOptimizer(model.parameters(), rule)
+    order = torch.Generator().manual_seed(seed)
+    history = []
+    for epoch in range(epochs):
+        total = 0.0
+        for batch in torch.randperm(len(x_train), generator=order).split(batch_size):
+            optimiser.zero_grad()
+            loss = F.cross_entropy(model(x_train[batch]), y_train[batch])
+            loss.backward()
+            optimiser.step()
+            total += loss.item() * len(batch)
+        history.append(total / len(x_train))
+        if not np.isfinite(history[-1]):
+            raise ValueError(f"training with {rule.name} diverged in epoch {epoch + 1} "
+                             f"(loss = {history[-1]}); try a smaller lr")
+        if progress:
+            bar = "█" * (epoch + 1) + "·" * (epochs - epoch - 1)
+            print(f"epoch {epoch + 1:2d}/{epochs} {bar} loss {history[-1]:.4f}")
+    with torch.no_grad():
+        accuracy = (model(x_test).argmax(1) == y_test).float().mean().item()
+    return np.array(history), accuracy

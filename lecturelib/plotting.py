@@ -2,12 +2,20 @@
 
 Figures are drawn on an opaque white background so that they stay readable when the book
 is switched to dark mode (a transparent PNG with black text would vanish on a dark page).
+
+The figures several chapters draw live here too: `draw_paths` (contours of a 2-D problem and
+the paths of optimisers over it, chapters 4 and 5) and `draw_decision_regions` (what a
+classifier predicts over the plane, chapter 1). Bad arguments raise TypeError/ValueError
+naming the argument (`lecturelib.validation`).
 """
 
 from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import numpy as np
+
+from .validation import check_finite, check_whole
 
 # Okabe & Ito (2008), "Color universal design": distinguishable with every common form of
 # colour blindness. Black is kept for reference lines.
@@ -88,3 +96,87 @@ def plot_function_and_derivative(functions, x, *, ncols: int = 4, panel_size=(2.
             fig.suptitle(suptitle)
     plt.close(fig)
     return fig
+
+
+# the colours of successive paths in `draw_paths` (green is kept for the minima)
+PATH_COLOURS = [PALETTE[name] for name in ("blue", "orange", "vermillion", "purple", "sky", "black")]
+
+
+def draw_paths(ax, problem, paths=(), labels=None, *, n: int = 90, levels: int = 12) -> None:
+    """Contours of a 2-D problem, its minima (green stars) and the paths of some runs.
+
+    problem: a 2-D `problems.Problem` (its `grid(n)`, `minima` (k, 2), `window` and `name`).
+    paths:   `trajectory.Trajectory` objects; path i is drawn through its points (steps + 1, 2)
+             in PATH_COLOURS[i % 6], labelled labels[i] (default: its method), with
+             "(diverged at step k)" added when it diverged.
+    n, levels: an n × n grid of f; `levels` contour lines spaced geometrically from
+             max(min f, 10⁻³·max f, 10⁻³) to max f (f need not be positive).
+    Raises TypeError/ValueError naming the argument for a problem that is not 2-D, n outside
+    2 … 1000, levels outside 2 … 100, paths that are not trajectories or labels of another length.
+    """
+    if not callable(getattr(problem, "grid", None)) or getattr(problem, "dim", None) != 2:
+        raise ValueError(f"problem must be a 2-D lecturelib.problems.Problem, got "
+                         f"{getattr(problem, 'name', type(problem).__name__)}")
+    levels = check_whole(levels, "levels", minimum=2)
+    if levels > 100:
+        raise ValueError(f"levels must be <= 100 contour lines, got {levels}")
+    paths = list(paths)
+    for i, path in enumerate(paths):
+        if not hasattr(path, "points") or not hasattr(path, "diverged"):
+            raise TypeError(f"paths[{i}] must be a Trajectory (from trajectory.run), "
+                            f"got {type(path).__name__}")
+    if labels is not None and len(labels) != len(paths):
+        raise ValueError(f"labels must give one label per path ({len(paths)}), got {len(labels)}")
+    X, Y, Z = problem.grid(n)  # checks n
+    low = max(Z.min(), 1e-3 * Z.max(), 1e-3)
+    ax.contour(X, Y, Z, levels=np.geomspace(low, Z.max(), levels), colors=PALETTE["black"],
+               linewidths=0.5, alpha=0.4)
+    for i, path in enumerate(paths):
+        label = labels[i] if labels else path.method
+        if path.diverged:
+            label += f" (diverged at step {path.diverged_at})"
+        ax.plot(*np.asarray(path.points).T, ".-", color=PATH_COLOURS[i % 6], markersize=3,
+                linewidth=1.2, label=label)
+    ax.plot(*np.asarray(problem.minima).reshape(-1, 2).T, "*", color=PALETTE["green"],
+            markersize=12)
+    (x0, x1), (y0, y1) = problem.window
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="θ₁", ylabel="θ₂", title=problem.name)
+
+
+# the colours of classes 0, 1, 2, … in `draw_decision_regions`
+CLASS_COLOURS = [PALETTE[name] for name in ("blue", "orange", "green", "vermillion", "sky", "purple")]
+
+
+def draw_decision_regions(ax, model, X, y, title: str = "", *, n: int = 150) -> None:
+    """The class `model.classify` assigns to each point of an n × n grid around the data
+    (shaded), the data points coloured by their labels, and the centres `model.mu` (black
+    triangles; as an RBF classifier has them, skipped for a model without).
+
+    model: has `classify(points (m, 2)) -> labels (m,)`; X: inputs (M, 2); y: labels (M,) in
+    0 … 5; the grid spans the data ± 0.5. Raises TypeError/ValueError naming the argument
+    for a model without `classify`, X that is not a finite (M, 2) array, y of another length
+    or with labels outside 0 … 5, or n outside 2 … 1000.
+    """
+    if not callable(getattr(model, "classify", None)):
+        raise TypeError(f"model must have a classify(points) method, got {type(model).__name__}")
+    X, y = check_finite(X, "X"), check_finite(y, "y")
+    if X.ndim != 2 or X.shape[1] != 2 or len(X) == 0:
+        raise ValueError(f"X must have shape (M, 2) with M >= 1 points, got {X.shape}")
+    if y.shape != (len(X),) or np.any(y != np.round(y)) or y.min() < 0 or y.max() >= len(CLASS_COLOURS):
+        raise ValueError(f"y must hold {len(X)} class labels in 0 … {len(CLASS_COLOURS) - 1}")
+    n = check_whole(n, "n", minimum=2)
+    if n > 1000:
+        raise ValueError(f"n must be <= 1000 (the grid costs n² classifications), got {n}")
+    y = y.astype(int)
+    k = max(3, y.max() + 1)
+    low, high = X.min(axis=0) - 0.5, X.max(axis=0) + 0.5
+    g1, g2 = np.meshgrid(np.linspace(low[0], high[0], n), np.linspace(low[1], high[1], n))
+    labels = np.asarray(model.classify(np.column_stack([g1.ravel(), g2.ravel()])))
+    ax.contourf(g1, g2, labels.reshape(g1.shape), levels=np.arange(-0.5, k),
+                colors=CLASS_COLOURS[:k], alpha=0.2)
+    for label in np.unique(y):
+        ax.scatter(*X[y == label].T, s=8, color=CLASS_COLOURS[label], label=f"class {label}")
+    if getattr(model, "mu", None) is not None:
+        ax.scatter(*np.asarray(model.mu).T, marker="^", s=30, color=PALETTE["black"],
+                   label="centres")
+    ax.set(title=title, xlabel="x₁", ylabel="x₂")

@@ -78,3 +78,29 @@ def test_full_batch_training_lowers_the_loss_and_reports_divergence():
 def test_bad_input_is_explained(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+def test_full_batch_training_gives_torch_optim_adams_iterates_bit_for_bit():
+    grid = torch.linspace(0, 1, 40)[:, None]
+    target = torch.sin(6 * grid)
+    ours = mlp([1, 8, 8, 1], "relu", seed=3)
+    history = ap.fit_full_batch(ours, grid, target, steps=80, lr=0.02)
+    theirs = mlp([1, 8, 8, 1], "relu", seed=3)
+    adam = torch.optim.Adam(theirs.parameters(), lr=0.02)
+    expected = []
+    for _ in range(80):
+        adam.zero_grad()
+        loss = torch.mean((theirs(grid) - target) ** 2)
+        expected.append(loss.item())
+        loss.backward()
+        adam.step()
+    assert history[:80] == expected
+    assert all(torch.equal(a, b) for a, b in zip(ours.parameters(), theirs.parameters()))
+
+
+def test_full_batch_training_of_a_frozen_model_is_explained():
+    model = mlp([1, 4, 1])
+    model.requires_grad_(False)
+    grid = torch.linspace(0, 1, 5)[:, None]
+    with pytest.raises(ValueError, match="trainable"):
+        ap.fit_full_batch(model, grid, grid, steps=3)

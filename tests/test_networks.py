@@ -43,3 +43,117 @@ def test_dead_units_counts_units_negative_on_every_input():
 def test_bad_architectures_are_rejected(sizes, activation, message):
     with pytest.raises(ValueError, match=message):
         mlp(sizes, activation)
+
+
+# -- training: the same iterates as torch.optim, Lecture 7's classifier -------------------------
+
+import numpy as np  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from sklearn.datasets import load_digits  # noqa: E402
+from sklearn.model_selection import train_test_split  # noqa: E402
+
+from lecturelib import optim  # noqa: E402
+from lecturelib.networks import MAX_EPOCHS, digits_split, train, train_classifier  # noqa: E402
+from tests.bad_input import bad_numbers, clear_answer  # noqa: E402
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_train_gives_torch_optim_sgds_iterates_bit_for_bit(momentum):
+    g = torch.Generator().manual_seed(3)
+    x = torch.rand(40, 2, generator=g) * 4 - 2
+    y = torch.sin(x[:, :1]) * torch.cos(x[:, 1:])
+    ours = mlp([2, 16, 1], "relu", seed=2)
+    train(ours, x, y, lr=0.05, steps=60, batch_size=8, momentum=momentum, seed=5)
+    theirs = mlp([2, 16, 1], "relu", seed=2)
+    optimiser = torch.optim.SGD(theirs.parameters(), lr=0.05, momentum=momentum)
+    order = torch.Generator().manual_seed(5)
+    for _ in range(60):
+        batch = torch.randint(0, 40, (8,), generator=order)
+        optimiser.zero_grad()
+        torch.mean((theirs(x[batch]) - y[batch]) ** 2).backward()
+        optimiser.step()
+    assert all(torch.equal(a, b) for a, b in zip(ours.parameters(), theirs.parameters()))
+
+
+def test_digits_split_is_sklearns_stratified_split_scaled_to_the_unit_interval():
+    x_train, x_test, y_train, y_test = digits_split()
+    digits = load_digits()
+    a_train, a_test, b_train, b_test = train_test_split(
+        digits.data, digits.target, test_size=0.1, random_state=0, stratify=digits.target)
+    assert x_train.shape == (1617, 64) and x_test.shape == (180, 64)
+    assert x_train.dtype == torch.float32 and y_train.dtype == torch.int64
+    np.testing.assert_allclose(x_train.numpy() * 16, a_train, atol=1e-5)
+    assert np.array_equal(y_test.numpy(), b_test) and np.array_equal(y_train.numpy(), b_train)
+    assert np.bincount(y_test.numpy()).min() >= 17  # stratified: every digit in the test set
+
+
+def test_train_classifier_matches_a_keras_style_loop_with_torch_optim_sgd():
+    """Lecture 7's `model.fit`: softmax cross-entropy, shuffled minibatches of 128, SGD(0.05)."""
+    data = digits_split()
+    x_train, x_test, y_train, y_test = data
+    history, accuracy = train_classifier(mlp([64, 32, 10], "sigmoid", seed=1), optim.sgd(0.05),
+                                         data, epochs=3, seed=4)
+    model = mlp([64, 32, 10], "sigmoid", seed=1)
+    reference = torch.optim.SGD(model.parameters(), lr=0.05)
+    order, expected = torch.Generator().manual_seed(4), []
+    for _ in range(3):
+        losses = []
+        for batch in torch.randperm(1617, generator=order).split(128):
+            reference.zero_grad()
+            loss = F.cross_entropy(model(x_train[batch]), y_train[batch])
+            loss.backward()
+            reference.step()
+            losses.append(loss.item() * len(batch))
+        expected.append(sum(losses) / 1617)
+    np.testing.assert_allclose(history, expected, rtol=1e-5)
+    with torch.no_grad():
+        assert accuracy == pytest.approx((model(x_test).argmax(1) == y_test).float().mean().item())
+
+
+SMALL = (torch.rand(20, 4, generator=torch.Generator().manual_seed(0)), torch.rand(6, 4),
+         torch.arange(20) % 3, torch.arange(6) % 3)
+
+
+def test_train_classifier_reports_divergence_with_a_value_error():
+    with pytest.raises(ValueError, match="too large|NaN|diverged"):
+        train_classifier(mlp([4, 5, 3], "relu"), optim.sgd(1e20), SMALL, epochs=3)
+
+
+
+
+def _not_a_long_valid_run(value):
+    return not (type(value) is int and 20 < value <= MAX_EPOCHS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=bad_numbers().filter(_not_a_long_valid_run),
+       which=st.sampled_from(["epochs", "batch_size", "seed"]))
+def test_train_classifier_explains_bad_counts(value, which):
+    model = mlp([4, 5, 3], "tanh")
+    clear_answer(lambda: train_classifier(model, optim.sgd(0.1), SMALL, **{which: value}),
+                 names=[which])
+
+
+@settings(max_examples=40, deadline=None)
+@given(value=bad_numbers())
+def test_digits_split_explains_a_bad_test_size(value):
+    clear_answer(lambda: digits_split(test_size=value), names=["test_size"])
+
+
+@pytest.mark.parametrize("data,name", [
+    ((SMALL[0], SMALL[1], SMALL[2] + 3, SMALL[3]), "y_train"),  # labels beyond the 3 outputs
+    ((SMALL[0], SMALL[1], SMALL[2], SMALL[3].float()), "y_test"),
+    ((SMALL[0][:, :3], SMALL[1], SMALL[2], SMALL[3]), "x_train"),
+    ((SMALL[0], SMALL[1] * np.nan, SMALL[2], SMALL[3]), "x_test"),
+    (SMALL[:3], "data"),
+    (None, "data"),
+])
+def test_train_classifier_names_data_that_does_not_fit_the_model(data, name):
+    with pytest.raises((TypeError, ValueError), match=name):
+        train_classifier(mlp([4, 5, 3], "tanh"), optim.sgd(0.1), data)
+
+
+def test_train_classifier_rejects_a_rule_that_is_not_an_optimiser():
+    with pytest.raises(TypeError, match="rule"):
+        train_classifier(mlp([4, 5, 3], "tanh"), torch.optim.SGD, SMALL)
