@@ -103,10 +103,17 @@ def make_pdf() -> int:
 
 
 def run_tests(extra: list[str]) -> int:
+    """Build the book, then run pytest on the library, the notebooks' files and the build.
+
+    Each notebook executes once per run: in the build (`execute_notebooks: force` and `--all`, so
+    against the current notebooks and the current lecturelib, never from a cache). A cell that
+    raises fails the build (`allow_errors: false`, `-W`); tests/test_executed_notebooks.py then
+    reads the executed notebooks (_build/jupyter_execute/) instead of running them again with
+    nbval (by hand: `pytest --nbval-lax chapters/`). Extra arguments go to pytest."""
     build_status = build_book()
     env = environment()
     env["LECTURELIB_REQUIRE_BOOK"] = "1"  # tests of the built HTML fail, not skip, when it is missing
-    pytest = [str(PYTHON), "-m", "pytest", "--nbval-lax", "-p", "no:cacheprovider", *extra]
+    pytest = [str(PYTHON), "-m", "pytest", "-p", "no:cacheprovider", *extra]
     test_status = subprocess.run(pytest, cwd=ROOT, env=env).returncode
     if build_status != 0:
         print("FAILED: the book build reported errors (see above).", flush=True)

@@ -32,13 +32,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def notebook_seconds() -> dict[str, float]:
-    """Each notebook's cold execution time, by file name."""
+def notebook_seconds(paths: list[Path] | None = None) -> dict[str, float]:
+    """Each notebook's cold execution time, by file name: the chapters, or the given notebooks
+    in the given order (benchmarks/rows_test_command.py adds the import floor)."""
     import nbformat
     from nbclient import NotebookClient
 
     seconds = {}
-    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")) if paths is None else paths:
         notebook = nbformat.read(path, as_version=4)
         client = NotebookClient(notebook, timeout=600, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}})
