@@ -4,7 +4,8 @@
     python3 tasks.py book    build the HTML book into _build/html, with the whole book as one PDF
                              (_build/pdf/training-deep-networks.pdf, linked from the landing page)
     python3 tasks.py pdf     the same: the PDF needs the HTML build, whose executed notebooks it reuses
-    python3 tasks.py test    run every test: unit tests, the notebooks (nbval), the book build
+    python3 tasks.py test    run every test: the book build (which executes every notebook once), unit tests,
+                             the executed notebooks, the HTML in Chromium, the PDF, the nbgrader round trip
     python3 tasks.py bench   print the benchmark table (see benchmarks/run.py)
     python3 tasks.py student [--html]
                              the student edition: notebooks without solutions in student/

@@ -52,6 +52,7 @@ def test_no_solution_text_reaches_the_student_edition(path):
         assert marker not in text
 
 
+@pytest.mark.nbgrader  # executes every chapter again (the student edition): part of the grading round trip
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_student_notebook_runs_to_the_end_with_every_check_not_done_yet(path):
     student = student_notebook(nbformat.read(path, as_version=4))
