@@ -26,8 +26,10 @@ Chapter 4, First-order methods
     optimizer           an update rule with explicit state (init, update, eval_point)
     torch_optim         the rules on a torch.nn.Module, via torch.optim (adapter)
     schedules           learning-rate schedules
-    linesearch          optimal step, backtracking and strong-Wolfe line searches
-    trajectory          run a method, record its path, detect divergence, say why it stopped
+    linesearch          optimal step, backtracking and strong-Wolfe line searches; steepest and
+                        coordinate descent
+    trajectory          the one iteration loop (iterate, run): record the path, test convergence,
+                        detect divergence, say why it stopped
     landscape           convexity (chord gaps) and multi-start on non-convex problems
 Chapter 5, Second-order methods
     second_order        Hessians, Newton and its repairs
@@ -40,7 +42,7 @@ Chapter 5, Second-order methods
 Shared
     networks            small PyTorch networks and gradient-flow measurements
     plotting            the book's figure style
-    explore/            explorers: live sliders in a notebook, animations in the book
+    explore/            explorers: live sliders in a notebook, static explorers on the web page
     exercises/          self-checking exercises, one module of checkers per chapter
     validation          input checks with clear error messages
 """

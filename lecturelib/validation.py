@@ -102,8 +102,8 @@ def check_choice(value, name: str, choices) -> object:
     except Exception:  # an array compared with a list, an unhashable value
         allowed = False
     if not allowed:
-        listed = ", ".join(_plain(c) for c in choices)
-        raise ValueError(f"{name} must be one of {listed}; got {_plain(value)}")
+        listed = ", ".join(plain(c) for c in choices)
+        raise ValueError(f"{name} must be one of {listed}; got {plain(value)}")
     return value
 
 
@@ -116,11 +116,32 @@ def check_finite(array, name: str) -> np.ndarray:
     return array
 
 
-def _plain(value) -> str:
-    """A value as a reader writes it: `0.5`, `'adam'`, not `np.float64(0.5)`."""
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return f"{float(value):g}" if not float(value).is_integer() or isinstance(value, float) else str(int(value))
-    return repr(value)
+def number(x: float, digits: int = 6) -> str:
+    """A float with `digits` significant digits, NaN as "NaN"."""
+    return "NaN" if math.isnan(x) else f"{x:.{digits}g}"
+
+
+def plain(value, digits: int = 6) -> str:
+    """`value` as a reader writes it: `0.4759`, `'adam'`, `[1, 2.5]`, `(64, 8)`; not
+    `np.float64(0.4759)`. The one formatter of every message (the checkers' too)."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, numbers.Integral):
+        text = str(int(value))
+        return text if len(text) < 16 else f"a {len(text.lstrip('-'))}-digit integer"
+    if isinstance(value, numbers.Real):
+        return number(float(value), digits)
+    if isinstance(value, np.ndarray):
+        return plain(value.tolist(), digits) if value.size <= 12 else f"an array of shape {value.shape}"
+    if isinstance(value, (list, tuple)):
+        if len(value) > 12:
+            return f"a {type(value).__name__} of length {len(value)}"
+        inner = ", ".join(plain(v, digits) for v in value)
+        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
+    if callable(value):
+        return getattr(value, "__name__", "a function")
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # -- checks of the solvers' inputs: points, matrices, settings and the caller's functions -------

@@ -3,6 +3,7 @@ artists and against `trajectory.run` itself, transformed to pixels by hand from 
 limits and rectangles (not with the capture code); the JSON is complete; the HTML is
 self-contained and within budget; bad input is refused clearly; the live figure is untouched."""
 
+import base64
 import functools
 import io
 import itertools
@@ -206,11 +207,9 @@ def test_every_line_that_changes_inside_a_background_is_shipped(name):
 
 
 def rule_for(method, lr, beta):
-    """The update rule as chapter 4 builds it (β is momentum's β or Adam's β₁)."""
-    if method in ("momentum", "Nesterov", "RMSProp + Nesterov"):
+    """The update rule as chapter 4 builds it (β is momentum's β, which the Adam family also calls β)."""
+    if method in ("momentum", "Nesterov", "RMSProp + Nesterov", "Adam", "AdaMax", "Nadam", "AMSGrad"):
         return optim.RULES[method](lr=lr, beta=beta)
-    if method in ("Adam", "AdaMax", "Nadam", "AMSGrad"):
-        return optim.RULES[method](lr=lr, beta1=beta)
     return optim.RULES[method](lr=lr)
 
 
@@ -251,8 +250,13 @@ def test_the_json_is_complete_and_every_index_is_valid(name):
     names = [c["name"] for c in controls]
     image_keys = {",".join(map(str, index)) for index in
                   itertools.product(*(range(sizes[names.index(b)]) for b in data["background"]))}
-    assert set(data["images"]) == image_keys == set(data["clips"])
+    assert set(data["images"]) == image_keys == set(data["clips"]) == set(data["overlays"])
     assert all(image.startswith("data:image/png;base64,") for image in data["images"].values())
+    for overlay in itertools.chain(*data["overlays"].values()):
+        assert overlay["src"].startswith("data:image/png;base64,")
+        x, y, w, h = (overlay[k] for k in "xywh")
+        assert all(isinstance(v, int) for v in (x, y, w, h)) and w > 0 and h > 0
+        assert 0 <= x and x + w <= data["width"] * data["scale"] and 0 <= y and y + h <= data["height"] * data["scale"]
     assert all(0 <= c["initial"] < len(c["options"]) and c["kind"] in ("menu", "slider") for c in controls)
     assert all(0 <= v < len(data["frames"]) for v in data["settings"].values())
     axes = len(next(iter(data["clips"].values())))
@@ -270,6 +274,66 @@ def test_html_is_self_contained_and_within_budget(name):
     assert html.split('<style id="lx-style">')[0].count('<div class="lx-explorer"') == 1 and 'id="lx-script"' in html and 'id="lx-style"' in html
     assert static.size_bytes == len(html.encode("utf-8")) <= BUDGET_BYTES, f"{name}: {static.size_bytes} bytes"
     assert static._repr_html_() == html
+
+
+def png_of(url):
+    from PIL import Image
+
+    return Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA")
+
+
+@pytest.mark.parametrize("name", ["rbf", "descent", "damping"])
+def test_legends_over_shipped_lines_are_overlays_and_not_in_the_background(name):
+    """matplotlib draws a legend over the lines: where its axes ships a line, an overlay (drawn
+    after the lines) covers the box matplotlib lays the legend out in, and there the background
+    with the overlays on top is matplotlib's own figure with the shipped lines hidden, while
+    the background alone is not (the legend is not in it twice, nor under the lines)."""
+    from PIL import Image
+
+    explorer, static, _ = built(name)
+    data, fig, scale = static.data, explorer.fig, static.data["scale"]
+    checked = 0
+    for setting in sample_settings(data, 2, seed=11):
+        key = key_of(data, setting)
+        frame, overlays = data["frames"][data["settings"][key]], data["overlays"][image_key(data, key)]
+        background = png_of(data["images"][image_key(data, key)])
+        zoom = background.size[0] / data["width"]
+        composite = background.copy()
+        for overlay in overlays:
+            composite.alpha_composite(png_of(overlay["src"]), (round(overlay["x"] * zoom / scale),
+                                                              round(overlay["y"] * zoom / scale)))
+        explorer.update(**setting)
+        shipped = {(data["styles"][s]["color"], clip) for s, clip, _ in frame["lines"]}
+        hidden = [line for i, ax in enumerate(fig.axes) for line in ax.lines
+                  if (to_hex(line.get_color()), i) in shipped and line.get_visible()]
+        dpi = fig.get_dpi()
+        try:
+            for line in hidden:
+                line.set_visible(False)
+            for ax, (xlim, ylim, _, _) in zip(fig.axes, static.limits[image_key(data, key)]):
+                ax.set(xlim=xlim, ylim=ylim)
+            fig.set_dpi(100 * zoom)
+            explorer._canvas.draw()
+            reference = Image.frombuffer("RGBA", explorer._canvas.get_width_height(), explorer._canvas.buffer_rgba())
+            reference = np.asarray(reference.convert("RGB"), dtype=float)
+            boxes = [(i, ax.get_legend().get_window_extent().extents) for i, ax in enumerate(fig.axes)
+                     if ax.get_legend() is not None and i in {clip for _, clip in shipped}]
+        finally:
+            fig.set_dpi(dpi)
+            for line in hidden:
+                line.set_visible(True)
+        for i, (x0, y0, x1, y1) in boxes:  # image px at zoom, y up
+            top, bottom = reference.shape[0] - y1, reference.shape[0] - y0
+            assert any(o["x"] * zoom / scale <= x0 + 2 and x1 - 2 <= (o["x"] + o["w"]) * zoom / scale
+                       and o["y"] * zoom / scale <= top + 2 and bottom - 2 <= (o["y"] + o["h"]) * zoom / scale
+                       for o in overlays), f"{name}: no overlay covers the legend of axes {i}"
+            window = np.s_[int(top) + 1:int(bottom) - 1, int(x0) + 1:int(x1) - 1]
+            with_overlays = np.abs(np.asarray(composite.convert("RGB"), float)[window] - reference[window]).mean()
+            alone = np.abs(np.asarray(background.convert("RGB"), float)[window] - reference[window]).mean()
+            assert with_overlays < 2.5, f"{name}: background + overlays is {with_overlays:.1f} off matplotlib's legend"
+            assert alone > 4 * with_overlays + 2, f"{name}: the background alone already shows the legend"
+            checked += 1
+    assert checked, f"{name}: no legend over a shipped line was checked"
 
 
 def test_activation_backgrounds_span_every_live_y_range():

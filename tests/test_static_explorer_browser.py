@@ -20,6 +20,7 @@ import json
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -473,3 +474,87 @@ def test_chapter_explorer_steers_from_keyboard_and_mouse(visit, site, folder, ch
             v.page.keyboard.press("ArrowRight" if first.get_attribute("type") == "range" else "ArrowDown")
             assert look(v.page, 0)["state"] != before["state"]
         v.clean()
+
+
+OVER = """async ([o, points]) => {
+    const e = document.querySelector('.lx-explorer'), canvas = e.querySelector('canvas');
+    const data = JSON.parse(e.querySelector('script.lx-data').textContent);
+    const ratio = canvas.width / data.width, k = ratio / data.scale;
+    const [x, y, w, h] = [o.x, o.y, o.w, o.h].map(v => Math.round(v * k));
+    const picture = new Image();
+    picture.src = o.src;
+    await picture.decode();
+    const read = (source, left, top) => {  // w × h device px of `source` from (left, top)
+        const copy = document.createElement('canvas');
+        copy.width = w; copy.height = h;
+        const context = copy.getContext('2d', {willReadFrequently: true});
+        context.drawImage(source, -left, -top);
+        return context.getImageData(0, 0, w, h).data;
+    };
+    const over = read(picture, 0, 0), shown = read(canvas, x, y);
+    let opaque = 0, unequal = [];
+    for (let i = 0; i < over.length; i += 4) {
+        if (over[i + 3] !== 255) continue;
+        opaque += 1;
+        if (shown[i + 3] !== 255 || [0, 1, 2].some(c => Math.abs(shown[i + c] - over[i + c]) > 2)) unequal.push(i / 4);
+    }
+    const path = points.map(([px, py]) => {
+        const i = ((Math.floor(py * ratio) - y) * w + Math.floor(px * ratio) - x) * 4;
+        return [[...over.slice(i, i + 4)], [...shown.slice(i, i + 4)]];
+    });
+    return {opaque: opaque, unequal: unequal.length, path: path, size: [picture.naturalWidth, picture.naturalHeight, w, h]};
+}"""
+
+
+def test_legend_is_drawn_over_a_path_that_crosses_it(visit, site, folder):
+    """Chapter 4, where the path runs through the legend: as in matplotlib, the legend is on top.
+    Where the legend's overlay is opaque the canvas shows exactly the overlay, and on the path
+    inside the legend's box the canvas shows the overlay's colour, the path showing through only
+    as much as the overlay is transparent (a path drawn over the legend would fail both)."""
+    from lecturelib.explore import descent_explorer, descent_grid
+
+    arguments = dict(descent_grid())
+    explorer = descent_explorer()
+    grid = {**arguments["grid"], "beta": [explorer.defaults["beta"]]}
+    data = explorer.static(**{**arguments, "grid": grid}).data
+    best = None
+    for key, index in data["settings"].items():  # the setting whose path crosses the legend most
+        image = ",".join(key.split(",")[[c["name"] for c in data["controls"]].index(b)] for b in data["background"])
+        legend = max(data["overlays"][image], key=lambda o: o["w"] * o["h"])  # the legend, not the star
+        x0, y0 = (legend["x"] + 30) / data["scale"], (legend["y"] + 30) / data["scale"]
+        x1, y1 = x0 + legend["w"] / data["scale"] - 6, y0 + legend["h"] / data["scale"] - 6
+        points = []
+        for style, _, flat in data["frames"][index]["lines"]:
+            if data["styles"][style]["width"] <= 0:
+                continue
+            xy = [(flat[j] / data["scale"], flat[j + 1] / data["scale"]) if flat[j] is not None else None
+                  for j in range(0, len(flat), 2)]
+            for a, b in zip(xy, xy[1:]):
+                if a is None or b is None:
+                    continue
+                for t in np.linspace(0, 1, 1 + int(np.hypot(b[0] - a[0], b[1] - a[1]) / 0.5)):
+                    px, py = a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])
+                    if x0 < px < x1 and y0 < py < y1:
+                        points.append((px, py))
+        if best is None or len(points) > len(best[2]):
+            best = (key, legend, points)
+    key, legend, points = best
+    assert len(points) >= 20, "no path of chapter 4 crosses its legend: the test needs one"
+    name = write(folder, "legend.html", page(explorer_html(data)))
+    v = visit(f"{site}/{name}", device_scale_factor=2)
+    for control, index in zip(data["controls"], key.split(",")):
+        v.page.evaluate("([n, i]) => window.lectureExplorers[0].select(n, i)", [control["name"], int(index)])
+    seen = v.page.evaluate(OVER, [legend, points[::max(1, len(points) // 60)]])
+    assert seen["size"][:2] == seen["size"][2:], "the overlay is drawn at its own resolution"
+    assert seen["opaque"] > 100 and seen["unequal"] == 0, \
+        f"{seen['unequal']} of the legend's {seen['opaque']} opaque pixels are not the legend's on the canvas"
+    covered = 0
+    for over, shown in seen["path"]:
+        alpha = over[3] / 255
+        if alpha >= 0.5:
+            covered += 1
+            gap = max(abs(s - o) for s, o in zip(shown[:3], over[:3]))
+            assert gap <= (1 - alpha) * 255 + 8, f"on the path the canvas shows {shown}, the legend {over}: " \
+                                                 f"the path is drawn over the legend"
+    assert covered >= 10
+    v.clean()

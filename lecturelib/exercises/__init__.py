@@ -50,6 +50,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
+from ..validation import number, plain as validation_plain
+
 GRADING_MODES = ("autograde", "validate")  # the values nbgrader gives NBGRADER_EXECUTION
 LOW_PRECISION_RTOL, LOW_PRECISION_ATOL = 1e-3, 1e-5  # "it would match at float32 precision"
 
@@ -94,38 +96,15 @@ def grading() -> bool:
 # -- printing values plainly --------------------------------------------------------------
 
 
-def _number(x: float, digits: int = 6) -> str:
-    return "NaN" if math.isnan(x) else f"{x:.{digits}g}"
-
-
 def plain(value, digits: int = 6) -> str:
-    """`value` as a reader writes it: `0.4759`, `[1, 2.5]`, `(64, 8)`; not `np.float64(0.4759)`."""
-    if _is_torch(value):
-        value = _torch_to_numpy(value)
-    if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
-    if isinstance(value, numbers.Integral):
-        text = str(int(value))
-        return text if len(text) < 16 else f"a {len(text.lstrip('-'))}-digit integer"
-    if isinstance(value, numbers.Real):
-        return _number(float(value), digits)
-    if isinstance(value, np.ndarray):
-        return plain(value.tolist(), digits) if value.size <= 12 else f"an array of shape {value.shape}"
-    if isinstance(value, (list, tuple)):
-        if len(value) > 12:
-            return f"a {type(value).__name__} of length {len(value)}"
-        inner = ", ".join(plain(v, digits) for v in value)
-        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
-    if callable(value):
-        return getattr(value, "__name__", "a function")
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    """`value` as a reader writes it (`validation.plain`), a torch tensor as its numbers."""
+    return validation_plain(_torch_to_numpy(value) if _is_torch(value) else value, digits)
 
 
 def _two_numbers(expected: float, got: float) -> tuple[str, str]:
     """Both numbers printed with enough digits to tell them apart."""
     for digits in (6, 10, 17):
-        e, g = _number(expected, digits), _number(got, digits)
+        e, g = number(expected, digits), number(got, digits)
         if e != g:
             break
     return e, g
@@ -278,7 +257,7 @@ def _check_finite(array: np.ndarray, what: str, expected, inputs, hint: str) -> 
         bad &= ~(np.isinf(expected) & (array == expected))  # an infinite answer where inf is due
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
-        which = "NaN" if np.isnan(array[index]) else _number(float(array[index]))
+        which = "NaN" if np.isnan(array[index]) else number(float(array[index]))
         count = f" ({int(bad.sum())} of {bad.size} entries)" if bad.size > 1 else ""
         raise ExerciseError(f"{what} contains {which}{count}{_at(inputs, index)}: did something overflow "
                             f"(e^x for large x) or divide by zero? {hint}".strip())

@@ -3,7 +3,9 @@
  * Every <div class="lx-explorer"> holds <script type="application/json" class="lx-data">
  * (JSON version 1, written by static.py; see its docstring). This script builds its controls,
  * an <img> background with a <canvas> on top, and redraws the canvas from the chosen frame:
- * lines, markers and texts. It computes nothing: no update rule lives here. No network.
+ * lines, markers, then the background's overlays (legends and whatever else matplotlib draws
+ * over the lines, decoded once), then texts. It computes nothing: no update rule lives here.
+ * No network.
  * Plain ES2017, no library; safe to run several times on a page (one inlined copy per explorer).
  */
 (function () {
@@ -98,6 +100,22 @@
       var context = canvas.getContext("2d");
       var imageKey = null;
       var frameIndex = -1;
+
+      // The overlays of every background, decoded before the explorer says it is ready.
+      var layers = {}, pending = 0;
+      Object.keys(data.overlays || {}).forEach(function (key) {
+        layers[key] = data.overlays[key].map(function (overlay) {
+          var picture = new Image();
+          pending += 1;
+          picture.onload = picture.onerror = function () {
+            if (!picture.naturalWidth) console.warn("lecture explorer: an overlay of " + data.name + " cannot be decoded");
+            pending -= 1;
+            if (pending === 0 && frameIndex >= 0) redraw(-1);
+          };
+          picture.src = overlay.src;
+          return {picture: picture, x: overlay.x, y: overlay.y, w: overlay.w, h: overlay.h};
+        });
+      });
       var explorer = {
         name: data.name, element: element, redrawTimes: [],
         state: function () {
@@ -152,7 +170,7 @@
           image.src = data.images[key];
         }
         frameIndex = data.settings[chosen.join(",")];
-        draw(frame, data.clips[key] || []);
+        draw(frame, data.clips[key] || [], layers[key] || []);
         var said = [];
         controls.forEach(function (c, i) {
           var option = c.options[chosen[i]];
@@ -165,10 +183,10 @@
         figure.setAttribute("aria-label", (data.title || data.name) + (texts ? ": " + texts : ""));
         status.textContent = said.join(", ") + (texts ? ". " + texts : "");
         explorer.redrawTimes.push(performance.now() - start);
-        element.dataset.lxReady = "1";
+        if (pending === 0) element.dataset.lxReady = "1";
       }
 
-      function draw(frame, clips) {
+      function draw(frame, clips, overlays) {
         var k = 1 / data.scale;
         context.setTransform(1, 0, 0, 1, 0, 0);
         context.clearRect(0, 0, canvas.width, canvas.height);
@@ -185,6 +203,9 @@
           if (style.width > 0) stroke(line[2], style, k);
           if (style.marker) markers(line[2], style, k);
           context.restore();
+        });
+        overlays.forEach(function (o) {  // drawn by matplotlib over the lines: legends
+          if (o.picture.complete && o.picture.naturalWidth) context.drawImage(o.picture, o.x * k, o.y * k, o.w * k, o.h * k);
         });
         var written = {};
         frame.texts.forEach(function (text) {  // the same text at the same place once

@@ -2,19 +2,25 @@
 the browser with no kernel (the contract is /work/notes/static_contract.md; static.js draws).
 
 `capture(explorer, grid, background)` calls `explorer.update(**setting)` for every setting of
-the grid's cartesian product and reads the figure's artists, so the numbers on the page are the
-ones lecturelib computes. Artists that never change between settings sharing a background go
-into that background's PNG; the others are shipped as data:
+the grid's cartesian product and reads the figure's artists (artists.py), so the numbers on the
+page are the ones lecturelib computes. Artists that never change between settings sharing a
+background go into that background's PNG; the others are shipped as data:
 
 * every Line2D and LineCollection: its points in CSS px of the figure (100 px per inch, origin
-  top-left), stored as integers in 1/SCALE px, and its style;
+  top-left), stored as integers in 1/SCALE px, cut, simplified and rounded as pixels.py says,
+  and its style;
 * every plain Text that changes (axes titles, suptitle): its string and anchor.
 
-Shrinking, all of it below what the eye sees at 100 px per inch: a line is cut to its axes'
-rectangle widened by MARGIN_PX (exact Liang–Barsky clipping, so a diverging path still leaves
-the axes as in the live figure; NaN/inf break the line as in matplotlib), then simplified by
-Ramer–Douglas–Peucker with tolerance TOLERANCE_PX (every dropped point lies within 0.25 px of
-the drawn polyline); of a line's markers, consecutive ones closer than MIN_STEP_PX are merged.
+What matplotlib draws over a shipped line cannot be in the background, which lies under the
+canvas: each axes' legend, the unchanging lines it draws after a shipped one (zorder, then the
+order they were added; chapter 4's minimum star) and the figure's legends become overlays,
+each drawn alone on a transparent figure at IMAGE_ZOOM ×, cropped to what it covers, left out
+of the background and drawn by static.js on the canvas after the lines:
+`"overlays": {image key: [{"src": PNG data URL (RGBA), "x", "y", "w", "h"}, ...]}` (1/SCALE CSS
+px, in drawing order; a list may be empty; data without the key draws none). Spines and ticks,
+which matplotlib also draws over lines, stay in the background: a shipped line meets them only
+at the edge of its axes, where it is clipped.
+
 Frames are deduplicated by content. Background PNGs are drawn at IMAGE_ZOOM × for sharp
 high-DPI screens and palette-quantised to PNG_COLOURS colours (PIL fast octree: a quarter of the bytes of
 the RGBA PNG, no visible change).
@@ -29,7 +35,6 @@ naming the artist and the controls to put in `background`.
 from __future__ import annotations
 
 import base64
-import functools
 import io
 import itertools
 import json
@@ -38,24 +43,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from matplotlib.collections import LineCollection
-from matplotlib.colors import to_hex, to_rgba
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from PIL import Image
 
 from ..validation import check_real
+from .artists import Inventory, Table, describe, line_style, record, signature, text_style
+from .pixels import CSS_PX_PER_INCH, SCALE, clip_index, cut_box, encode, rectangle
 
-CSS_PX_PER_INCH = 100
-SCALE = 10             # coordinates in 1/10 CSS px
 IMAGE_ZOOM = 2         # background PNG pixels per CSS px
 PNG_COLOURS = 64
-TOLERANCE_PX = 0.25    # Ramer–Douglas–Peucker tolerance of a line
-MIN_STEP_PX = 0.3      # markers closer than this to the previous one are merged
-MARGIN_PX = 20         # lines are cut this far outside their clip rectangle (beyond any marker)
 MAX_SETTINGS = 20_000  # a grid larger than this would take minutes to capture
-MARKERS = {"None": "", "none": "", "": "", " ": "", "o": "o", "*": "*", "^": "^", "s": "s", ".": "."}
-PT = CSS_PX_PER_INCH / 72  # CSS px per typographic point
 
 
 @dataclass
@@ -111,7 +110,7 @@ def capture(explorer, grid=None, background=(), *, name="explorer", title="", ca
         if not isinstance(value, str):
             raise TypeError(f"{argument} must be a string, got {type(value).__name__}")
     fig, shown = explorer.fig, dict(explorer._shown)
-    inventory = _Inventory(fig)
+    inventory = Inventory(fig)
     saved = (fig.get_dpi(), [(ax.get_xlim(), ax.get_ylim()) for ax in fig.axes], inventory.visibility())
     try:
         fig.set_dpi(CSS_PX_PER_INCH)
@@ -200,141 +199,9 @@ def _initial(values, default, menu) -> int:
     return int(np.argmin([abs(float(v) - float(default)) for v in values]))
 
 
-class _Inventory:
-    """The figure's artists, split into those a frame can carry (`shipped`) and the others,
-    which must not change inside a background group (`fixed`)."""
-
-    def __init__(self, fig):
-        self.fig, self.shipped, self.fixed = fig, [], []
-        for ax in fig.axes:
-            self.shipped += list(ax.lines)
-            for collection in ax.collections:
-                (self.shipped if type(collection) is LineCollection else self.fixed).append(collection)
-            self.fixed += list(ax.patches) + list(ax.images) + [ax]
-            for text in [ax.title, ax._left_title, ax._right_title, *ax.texts]:
-                plain = type(text) is Text and text.get_bbox_patch() is None
-                (self.shipped if plain else self.fixed).append(text)
-            if ax.get_legend() is not None:  # laid out at draw time: its texts cannot be shipped
-                self.fixed += list(ax.get_legend().get_texts()) + [ax.get_legend().get_frame()]
-        for text in dict.fromkeys([fig._suptitle, *fig.texts]):  # fig.texts holds the suptitle too
-            if text is not None:
-                (self.shipped if type(text) is Text else self.fixed).append(text)
-        self.fixed += list(fig.lines) + list(fig.patches) + list(fig.images) + list(fig.legends)
-
-    def visibility(self):
-        return [a.get_visible() for a in self.shipped + self.fixed]
-
-    def restore(self, visible):
-        for artist, v in zip(self.shipped + self.fixed, visible):
-            artist.set_visible(v)
-
-
-class _Table:
-    """Interns hashable records: equal records get one id."""
-
-    def __init__(self):
-        self.ids, self.records = {}, []
-
-    def __call__(self, record) -> int:
-        if record not in self.ids:
-            self.ids[record] = len(self.records)
-            self.records.append(record)
-        return self.ids[record]
-
-
-def _record(artist):
-    """What a shipped artist shows now, hashable (arrays as bytes, styles as matplotlib gives them)."""
-    visible = artist.get_visible()
-    if isinstance(artist, Line2D):
-        x = np.asarray(artist.get_xdata(), dtype=float)
-        y = np.asarray(artist.get_ydata(), dtype=float)
-        style = (_hashable(artist.get_color()), artist.get_alpha(), artist.get_linewidth(), artist.get_linestyle(),
-                 _hashable(artist.get_marker()), artist.get_markersize(), _hashable(artist.get_markerfacecolor()),
-                 artist.get_drawstyle(), tuple(artist._dash_pattern[1] or ()), artist.get_label())
-        return (visible, x.tobytes(), y.tobytes(), style)
-    if isinstance(artist, LineCollection):
-        segments = tuple(np.asarray(s, dtype=float).tobytes() for s in artist.get_segments())
-        return (visible, segments, _collection_styles(artist))
-    style = (_hashable(artist.get_color()), artist.get_fontsize(), artist.get_ha(), artist.get_va(),
-             artist.get_weight(), artist.get_rotation())
-    return (visible, artist.get_text(), tuple(artist.get_position()), style)
-
-
-def _hashable(value):
-    return tuple(np.ravel(value).tolist()) if isinstance(value, (np.ndarray, list)) else value
-
-
-def _signature(artist):
-    """A fingerprint of an artist a frame cannot carry, to see whether it changes."""
-    visible = artist.get_visible()
-    if hasattr(artist, "get_xlim"):  # an Axes: its limits are handled apart
-        return (visible, artist.get_xscale(), artist.get_yscale())
-    if isinstance(artist, Text):
-        patch = artist.get_bbox_patch()
-        return (visible, artist.get_text(), tuple(artist.get_position()), to_hex(artist.get_color()),
-                None if patch is None else (to_hex(patch.get_facecolor()), to_hex(patch.get_edgecolor())))
-    if hasattr(artist, "get_facecolor") and hasattr(artist, "get_patch_transform"):  # a Patch
-        return (visible, tuple(to_rgba(artist.get_facecolor())), tuple(to_rgba(artist.get_edgecolor())),
-                artist.get_alpha(), artist.get_patch_transform().get_matrix().tobytes())
-    if hasattr(artist, "get_offsets"):  # a Collection (contours, scatter)
-        return (visible, artist.get_alpha(), np.asarray(artist.get_facecolor()).tobytes(),
-                np.asarray(artist.get_edgecolor()).tobytes(), len(artist.get_paths()),
-                np.asarray(artist.get_offsets()).tobytes())
-    if hasattr(artist, "get_array"):  # an image
-        return (visible, np.asarray(artist.get_array()).tobytes())
-    return (visible,)
-
-
-@functools.lru_cache(maxsize=None)
-def _line_style(raw: tuple) -> tuple:
-    """The contract's style of a line from `_record`'s raw style."""
-    colour, alpha, width, linestyle, marker, size, face, drawstyle, dash, label = raw
-    if drawstyle not in ("default", None):
-        raise ValueError(f"cannot capture the line {label!r}: drawstyle {drawstyle!r}")
-    marker = marker if isinstance(marker, str) else str(marker)
-    if marker not in MARKERS:
-        raise ValueError(f"cannot capture the line {label!r}: marker {marker!r} is not one of "
-                         f"{', '.join(m for m in MARKERS if m.strip() and m.lower() != 'none')}")
-    plain = linestyle in ("None", "none", "", " ")
-    width = 0.0 if plain else width * PT
-    dash = () if plain or linestyle == "-" else dash
-    face = "none" if (isinstance(face, str) and face.lower() == "none") or to_rgba(face)[3] == 0 else to_hex(face)
-    return _style(colour, alpha, width, tuple(d * PT for d in dash), MARKERS[marker],
-                  size * PT if MARKERS[marker] else 0.0, face)
-
-
-def _collection_styles(collection: LineCollection) -> tuple:
-    colours, widths = collection.get_colors(), collection.get_linewidths()
-    dashes = collection.get_linestyles()
-    count = max(len(colours), len(widths), len(dashes), 1)
-    styles = []
-    for i in range(count):
-        dash = dashes[i % len(dashes)][1] if len(dashes) else None
-        colour = colours[i % len(colours)] if len(colours) else (0, 0, 0, 0)
-        styles.append(_style(colour, collection.get_alpha(), widths[i % len(widths)] * PT,
-                             tuple(d * PT for d in (dash or ())), "", 0.0, "none"))
-    return tuple(styles)
-
-
-def _style(colour, alpha, width, dash, marker, size, face) -> tuple:
-    rgba = to_rgba(colour)
-    alpha = (1.0 if alpha is None else float(alpha)) * rgba[3]
-    return (to_hex(rgba), round(alpha, 3), round(float(width), 2), tuple(round(float(d), 2) for d in dash),
-            marker, round(float(size), 2), face)
-
-
-@functools.lru_cache(maxsize=None)
-def _text_style(raw: tuple) -> tuple:
-    """(colour, size in CSS px, ha, va, weight, rotation) from `_record`'s raw text style."""
-    colour, size, ha, va, weight, rotation = raw
-    bold = weight in ("bold", "heavy", "extra bold", "black", "semibold", "demibold", "demi") or (
-        isinstance(weight, (int, float)) and weight >= 600)
-    return (to_hex(colour), round(size * PT, 2), ha, va, "bold" if bold else "normal", float(rotation))
-
-
 def _capture(explorer, inventory, names, grid, background):
     """Run every setting; group them by background; render the images; build the frames."""
-    fig, records, limits_of, signatures = explorer.fig, _Table(), _Table(), _Table()
+    fig, records, limits_of, signatures = explorer.fig, Table(), Table(), Table()
     indices = list(itertools.product(*(range(len(grid[n])) for n in names)))
     positions = [names.index(b) for b in background]
     runs = []  # per setting: (group key, limits id, fixed-artists id, shipped record ids)
@@ -342,13 +209,13 @@ def _capture(explorer, inventory, names, grid, background):
         explorer.update(**{n: grid[n][i] for n, i in zip(names, index)})
         runs.append((tuple(index[p] for p in positions),
                      limits_of(tuple((ax.get_xlim(), ax.get_ylim()) for ax in fig.axes)),
-                     signatures(tuple(_signature(a) for a in inventory.fixed)),
-                     tuple(records(_record(a)) for a in inventory.shipped)))
+                     signatures(tuple(signature(a) for a in inventory.fixed)),
+                     tuple(records(record(a)) for a in inventory.shipped)))
     groups = {}
     for n, run in enumerate(runs):
         groups.setdefault(run[0], []).append(n)
-    styles, text_styles, frames = _Table(), _Table(), _Table()
-    images, clips, settings, limits = {}, {}, {}, {}
+    styles, text_styles, frames = Table(), Table(), Table()
+    images, overlays, clips, settings, limits = {}, {}, {}, {}, {}
     for key, members in groups.items():
         first = runs[members[0]]
         for n in members:
@@ -361,9 +228,10 @@ def _capture(explorer, inventory, names, grid, background):
         for ax, (xlim, ylim) in zip(fig.axes, union):
             ax.set_xlim(xlim)
             ax.set_ylim(ylim)
-        images[image_key] = _background_png(explorer, [inventory.shipped[j] for j in varying])
+        shown = [inventory.shipped[j] for j in varying]
+        images[image_key], overlays[image_key] = _render(explorer, shown, _above(fig, shown))
         height = fig.bbox.height
-        clips[image_key] = [_rectangle(ax.bbox.bounds, height) for ax in fig.axes]
+        clips[image_key] = [rectangle(ax.bbox.bounds, height) for ax in fig.axes]
         limits[image_key] = [(ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale()) for ax in fig.axes]
         made = {}
         for n in members:
@@ -373,7 +241,7 @@ def _capture(explorer, inventory, names, grid, background):
                                fig, styles, text_styles)
                 made[content] = frames(json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
             settings[",".join(map(str, indices[n]))] = made[content]
-    data = {"images": images, "clips": clips,
+    data = {"images": images, "overlays": overlays, "clips": clips,
             "styles": [dict(zip(("color", "alpha", "width", "dash", "marker", "size", "face"),
                                 (c, a, w, list(d), m, s, f))) for c, a, w, d, m, s, f in styles.records],
             "text_styles": [dict(zip(("x", "y", "size", "color", "ha", "va", "weight", "rotation"), t))
@@ -387,18 +255,11 @@ def _explain(inventory, signatures, first, other, names, index_a, index_b, grid)
     j = next(j for j in range(len(a)) if a[j] != b[j])
     artist = inventory.fixed[j]
     differ = [n for n, i, k in zip(names, index_a, index_b) if i != k]
-    raise ValueError(f"cannot capture {type(artist).__name__} {_describe(artist)}: it changes between settings "
+    raise ValueError(f"cannot capture {type(artist).__name__} {describe(artist)}: it changes between settings "
                      f"that share a background ({', '.join(f'{n} = {grid[n][i]}' for n, i in zip(names, index_a))} "
                      f"and {', '.join(f'{n} = {grid[n][i]}' for n, i in zip(names, index_b))}); only lines "
                      f"and titles can change: add the controls it depends on (among {', '.join(differ)}) "
                      f"to background")
-
-
-def _describe(artist) -> str:
-    if isinstance(artist, Text):
-        return repr(artist.get_text())
-    label = artist.get_label() if hasattr(artist, "get_label") else ""
-    return repr(label) if label and not label.startswith("_") else "(unlabelled)"
 
 
 def _union(limit_sets):
@@ -416,172 +277,96 @@ def _union(limit_sets):
     return union
 
 
-def _background_png(explorer, hidden) -> str:
+def _above(fig, varying) -> list:
+    """The unchanging artists matplotlib draws over a shipped line, in drawing order: each
+    axes' legend and lines after (by zorder, then as added) the first line shipped in it, and
+    the figure's legends."""
+    above = []
+    for ax in fig.axes:
+        shipped = [a for a in varying if a.axes is ax and not isinstance(a, Text)]
+        if not shipped:
+            continue
+        order = sorted(ax.get_children(), key=lambda a: a.get_zorder())  # stable, as Axes.draw
+        after = order[min(order.index(a) for a in shipped) + 1:]
+        above += [a for a in after if a.get_visible() and all(a is not v for v in varying)
+                  and (a is ax.get_legend() or isinstance(a, Line2D))]
+    if any(not isinstance(a, Text) for a in varying):
+        above += [legend for legend in fig.legends if legend.get_visible()]
+    return above
+
+
+def _render(explorer, hidden, above) -> tuple[str, list]:
+    """The background PNG without `hidden` and `above`, and the overlays: each of `above`
+    drawn alone on a transparent figure, cropped to what it covers."""
     fig, canvas = explorer.fig, explorer._canvas
-    was = [a.get_visible() for a in hidden]
-    for artist in hidden:
+    was = [a.get_visible() for a in hidden + above]
+    for artist in hidden + above:
         artist.set_visible(False)
     fig.set_dpi(CSS_PX_PER_INCH * IMAGE_ZOOM)
+    layers = []
     try:
         canvas.draw()
         image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba()).convert("RGB")
+        for artist in above:
+            renderer = RendererAgg(*canvas.get_width_height(), fig.dpi)
+            artist.set_visible(True)
+            artist.draw(renderer)
+            artist.set_visible(False)
+            layers.append(np.array(renderer.buffer_rgba()))
     finally:
         fig.set_dpi(CSS_PX_PER_INCH)
-        for artist, v in zip(hidden, was):
+        for artist, v in zip(hidden + above, was):
             artist.set_visible(v)
+    return _png(image), [overlay for overlay in map(_overlay, layers) if overlay]
+
+
+def _overlay(layer) -> dict | None:
+    """An RGBA figure-sized layer as the contract's overlay: its covered part as a PNG and
+    where it goes (1/SCALE CSS px)."""
+    rows, columns = np.flatnonzero(layer[..., 3].any(axis=1)), np.flatnonzero(layer[..., 3].any(axis=0))
+    if not len(rows):
+        return None
+    (r0, r1), (c0, c1) = (rows[0], rows[-1] + 1), (columns[0], columns[-1] + 1)
+    to = SCALE / IMAGE_ZOOM
+    return {"src": _png(Image.fromarray(layer[r0:r1, c0:c1], "RGBA")),
+            "x": round(c0 * to), "y": round(r0 * to), "w": round((c1 - c0) * to), "h": round((r1 - r0) * to)}
+
+
+def _png(image) -> str:
     image = image.quantize(colors=PNG_COLOURS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
     buffer = io.BytesIO()
     image.save(buffer, format="png", optimize=True)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _rectangle(bounds, height) -> list:
-    x, y, w, h = bounds
-    return [round(x * SCALE), round((height - y - h) * SCALE), round(w * SCALE), round(h * SCALE)]
-
-
 def _frame(shown, fig, styles, text_styles) -> dict:
     """One frame: the varying artists as they are in one setting."""
     height = fig.bbox.height
     lines, texts = [], []
-    for artist, record in shown:
-        if not record[0]:
+    for artist, now in shown:
+        if not now[0]:
             continue
         if isinstance(artist, Text):
-            if record[1]:
-                x, y = artist.get_transform().transform(record[2])
-                colour, size, ha, va, weight, rotation = _text_style(record[3])
+            if now[1]:
+                x, y = artist.get_transform().transform(now[2])
+                colour, size, ha, va, weight, rotation = text_style(now[3])
                 style = (round(x * SCALE), round((height - y) * SCALE), size, colour, ha, va, weight, rotation)
-                texts.append([text_styles(style), record[1]])
+                texts.append([text_styles(style), now[1]])
             continue
-        clip = _clip_index(artist, fig)
-        box = _box(fig, clip)
+        clip = clip_index(artist, fig)
+        box = cut_box(fig, clip)
         transform = artist.get_transform()
         if isinstance(artist, Line2D):
-            xy = np.column_stack([np.frombuffer(record[1]), np.frombuffer(record[2])])
-            parts = [(xy, _line_style(record[3]))]
+            xy = np.column_stack([np.frombuffer(now[1]), np.frombuffer(now[2])])
+            parts = [(xy, line_style(now[3]))]
         else:
-            parts = [(np.frombuffer(s).reshape(-1, 2), record[2][i % len(record[2])]) for i, s in enumerate(record[1])]
+            parts = [(np.frombuffer(s).reshape(-1, 2), now[2][i % len(now[2])]) for i, s in enumerate(now[1])]
         for points, style in parts:
             if len(points) == 0:
                 continue
             px = transform.transform(points)
             px[:, 1] = height - px[:, 1]
-            coordinates = _encode(px, box, style)
+            coordinates = encode(px, box, style)
             if coordinates:
                 lines.append([styles(style), clip, coordinates])
     return {"lines": lines, "texts": texts}
-
-
-def _clip_index(artist, fig) -> int:
-    if not artist.get_clip_on() or artist.get_clip_box() is None:
-        return -1
-    bounds = artist.get_clip_box().bounds
-    for i, ax in enumerate(fig.axes):
-        if np.allclose(ax.bbox.bounds, bounds):
-            return i
-    return -1
-
-
-def _box(fig, clip):
-    """The rectangle (CSS px, y down) a line is cut to: its clip rectangle widened by MARGIN_PX."""
-    if clip < 0:
-        x0, y0, x1, y1 = 0.0, 0.0, fig.bbox.width, fig.bbox.height
-    else:
-        x, y, w, h = fig.axes[clip].bbox.bounds
-        x0, y0, x1, y1 = x, fig.bbox.height - y - h, x + w, fig.bbox.height - y
-    return x0 - MARGIN_PX, y0 - MARGIN_PX, x1 + MARGIN_PX, y1 + MARGIN_PX
-
-
-def _encode(px, box, style) -> list:
-    """A line's CSS-px points as the flat integer list of the contract (None breaks the line)."""
-    has_line, has_markers = style[2] > 0, bool(style[4])
-    finite = np.isfinite(px).all(axis=1)
-    pieces = []
-    for run in np.split(px, np.flatnonzero(np.diff(finite.astype(int)))+ 1):
-        if not np.isfinite(run).all() or len(run) == 0:
-            continue
-        if has_line:
-            for piece in _cut(run, box):
-                pieces.append(_thin(piece) if has_markers else _simplify(piece, TOLERANCE_PX))
-        else:
-            inside = run[(run[:, 0] >= box[0]) & (run[:, 0] <= box[2]) & (run[:, 1] >= box[1]) & (run[:, 1] <= box[3])]
-            if len(inside):
-                pieces.append(_thin(inside))
-    flat = []
-    for piece in pieces:
-        q = np.round(piece * SCALE).astype(np.int64)
-        if len(q) > 1:
-            q = q[np.concatenate([[True], np.any(np.diff(q, axis=0) != 0, axis=1)])]
-        if flat:
-            flat += [None, None]
-        flat += q.ravel().tolist()
-    return flat
-
-
-def _cut(points, box):
-    """The parts of a polyline inside `box` (x0, y0, x1, y1), cut exactly (Liang–Barsky)."""
-    x0, y0, x1, y1 = box
-    inside = (points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1)
-    if inside.all():
-        return [points]
-    if len(points) == 1:
-        return []
-    a, d = points[:-1], np.diff(points, axis=0)
-    t0, t1 = np.zeros(len(d)), np.ones(len(d))
-    keep = np.ones(len(d), dtype=bool)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for p, q in ((-d[:, 0], a[:, 0] - x0), (d[:, 0], x1 - a[:, 0]), (-d[:, 1], a[:, 1] - y0), (d[:, 1], y1 - a[:, 1])):
-            r = q / p
-            keep &= ~((p == 0) & (q < 0))
-            t0 = np.where(p < 0, np.maximum(t0, r), t0)
-            t1 = np.where(p > 0, np.minimum(t1, r), t1)
-    keep &= t0 <= t1
-    starts, ends = a + t0[:, None] * d, a + t1[:, None] * d
-    pieces, current = [], None
-    for i in np.flatnonzero(keep):
-        joined = current is not None and i > 0 and keep[i - 1] and t1[i - 1] == 1 and t0[i] == 0
-        if not joined:
-            if current:
-                pieces.append(np.array(current))
-            current = [starts[i]]
-        current.append(ends[i])
-    if current:
-        pieces.append(np.array(current))
-    return pieces
-
-
-def _simplify(points, tolerance):
-    """Ramer–Douglas–Peucker: the fewest points such that every dropped one lies within
-    `tolerance` of the polyline through the kept ones."""
-    n = len(points)
-    if n < 3:
-        return points
-    keep = np.zeros(n, dtype=bool)
-    keep[[0, -1]] = True
-    stack = [(0, n - 1)]
-    while stack:
-        i, j = stack.pop()
-        if j <= i + 1:
-            continue
-        a, d, between = points[i], points[j] - points[i], points[i + 1:j]
-        length2 = float(d @ d)
-        t = np.clip((between - a) @ d / length2, 0, 1) if length2 > 0 else np.zeros(len(between))
-        distance = np.hypot(*(between - a - t[:, None] * d).T)
-        k = int(np.argmax(distance))
-        if distance[k] > tolerance:
-            m = i + 1 + k
-            keep[m] = True
-            stack += [(i, m), (m, j)]
-    return points[keep]
-
-
-def _thin(points):
-    """Markers: drop each one closer than MIN_STEP_PX to the previous one kept."""
-    if len(points) < 2 or np.all(np.hypot(*np.diff(points, axis=0).T) >= MIN_STEP_PX):
-        return points
-    kept = [points[0]]
-    for p in points[1:]:
-        if np.hypot(*(p - kept[-1])) >= MIN_STEP_PX:
-            kept.append(p)
-    return np.array(kept)
