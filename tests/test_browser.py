@@ -6,16 +6,11 @@ Full-page screenshots of each chapter, light and dark, are written to _build/scr
 `.ci/run` installs Chromium; on a machine without it these tests skip and say why.
 """
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, chromium, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
 KNOWN_THEME_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)  # sphinx-book-theme's own
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,25 +26,14 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def site(built_book):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(Quiet, directory=str(built_book))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(built_book) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Visit:

@@ -13,19 +13,16 @@ Pages are opened both from a 127.0.0.1 server and from file://. Without Chromium
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import json
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
+from chromium import CHROMIUM, chromium, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
+from lecturelib.explore import STATIC_EXPLORERS
+
 ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "lecturelib" / "explore"
 SAMPLE = ROOT / "tests" / "fixtures" / "static_explorer_sample.json"
@@ -47,25 +44,12 @@ def page(*explorers: str) -> str:
     return '<!doctype html><html><head><meta charset="utf-8"></head><body>' + "".join(explorers) + "</body></html>"
 
 
-def chapter_explorers() -> dict:
-    """name -> (build the explorer, its `static` arguments or None): lecturelib's
-    STATIC_EXPLORERS, or before it existed each explorer with its `<name>_grid` if any."""
-    from lecturelib import explore
-
-    if hasattr(explore, "STATIC_EXPLORERS"):
-        return dict(explore.STATIC_EXPLORERS)
-    return {name: (build, getattr(explore, build.__name__.replace("_explorer", "_grid"), None))
-            for name, (build, _) in explore.EXPLORERS.items()}
-
-
 def static_of(name: str) -> str:
     """The chapter explorer's static HTML with the chapter's own arguments (background, labels,
     caption), its grid cut to at most 4 values per control to keep the test fast."""
-    build, grid_of = chapter_explorers()[name]
+    build, grid_of = STATIC_EXPLORERS[name]
     explorer = build()
-    if not hasattr(explorer, "static"):
-        pytest.skip("Explorer.static does not exist yet (lecturelib/explore/static.py)")
-    arguments = dict(grid_of()) if grid_of else {}
+    arguments = dict(grid_of())
     grid = dict(arguments.get("grid") or {})
     for control, values in explorer.controls.items():
         values = list(grid.get(control, values))
@@ -79,17 +63,7 @@ def static_of(name: str) -> str:
             values = picked
         grid[control] = values
     arguments["grid"] = grid
-    if grid_of:
-        return explorer.static(**arguments).html()
-    # No grid of the chapter: the fewest background controls that capture (none, the menus, all).
-    menus = tuple(c for c, values in explorer.controls.items() if all(isinstance(v, str) for v in values))
-    for background in ((), menus, tuple(explorer.controls)):
-        try:
-            return explorer.static(**{**arguments, "background": background}).html()
-        except ValueError as error:
-            if "to background" not in str(error):
-                raise
-    raise AssertionError("unreachable: all controls in background always capture")
+    return explorer.static(**arguments).html()
 
 
 @pytest.fixture(scope="module")
@@ -99,24 +73,14 @@ def folder(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def site(folder):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(folder) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 class Visit:
@@ -456,7 +420,7 @@ def chapter_pages(folder):
     return {}
 
 
-@pytest.mark.parametrize("name", sorted(chapter_explorers()))
+@pytest.mark.parametrize("name", sorted(STATIC_EXPLORERS))
 def test_chapter_explorer_steers_from_keyboard_and_mouse(visit, site, folder, chapter_pages, name):
     """Each chapter's explorer as lecturelib captures it (a smaller grid), on a page served from
     127.0.0.1 and from file://."""
