@@ -5,23 +5,33 @@ from __future__ import annotations
 import numpy as np
 
 from ..plotting import PALETTE, new_figure
-from ..validation import check_whole
+from ..validation import check_in_range, check_whole
 from .explorer import Explorer
 
 
 RBF_CENTRES = (1, 2, 3, 4, 6, 8, 10, 12, 15, 20, 30, 40)
 RBF_WIDTHS = tuple(float(v) for v in np.round(np.geomspace(0.05, 3.0, 19), 3))
+# The lecture's learning schemes: centres drawn at random from the data or placed by
+# k-means++ and Lloyd (2-step learning), or the k-means++ fit fine-tuned (3-step learning).
+RBF_SCHEMES = ("random data points", "k-means++", "3-step")
+THREE_STEP_WIDTHS = RBF_WIDTHS[::2]  # the starting widths of the 3-step error curve (fits are slow)
+THREE_STEP = dict(steps=100, lr=0.02)  # Adam on μ, log σ and w; chapter 1 takes 200 steps of 0.01
+RIDGE = 1e-6  # λ = 10⁻⁶ keeps the normal equations well posed
 MAX_POINTS = 1000  # plenty to see a fit; the centres for every N are placed when it is built
 
 
 def rbf_explorer(n_points: int = 100, held_out: int = 30) -> Explorer:
-    """A 2-step RBF fit of a noisy 1-D function: pick the number of centres N (placed by
-    k-means++ and Lloyd) and one shared width σ; the weighted basis functions wᵢφᵢ(x) sum to
-    the fit. Right: training and held-out error against σ for this N (the dot is the current σ).
+    """An RBF fit of a noisy 1-D function: pick the learning scheme, the number of centres N
+    and the width σ. 2-step learning places the centres (random data points, or k-means++
+    and Lloyd), gives them one shared width σ and solves for the weights; "3-step" then
+    fine-tunes centres, widths and weights of the k-means++ fit together (`three_step`). The
+    weighted basis functions wᵢφᵢ(x) sum to the fit. Right: training and held-out error
+    against σ (for 3-step, the starting width) for this N (the dot is the current σ).
 
-    Raises ValueError unless n_points <= MAX_POINTS, `held_out` >= 1 and the n_points − held_out
-    training points are at least as many as the most centres the slider offers (TypeError for
-    counts that are not whole numbers)."""
+    Each 3-step fit is computed when first shown and kept (THREE_STEP_WIDTHS × a few hundred
+    ms the first time a scheme-N pair is shown). Raises ValueError unless n_points <= MAX_POINTS,
+    `held_out` >= 1 and the n_points − held_out training points are at least as many as the
+    most centres the slider offers (TypeError for counts that are not whole numbers)."""
     from matplotlib.collections import LineCollection
     from matplotlib.ticker import NullLocator
 
@@ -38,14 +48,23 @@ def rbf_explorer(n_points: int = 100, held_out: int = 30) -> Explorer:
     order = np.random.default_rng(1).permutation(n_points)
     test, train = np.sort(order[:held_out]), np.sort(order[held_out:])
     grid = np.linspace(-3.2, 3.2, 121)
-    centres = {n: rbf.place_centres(x[train], n, seed=0) for n in RBF_CENTRES}
+    centres = {method: {n: rbf.place_centres(x[train], n, method=method, seed=0) for n in RBF_CENTRES}
+               for method in ("random", "kmeans++")}
+    tuned = {}  # (N, σ) -> the 3-step network, computed once
 
-    def fit(n, sigma):  # the normal equations (ΦᵀΦ + λI)w = Φᵀy: fast, and λ = 10⁻⁶ keeps them well posed
-        Phi = rbf.rbf_features(x[train], centres[n], sigma)
-        w = np.linalg.solve(Phi.T @ Phi + 1e-6 * np.eye(n + 1), Phi.T @ y[train])
-        errors = [np.mean((rbf.rbf_features(x[part], centres[n], sigma) @ w - y[part]) ** 2)
-                  for part in (train, test)]
-        return w, errors
+    def two_step(mu, sigma):  # the normal equations (ΦᵀΦ + λI)w = Φᵀy: fast
+        Phi = rbf.rbf_features(x[train], mu, sigma)
+        w = np.linalg.solve(Phi.T @ Phi + RIDGE * np.eye(len(mu) + 1), Phi.T @ y[train])
+        return rbf.RBFNet(mu, np.full(len(mu), sigma), w, ridge=RIDGE)
+
+    def fit(scheme, n, sigma):
+        if scheme == "3-step":
+            if (n, sigma) not in tuned:
+                tuned[n, sigma] = three_step(two_step(centres["kmeans++"][n], sigma), x[train], y[train])
+            net = tuned[n, sigma]
+        else:
+            net = two_step(centres["random" if scheme == "random data points" else "kmeans++"][n], sigma)
+        return net, [np.mean((net.predict(x[part]) - y[part]) ** 2) for part in (train, test)]
 
     fig, (ax_fit, ax_err) = new_figure(1, 2, width=7.0, height=2.7, width_ratios=[1.5, 1])
     ax_fit.plot(x[train], y[train], "o", color=PALETTE["blue"], markersize=3, label="training")
@@ -61,30 +80,79 @@ def rbf_explorer(n_points: int = 100, held_out: int = 30) -> Explorer:
     (train_line,) = ax_err.semilogx([], [], color=PALETTE["blue"], label="training")
     (test_line,) = ax_err.semilogx([], [], color=PALETTE["vermillion"], label="held out")
     (now,) = ax_err.semilogx([], [], "o", color=PALETTE["black"], markersize=5)
-    ax_err.set(xlim=(RBF_WIDTHS[0], RBF_WIDTHS[-1]), ylim=(0, 0.3), xlabel="width σ", yticks=[0, 0.1, 0.2, 0.3],
-               ylabel="MSE", title="mean squared error")
+    ax_err.set(xlim=(RBF_WIDTHS[0], RBF_WIDTHS[-1]), ylim=(0, 0.3), xlabel="width σ",
+               yticks=[0, 0.1, 0.2, 0.3], ylabel="MSE", title="mean squared error")
     ax_err.legend(loc="upper left", fontsize=7)
     ax_err.xaxis.set_minor_locator(NullLocator())  # minor log ticks cost more than the data
     ax_err.set_xticks([0.1, 1], ["0.1", "1"])
     title = fig.suptitle("", fontsize=10)
     curves = {}
 
-    def draw(n_centres, sigma):
-        w, (train_error, test_error) = fit(n_centres, sigma)
-        Phi = rbf.rbf_features(grid, centres[n_centres], sigma)
-        fit_line.set_ydata(Phi @ w)
-        basis.set_segments([np.column_stack([grid, w[i] * Phi[:, i]]) for i in range(1, n_centres + 1)])
-        marks.set_data(centres[n_centres][:, 0], np.full(n_centres, -1.85))
-        if n_centres not in curves:
-            curves[n_centres] = np.array([fit(n_centres, s)[1] for s in RBF_WIDTHS])
-        train_line.set_data(RBF_WIDTHS, curves[n_centres][:, 0])
-        test_line.set_data(RBF_WIDTHS, curves[n_centres][:, 1])
+    def draw(scheme, n_centres, sigma):
+        net, (train_error, test_error) = fit(scheme, n_centres, sigma)
+        Phi = net.features(grid)
+        fit_line.set_ydata(Phi @ net.w[:, 0])
+        basis.set_segments([np.column_stack([grid, net.w[i, 0] * Phi[:, i]]) for i in range(1, n_centres + 1)])
+        marks.set_data(net.mu[:, 0], np.full(n_centres, -1.85))
+        widths = THREE_STEP_WIDTHS if scheme == "3-step" else RBF_WIDTHS
+        if (scheme, n_centres) not in curves:
+            curves[scheme, n_centres] = np.array([fit(scheme, n_centres, s)[1] for s in widths])
+        train_line.set_data(widths, curves[scheme, n_centres][:, 0])
+        test_line.set_data(widths, curves[scheme, n_centres][:, 1])
         now.set_data([sigma], [min(test_error, 0.29)])
+        heading = "MSE after step 3" if scheme == "3-step" else "mean squared error"
+        if ax_err.get_title() != heading:  # set_title would restyle the text on every redraw
+            ax_err.set_title(heading)
         title.set_text(f"N = {n_centres}, σ = {sigma:g}: training error {train_error:.3f}, "
-                       f"held out {test_error:.3f}")
+                       f"held out {test_error:.3f} ({scheme})")
 
-    controls = {"n_centres": RBF_CENTRES, "sigma": RBF_WIDTHS}
-    return Explorer(fig, draw, controls, dict(n_centres=10, sigma=RBF_WIDTHS[10]), between=("sigma",))
+    controls = {"scheme": RBF_SCHEMES, "n_centres": RBF_CENTRES, "sigma": RBF_WIDTHS}
+    return Explorer(fig, draw, controls, dict(scheme="k-means++", n_centres=10, sigma=RBF_WIDTHS[10]),
+                    between=("sigma",))
+
+
+def three_step(net, X, y, *, steps: int = THREE_STEP["steps"], lr: float = THREE_STEP["lr"]):
+    """Step 3 of 3-step learning in NumPy: `steps` Adam steps (`optim.adam`) on μ, log σ and w
+    together from `net`, with the hand-derived gradients of `rbf.objective_gradients`
+    (∂L/∂log σ = σ ∂L/∂σ): the descent of `rbf_training.fine_tune`, which takes its gradients
+    from torch autograd. Adam moves each parameter by about lr per step, so 100 steps cannot
+    diverge; the loss is not evaluated (it would add half again to the cost of a fit). Returns the
+    tuned `rbf.RBFNet`. Raises TypeError unless net is an `rbf.RBFNet`; ValueError unless
+    0 <= steps <= 10⁴ is a whole number and lr > 0, if a large lr drives a width σ out of
+    [1e-100, ∞) or the loss to overflow (naming lr), and as `rbf.objective_gradients` does for
+    bad X, y."""
+    from .. import optim, rbf
+
+    if not isinstance(net, rbf.RBFNet):
+        raise TypeError(f"net must be an rbf.RBFNet (e.g. from rbf.fit_two_step), got {type(net).__name__}")
+    steps = check_whole(steps, "steps")
+    check_in_range(steps, "steps", 0, 10**4, low_open=False, high_open=False)
+    adam = optim.adam(lr=lr)
+    n, d = net.mu.shape
+
+    def network(theta):  # θ = (μ, log σ, w), flattened
+        with np.errstate(over="ignore"):  # a width e^{log σ} = ∞ is refused by RBFNet
+            sigma = np.exp(theta[n * d:n * d + n])
+        return rbf.RBFNet(theta[:n * d].reshape(n, d), sigma, theta[n * d + n:].reshape(net.w.shape),
+                          net.task, net.ridge)
+
+    theta = np.concatenate([net.mu.ravel(), np.log(net.sigma), net.w.ravel()])
+    state = adam.init(theta)
+    for k in range(steps + 1):
+        try:
+            current = network(theta)
+            if k == steps:
+                return current
+            with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked and raised below
+                g = rbf.objective_gradients(current, X, y)
+                step, state = adam.update(np.concatenate([g["mu"].ravel(), g["sigma"] * current.sigma,
+                                                          g["w"].ravel()]), state, theta)
+        except ValueError as error:  # at step 0: bad X or y; later a width left [1e-100, ∞) or L overflowed
+            if k == 0:
+                raise
+            raise ValueError(f"3-step training diverged at step {k} with lr = {lr:g} ({error}); "
+                             f"try a smaller lr") from None
+        theta = theta + step
 
 
 def rbf_tour() -> list[dict]:
@@ -95,10 +163,11 @@ def rbf_tour() -> list[dict]:
 
 
 def rbf_grid() -> dict:
-    """The static explorer's settings (`rbf_explorer().static(**rbf_grid())`): every number of
-    centres, every other width σ of the slider."""
-    widths = list(RBF_WIDTHS[::2])
+    """The static explorer's settings (`rbf_explorer().static(**rbf_grid())`): every scheme,
+    every number of centres, every other width σ of the slider (the widths of the 3-step curve)."""
+    widths = list(THREE_STEP_WIDTHS)
     return dict(name="rbf", title="RBF network explorer", grid=dict(sigma=widths),
-                labels=dict(n_centres="centres N", sigma="width σ"),
-                caption=f"Every number of centres N ({', '.join(map(str, RBF_CENTRES))}) and {len(widths)} "
-                        f"widths σ from {widths[0]:g} to {widths[-1]:g} (geometric).")
+                labels=dict(scheme="learning scheme", n_centres="centres N", sigma="width σ"),
+                caption=f"Every scheme ({', '.join(RBF_SCHEMES)}: {THREE_STEP['steps']} Adam steps from the "
+                        f"k-means++ fit), every number of centres N ({', '.join(map(str, RBF_CENTRES))}) and "
+                        f"{len(widths)} widths σ from {widths[0]:g} to {widths[-1]:g} (geometric).")
