@@ -167,6 +167,13 @@ class Optimizer:
         if bad:
             raise ValueError(f"grad contains {bad} at step {state['t']} of {self.name}: only finite "
                              "gradients can be used (did the loss overflow, or the run diverge?)")
+        return self.advance(grad, state)
+
+    def advance(self, grad, state: dict, params=None):
+        """`update` without its input checks, for a loop that checks them once per run
+        (`trajectory.iterate`): `state` comes from `init` or the previous step, and `grad` is
+        finite and shaped like θ (`params` is not needed). Raises ValueError if the step or the
+        state overflows."""
         with np.errstate(over="ignore", invalid="ignore"):  # reported just below
             step, new_state = self.rule(grad, state, self._rate(state["t"]))
         arrays = [step, *(v for v in new_state.values() if hasattr(v, "shape"))]

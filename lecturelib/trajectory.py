@@ -56,6 +56,9 @@ def check_start_gradient(g0, theta0, problem: str = "f") -> np.ndarray:
     """Return ∇f(θ₀) as a float array, or raise ValueError if it is not finite (the companion of
     `check_start` for methods that use the gradient at the start)."""
     g0 = np.asarray(g0, dtype=float)
+    if g0.shape != np.shape(theta0):
+        raise ValueError(f"the gradient of {problem} has shape {g0.shape} at θ₀, but θ₀ has shape "
+                         f"{np.shape(theta0)}; they must match")
     if not np.isfinite(g0).all():
         raise ValueError(f"the gradient of {problem} is not finite at θ₀ = {theta0}; start at a "
                          "point where f is differentiable")
@@ -216,20 +219,24 @@ def rule(opt, f: Callable, grad: Callable, gradient: Callable | None = None) -> 
     gradient: (θ, k) -> the gradient the rule steps with at step k (a minibatch estimate), at
     `opt.eval_point` (the look-ahead point of Nesterov-type rules); by default the exact ∇f(θ_k)
     that the loop already evaluated. A non-finite step gradient is divergence."""
-    exact = gradient is None and getattr(opt, "lookahead", None) is None
+    lookahead = getattr(opt, "lookahead", None)
+    exact = gradient is None and lookahead is None
     gradient = gradient or (lambda point, k: grad(point))
+    # The loop has checked g and made the state: an `optim.Optimizer` skips its per-step input
+    # checks (`advance`); any other object with the optimiser interface gets `update`.
+    advance = getattr(opt, "advance", None) or (lambda g, state, theta: opt.update(g, state, theta))
 
     def step(theta, loss, g, state):
         rule_state, k = state
         if not exact:
-            g = as_float_array(_call(gradient, opt.eval_point(theta, rule_state), k), "gradient(θ, k)",
-                               allow_nan=True)
+            point = theta if lookahead is None else lookahead(theta, rule_state)
+            g = as_float_array(_call(gradient, point, k), "gradient(θ, k)", allow_nan=True)
             if g.shape != theta.shape:
                 raise ValueError(f"gradient(θ, {k}) returned shape {g.shape}; it must match θ's shape "
                                  f"{theta.shape}")
             if not np.isfinite(g).all():  # the look-ahead point or a minibatch overflowed
                 raise Diverged(f"gradient(θ, {k}) is not finite")
-        update, rule_state = opt.update(g, rule_state, theta)
+        update, rule_state = advance(g, rule_state, theta)
         theta = theta + update
         return theta, f(theta), (rule_state, k + 1)
 
