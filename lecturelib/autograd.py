@@ -1,6 +1,7 @@
 """The torch adapter for chapter 5: gradients, Hessians and Hessian-vector products of a
 function written with torch operations, by reverse-mode autodiff, returned as NumPy arrays for
-the NumPy solvers (`second_order.newton(f, grad, lambda t: torch_hessian(f_torch, t), …)`).
+the NumPy solvers
+(`second_order.newton(as_problem(f, grad, lambda t: torch_hessian(f_torch, t), dim=n), θ₀, …)`).
 
     torch_gradient(f_torch, θ)             ∇f(θ), one backward pass
     torch_hessian(f_torch, θ)              ∇²f(θ), one backward pass per row (n² memory)

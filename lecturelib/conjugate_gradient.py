@@ -31,8 +31,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .linesearch import searched_gradient, wolfe_step
+from .problems import Problem, solver_input
 from .trajectory import CONVERGED, MAX_ITER, Method, Trajectory, check_start, iterate
-from .validation import (check_choice, check_finite, check_objective, check_settings, check_symmetric,
+from .validation import (check_choice, check_finite, check_settings, check_symmetric,
                          check_whole, check_wolfe, checked, overflow_checked)
 
 
@@ -137,9 +138,12 @@ BETAS = {
 
 
 @overflow_checked
-def nonlinear_cg(f, grad, theta0, *, beta: str = "PR", restart: int | None = None, tol: float = 1e-5,
-                 max_iter: int = 1000, c1: float = 1e-4, c2: float = 0.1, problem: str = "") -> Trajectory:
-    """Minimise f by nonlinear conjugate gradients until ‖∇f‖_∞ ≤ tol (SciPy's criterion).
+def nonlinear_cg(problem: Problem, theta0, *, beta: str = "PR", restart: int | None = None,
+                 tol: float = 1e-5, max_iter: int = 1000, c1: float = 1e-4, c2: float = 0.1) -> Trajectory:
+    """Minimise problem.f by nonlinear conjugate gradients until ‖∇f‖_∞ ≤ tol (SciPy's criterion).
+
+    problem: a `problems.Problem` (f and grad are used), or plain callables through
+    `problems.as_problem(f, grad, dim=n)`; theta0: (n,).
 
     beta: "FR" (Fletcher–Reeves) or "PR" (Polak–Ribière, with β clipped at 0); restart: every
     how many steps to reset to −g (a whole number ≥ 1, default n = len(θ₀)); also restarts when
@@ -148,7 +152,8 @@ def nonlinear_cg(f, grad, theta0, *, beta: str = "PR", restart: int | None = Non
     Fletcher–Reeves' directions downhill).
 
     Returns a Trajectory whose `reason` is CONVERGED, MAX_ITER, LINE_SEARCH_FAILED (no
-    strong-Wolfe step: f may be unbounded below) or DIVERGED. Raises ValueError if f(θ₀) is not
+    strong-Wolfe step: f may be unbounded below) or DIVERGED. Raises TypeError unless problem
+    is a Problem, ValueError if θ₀ is not a finite vector of length problem.dim or f(θ₀) is not
     finite, for an unknown beta, bad restart, tol < 0, max_iter not a whole number ≥ 0, and if
     f or grad raise or return the wrong shape (or grad NaN)."""
     beta = check_choice(beta, "beta", sorted(BETAS))
@@ -157,7 +162,7 @@ def nonlinear_cg(f, grad, theta0, *, beta: str = "PR", restart: int | None = Non
     if restart is not None:
         restart = check_whole(restart, "restart", minimum=1)
     name = {"FR": "nonlinear CG (Fletcher–Reeves)", "PR": "nonlinear CG (Polak–Ribière)"}[beta]
-    theta, f, grad = check_objective(f, grad, theta0)
+    theta, f, grad = solver_input(problem, theta0)
     restart = theta.size if restart is None else restart
 
     def step(theta, loss, g, state):
@@ -175,4 +180,4 @@ def nonlinear_cg(f, grad, theta0, *, beta: str = "PR", restart: int | None = Non
 
     first = {"d": None, "since_restart": 0, "previous_f": None, "g": None}
     method = Method(name, lambda theta: (f(theta), first), step, searched_gradient(grad))
-    return iterate(method, theta, tol=tol, max_iter=max_iter, problem=problem or "f")
+    return iterate(method, theta, tol=tol, max_iter=max_iter, problem=problem.name)

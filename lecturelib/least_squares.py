@@ -25,6 +25,9 @@ The slide writes LM as (JᵀJ + λ diag(JᵀJ))(x_k − x_{k+1}) = ∇f(x_k); wi
 f = Σr² that is twice the step, inconsistent with its own Gauss-Newton line
 2JᵀJ(x_k − x_{k+1}) = ∇f. The consistent right-hand side is Jᵀr = ½∇f, used here.
 
+Unlike the other solvers of chapter 5, which take a `problems.Problem` (f, ∇f, ∇²f), these two
+take the residual r and its Jacobian J, since what they solve is a different kind of problem.
+
 Sources: Gauss (1809); Levenberg (1944); Marquardt (1963); Nocedal & Wright (2006), Chapter 10.
 """
 

@@ -23,7 +23,8 @@ from typing import Callable
 import numpy as np
 
 from .activations import sigmoid
-from .validation import as_float_array, check_finite, check_in_range, check_positive, check_real, check_whole
+from .validation import (as_float_array, check_finite, check_in_range, check_objective, check_positive,
+                         check_real, check_whole)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,35 @@ def check_problem(problem) -> Problem:
         raise TypeError(f"problem must be a lecturelib.problems.Problem (e.g. problems.rosenbrock()), "
                         f"got {type(problem).__name__}")
     return problem
+
+
+def as_problem(f, grad=None, hess=None, *, dim=None, name: str = "f") -> Problem:
+    """The one adapter from plain callables to a `Problem`, for the solvers that take a Problem.
+
+    as_problem(f, grad, hess=None, dim=d, name="f") -> Problem(name, f, grad, d, hess);
+    as_problem(problem) returns the Problem unchanged (then grad, hess and dim must be left out).
+    f: θ (d,) -> float; grad: θ -> (d,); hess: θ -> (d, d), or None (no Newton methods then).
+    Raises TypeError if f, grad or hess is not callable (naming it) or name is not a string, and
+    ValueError unless dim is a whole number >= 1."""
+    if isinstance(f, Problem):
+        if grad is not None or hess is not None or dim is not None:
+            raise TypeError("as_problem(problem) takes no grad, hess or dim: the Problem has them")
+        return f
+    if grad is None:
+        raise TypeError("grad must be a function of θ (the gradient of f), got None")
+    if dim is None:
+        raise TypeError("dim (the length of θ, a whole number >= 1) is required with plain callables")
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {type(name).__name__}")
+    return Problem(name, f, grad, check_whole(dim, "dim", minimum=1), hess)
+
+
+def solver_input(problem, theta0):
+    """(θ₀, f, grad) for a solver of chapter 5: TypeError unless `problem` is a `Problem`,
+    TypeError/ValueError (naming theta0) unless θ₀ is a finite vector of length `problem.dim`;
+    f and grad wrapped by `validation.check_objective` (f a number, grad a finite (d,) vector)."""
+    theta = check_problem(problem).check_point(theta0, "theta0")
+    return check_objective(problem.f, problem.grad, theta)
 
 
 def quadratic(H, b=None, name: str = "quadratic") -> Problem:

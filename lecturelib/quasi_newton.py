@@ -22,8 +22,10 @@ Memory O(mn) (the slide's "O(n)" for a fixed m), time O(mn) per step.
 Source: Broyden, Fletcher, Goldfarb, Shanno (1970); Nocedal (1980) and Liu & Nocedal (1989) for
 L-BFGS; Nocedal & Wright (2006), Algorithms 6.1 and 7.4/7.5. Both stop when ‖∇f‖_∞ ≤ tol, the
 criterion of `scipy.optimize.minimize`, so iteration counts can be compared with SciPy's.
-Their Trajectory's `reason` says why they stopped: CONVERGED, MAX_ITER, LINE_SEARCH_FAILED (no
-strong-Wolfe step: f may be unbounded below, or the gradient wrong) or DIVERGED.
+Both take a `problems.Problem` and θ₀ (`bfgs(problem, theta0, ...)`; plain callables through
+`problems.as_problem(f, grad, dim=n)`). Their Trajectory's `reason` says why they stopped:
+CONVERGED, MAX_ITER, LINE_SEARCH_FAILED (no strong-Wolfe step: f may be unbounded below, or the
+gradient wrong) or DIVERGED.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ from typing import Callable
 import numpy as np
 
 from .linesearch import searched_gradient, wolfe_step
+from .problems import Problem, check_problem, solver_input
 from .trajectory import Method, Trajectory, iterate
-from .validation import (check_callback, check_finite, check_no_overflow, check_objective, check_point,
+from .validation import (check_callback, check_finite, check_no_overflow, check_point,
                          check_settings, check_symmetric, check_whole, check_wolfe, overflow_checked)
 
 
@@ -117,8 +120,7 @@ def lbfgs_inverse_hessian(s_list, y_list, n: int) -> np.ndarray:
 
 
 @overflow_checked
-def _quasi_newton(name, state, direction, remember, f, grad, theta0, tol, max_iter, c1, c2, callback,
-                  problem):
+def _quasi_newton(name, state, direction, remember, problem, theta0, tol, max_iter, c1, c2, callback):
     """The step BFGS and L-BFGS share, run by `trajectory.iterate`. `state` holds the estimate
     (H_inv, or the pairs s, y), `direction(g, state)` gives d ≈ −H⁻¹g and `remember(s, y, state)`
     returns the updated state; the loop adds f at the previous point ("previous_f", for the
@@ -126,7 +128,7 @@ def _quasi_newton(name, state, direction, remember, f, grad, theta0, tol, max_it
     tol, max_iter = check_settings(tol, max_iter)
     c1, c2 = check_wolfe(c1, c2)
     callback = check_callback(callback)
-    theta, f, grad = check_objective(f, grad, theta0)
+    theta, f, grad = solver_input(problem, theta0)
 
     def step(theta, loss, g, state):
         d = direction(g, state)
@@ -140,43 +142,44 @@ def _quasi_newton(name, state, direction, remember, f, grad, theta0, tol, max_it
 
     method = Method(name, lambda theta: (f(theta), {**state, "previous_f": None, "g": None}), step,
                     searched_gradient(grad))
-    return iterate(method, theta, tol=tol, max_iter=max_iter, problem=problem or "f", callback=callback)
+    return iterate(method, theta, tol=tol, max_iter=max_iter, problem=problem.name, callback=callback)
 
 
-def bfgs(f, grad, theta0, *, tol: float = 1e-5, max_iter: int = 1000, c1: float = 1e-4,
-         c2: float = 0.9, callback: Callable | None = None, problem: str = "") -> Trajectory:
+def bfgs(problem: Problem, theta0, *, tol: float = 1e-5, max_iter: int = 1000, c1: float = 1e-4,
+         c2: float = 0.9, callback: Callable | None = None) -> Trajectory:
     """Minimise f with BFGS: d = −H_k g, a strong-Wolfe step, then `bfgs_update` (H₀ = I).
 
-    f: θ (n,) -> float; grad: θ -> (n,). Stops when ‖∇f‖_∞ ≤ tol (reason CONVERGED), after
-    max_iter steps (MAX_ITER) or when a line search fails (LINE_SEARCH_FAILED: f may be
-    unbounded below). callback(k, θ_k, state) after each step; state["H_inv"] is the current
-    estimate of H⁻¹ (a new array each step). Returns a Trajectory. Raises ValueError if f(θ₀)
-    is not finite, for tol < 0, max_iter not a whole number ≥ 0, unless 0 < c1 < c2 < 1, and if
-    f or grad raise or return the wrong shape (or grad NaN); TypeError for a callback that is
-    not callable."""
-    n = check_point(theta0).size
+    problem: a `problems.Problem` (f: θ (n,) -> float, grad: θ -> (n,); hess is not used), or
+    plain callables through `problems.as_problem(f, grad, dim=n)`; theta0: (n,). Stops when
+    ‖∇f‖_∞ ≤ tol (reason CONVERGED), after max_iter steps (MAX_ITER) or when a line search
+    fails (LINE_SEARCH_FAILED: f may be unbounded below). callback(k, θ_k, state) after each
+    step; state["H_inv"] is the current estimate of H⁻¹ (a new array each step). Returns a
+    Trajectory. Raises TypeError unless problem is a Problem, ValueError if θ₀ is not a finite
+    vector of length problem.dim or f(θ₀) is not finite, for tol < 0, max_iter not a whole
+    number ≥ 0, unless 0 < c1 < c2 < 1, and if f or grad raise or return the wrong shape (or
+    grad NaN); TypeError for a callback that is not callable."""
+    n = check_problem(problem).check_point(theta0, "theta0").size
     return _quasi_newton("BFGS", {"H_inv": np.eye(n)}, lambda g, state: -state["H_inv"] @ g,
                          lambda s, y, state: {**state, "H_inv": _bfgs_update(state["H_inv"], s, y)},
-                         f, grad, theta0, tol, max_iter, c1, c2, callback, problem)
+                         problem, theta0, tol, max_iter, c1, c2, callback)
 
 
-def lbfgs(f, grad, theta0, *, m: int = 10, tol: float = 1e-5, max_iter: int = 1000,
-          c1: float = 1e-4, c2: float = 0.9, callback: Callable | None = None,
-          problem: str = "") -> Trajectory:
+def lbfgs(problem: Problem, theta0, *, m: int = 10, tol: float = 1e-5, max_iter: int = 1000,
+          c1: float = 1e-4, c2: float = 0.9, callback: Callable | None = None) -> Trajectory:
     """Minimise f with L-BFGS: d = −H_k g by `two_loop` over the last m pairs, a strong-Wolfe step.
 
     m: the memory (pairs kept), a whole number ≥ 1. callback(k, θ_k, state): state["s"],
     state["y"] are tuples of the pairs, oldest first. Returns a Trajectory; stops and raises
     as `bfgs`."""
     m = check_whole(m, "m", minimum=1)
-    check_point(theta0)
+    check_problem(problem).check_point(theta0, "theta0")
 
     def remember(s, y, state):  # keep the newest m pairs
         return {**state, "s": (state["s"] + (s,))[-m:], "y": (state["y"] + (y,))[-m:]}
 
     return _quasi_newton(f"L-BFGS (m = {m})", {"s": (), "y": ()},
                          lambda g, state: -_two_loop(g, state["s"], state["y"]), remember,
-                         f, grad, theta0, tol, max_iter, c1, c2, callback, problem)
+                         problem, theta0, tol, max_iter, c1, c2, callback)
 
 
 def memory_floats(n: int, m: int = 10) -> dict[str, int]:

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from . import conjugate_gradient, quasi_newton, second_order
 from .optim import Optimizer
-from .problems import Problem, check_problem
+from .problems import Problem, as_problem, check_problem
 from .trajectory import Diverged, check_start, iterate, rule
 from .validation import check_choice, check_point, check_positive, check_whole, checked
 
@@ -82,14 +83,11 @@ def first_order(opt: Optimizer, f, grad, theta0, tol: float = 1e-5, max_iter: in
     return path.final, (path.steps if path.converged else None), path.grad_norms
 
 
-SECOND_ORDER = {
-    "Newton (line search)": lambda f, g, h, x0, tol: second_order.newton(
-        f, g, h, x0, line_search=True, tol=tol, max_iter=200),
-    "nonlinear CG (PR)": lambda f, g, h, x0, tol: conjugate_gradient.nonlinear_cg(
-        f, g, x0, tol=tol, max_iter=20000),
-    "BFGS": lambda f, g, h, x0, tol: quasi_newton.bfgs(f, g, x0, tol=tol, max_iter=5000),
-    "L-BFGS (m = 10)": lambda f, g, h, x0, tol: quasi_newton.lbfgs(f, g, x0, tol=tol,
-                                                                  max_iter=5000),
+SECOND_ORDER = {  # name -> method(problem, theta0, tol=...), with the race's settings
+    "Newton (line search)": partial(second_order.newton, line_search=True, max_iter=200),
+    "nonlinear CG (PR)": partial(conjugate_gradient.nonlinear_cg, max_iter=20000),
+    "BFGS": partial(quasi_newton.bfgs, max_iter=5000),
+    "L-BFGS (m = 10)": partial(quasi_newton.lbfgs, m=10, max_iter=5000),
 }
 
 
@@ -105,22 +103,20 @@ def lap(method, problem: Problem, theta0, tol: float = 1e-5, max_iter: int = 500
     theta0 = problem.check_point(theta0, "theta0")
     tol, max_iter = check_positive(tol, "tol", allow_zero=True), check_whole(max_iter, "max_iter")
     f, grad = Counted(problem.f), Counted(problem.grad)
-    hess = Counted(problem.hess if problem.hess is not None else _no_hessian)
+    hess = None if problem.hess is None else Counted(problem.hess)
     start = time.perf_counter()
     if isinstance(method, Optimizer):
         name = method.name
         final, iterations, norms = first_order(method, problem.f, grad, theta0, tol, max_iter)
     else:
         name = method
-        path = SECOND_ORDER[method](f, grad, hess, theta0, tol)
+        path = SECOND_ORDER[method](as_problem(f, grad, hess, dim=problem.dim, name=problem.name), theta0,
+                                    tol=tol)
         final, norms = path.final, path.grad_norms
         iterations = path.steps if path.converged else None
     seconds = time.perf_counter() - start
-    return Lap(name, iterations, f.calls, grad.calls, hess.calls, seconds, norms, final)
-
-
-def _no_hessian(theta):
-    raise ValueError("this problem has no Hessian: Newton needs one")
+    hess_evals = 0 if hess is None else hess.calls
+    return Lap(name, iterations, f.calls, grad.calls, hess_evals, seconds, norms, final)
 
 
 def scipy_lap(method: str, problem: Problem, theta0, tol: float = 1e-5) -> Lap:

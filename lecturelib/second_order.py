@@ -34,9 +34,14 @@ Singular and indefinite Hessians, the documented behaviour:
   (gᵀd ≥ 0, possible only when H + αI is not positive definite) is replaced by −g, the
   steepest-descent direction, for that step.
 
-Bad input, for every solver of chapter 5 (`validation.check_objective`, `validation.checked`): θ₀ not a vector of finite
-numbers, a non-finite f(θ₀), hyper-parameters out of range, and callables that raise or return
-the wrong shape (or NaN where f is finite) are ValueErrors/TypeErrors naming the argument.
+Every solver of chapter 5 takes a `problems.Problem` and θ₀: `newton(problem, theta0, ...)`;
+plain callables go through the one adapter `problems.as_problem(f, grad, hess, dim=n)`.
+
+Bad input, for every solver of chapter 5 (`problems.solver_input`, `validation.checked`): a
+problem that is not a Problem (Newton: one without a Hessian), θ₀ not a vector of finite
+numbers of length problem.dim, a non-finite f(θ₀), hyper-parameters out of range, and
+callables that raise or return the wrong shape (or NaN where f is finite) are
+ValueErrors/TypeErrors naming the argument.
 """
 
 from __future__ import annotations
@@ -46,8 +51,9 @@ from typing import Callable
 import numpy as np
 
 from .linesearch import backtracking
+from .problems import Problem, solver_input
 from .trajectory import LineSearchError, Trajectory, descent, iterate
-from .validation import (check_choice, check_finite, check_no_overflow, check_objective, check_point,
+from .validation import (check_choice, check_finite, check_no_overflow, check_point,
                          check_positive, check_real, check_settings, check_symmetric, check_whole,
                          checked, format_point, overflow_checked)
 
@@ -146,11 +152,14 @@ def saddle_free_direction(g, H, min_curvature: float = 1e-8) -> np.ndarray:
 
 
 @overflow_checked
-def _newton_method(name, direction, f, grad, hess, theta0, tol, max_iter, line_search, problem):
+def _newton_method(name, direction, problem, theta0, tol, max_iter, line_search):
     tol, max_iter = check_settings(tol, max_iter)
     line_search = check_choice(line_search, "line_search", (False, True))
-    theta, f, grad = check_objective(f, grad, theta0)
-    hess = checked(hess, "hess", (theta.size, theta.size), finite=True, symmetric=True)
+    theta, f, grad = solver_input(problem, theta0)
+    if problem.hess is None:
+        raise ValueError(f"{name} needs a Hessian, and problem {problem.name} has none (hess is None): "
+                         "give one (as_problem(f, grad, hess, dim=...)), or use bfgs or lbfgs")
+    hess = checked(problem.hess, "hess", (theta.size, theta.size), finite=True, symmetric=True)
 
     def step(theta, loss, g, state):
         try:
@@ -166,16 +175,18 @@ def _newton_method(name, direction, f, grad, hess, theta0, tol, max_iter, line_s
         return theta + d, state
 
     return iterate(descent(name, f, grad, step), theta, tol=tol, max_iter=max_iter,
-                   problem=problem or "f")
+                   problem=problem.name)
 
 
-def newton(f, grad, hess, theta0, *, alpha: float = 0.0, line_search: bool = False,
-           tol: float = 1e-8, max_iter: int = 50, problem: str = "") -> Trajectory:
+def newton(problem: Problem, theta0, *, alpha: float = 0.0, line_search: bool = False,
+           tol: float = 1e-8, max_iter: int = 50) -> Trajectory:
     """Newton's method θ ← θ − (H + αI)⁻¹g until ‖g‖_∞ ≤ tol (Lectures 4, 5, 7; Algorithm 8.8 of
     Goodfellow et al.).
 
-    f: θ (n,) -> float; grad: θ -> (n,); hess: θ -> (n, n) symmetric (e.g. a problem's analytic
-    Hessian, or `lambda t: autograd.torch_hessian(f_torch, t)`). alpha ≥ 0 regularises the Hessian
+    problem: a `problems.Problem` with f: θ (n,) -> float, grad: θ -> (n,) and hess: θ -> (n, n)
+    symmetric (e.g. `problems.rosenbrock()`, or plain callables through the adapter
+    `as_problem(f, grad, lambda t: autograd.torch_hessian(f_torch, t), dim=n)`); its name labels
+    the Trajectory and the messages. theta0: (n,). alpha ≥ 0 regularises the Hessian
     (Lecture 7); line_search backtracks along d until f decreases enough (Armijo), so the step
     is d·ε with ε ∈ {1, ½, ¼, …}. Without line search the full step ε = 1 is always taken: "we
     got rid of the learning rate" (Lecture 5).
@@ -183,17 +194,19 @@ def newton(f, grad, hess, theta0, *, alpha: float = 0.0, line_search: bool = Fal
     Returns a Trajectory whose `reason` says why it stopped: CONVERGED (‖g‖_∞ ≤ tol), MAX_ITER,
     LINE_SEARCH_FAILED (no ε gives a decrease) or DIVERGED (`diverged_at` set, the run stops)
     if f becomes non-finite or |f| exceeds 1e8·(1 + |f(θ₀)|), the rule of `trajectory.iterate`.
-    Raises SingularHessianError if H + αI is singular at a point it visits, ValueError if f(θ₀)
-    is not finite, for tol < 0, max_iter not a whole number ≥ 0, alpha < 0, and if f, grad or
-    hess raise or return the wrong shape (NaN from grad or hess, a non-symmetric hess)."""
+    Raises SingularHessianError if H + αI is singular at a point it visits, TypeError unless
+    problem is a Problem, ValueError if it has no Hessian, if θ₀ is not a finite vector of
+    length problem.dim or f(θ₀) is not finite, for tol < 0, max_iter not a whole number ≥ 0,
+    alpha < 0, and if f, grad or hess raise or return the wrong shape (NaN from grad or hess,
+    a non-symmetric hess)."""
     alpha = check_positive(alpha, "alpha", allow_zero=True)
     name = "Newton" + (f" (H + {alpha:g}I)" if alpha else "") + (" + line search" if line_search else "")
-    return _newton_method(name, lambda g, H: newton_direction(g, H, alpha), f, grad, hess, theta0,
-                          tol, max_iter, line_search, problem)
+    return _newton_method(name, lambda g, H: newton_direction(g, H, alpha), problem, theta0,
+                          tol, max_iter, line_search)
 
 
-def saddle_free_newton(f, grad, hess, theta0, *, line_search: bool = False, tol: float = 1e-8,
-                       max_iter: int = 50, min_curvature: float = 1e-8, problem: str = "") -> Trajectory:
+def saddle_free_newton(problem: Problem, theta0, *, line_search: bool = False, tol: float = 1e-8,
+                       max_iter: int = 50, min_curvature: float = 1e-8) -> Trajectory:
     """Newton's method with |H| in place of H: θ ← θ − |H|⁻¹g (see `saddle_free_direction`).
 
     |H| is positive definite, so −|H|⁻¹g always points downhill: saddles and maxima repel it.
@@ -201,8 +214,8 @@ def saddle_free_newton(f, grad, hess, theta0, *, line_search: bool = False, tol:
     which is the right answer. Raises as `newton` (min_curvature must be > 0)."""
     check_positive(min_curvature, "min_curvature")
     return _newton_method("saddle-free Newton" + (" + line search" if line_search else ""),
-                    lambda g, H: saddle_free_direction(g, H, min_curvature), f, grad, hess, theta0,
-                    tol, max_iter, line_search, problem)
+                    lambda g, H: saddle_free_direction(g, H, min_curvature), problem, theta0,
+                    tol, max_iter, line_search)
 
 
 def hessian_cost(k: int, repeats: int = 3, seed: int = 0) -> tuple[int, float]:

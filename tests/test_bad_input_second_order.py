@@ -15,6 +15,7 @@ from scipy.optimize import rosen, rosen_der, rosen_hess
 from lecturelib import second_order as so
 from lecturelib.conjugate_gradient import conjugate_gradient, nonlinear_cg
 from lecturelib.least_squares import gauss_newton, gauss_newton_step, levenberg_marquardt, lm_step
+from lecturelib.problems import as_problem
 from lecturelib.quasi_newton import bfgs, bfgs_update, lbfgs, lbfgs_inverse_hessian, memory_floats, two_loop
 from lecturelib.trajectory import CONVERGED, DIVERGED, LINE_SEARCH_FAILED, MAX_ITER
 
@@ -35,6 +36,10 @@ def hess(t):
     return Q
 
 
+SMALL = as_problem(f, grad, hess, dim=2, name="small quadratic")
+ROSENBROCK = as_problem(rosen, rosen_der, rosen_hess, dim=2, name="Rosenbrock")
+
+
 def residual(p):
     return np.array([p[0] - 1, 2 * (p[1] + 1), 0.5 * p[0] * p[1]])
 
@@ -53,13 +58,13 @@ def rosenbrock_jacobian(p):
 
 # solver: (a call of it on the small problem with keyword overrides, its hyper-parameters)
 SOLVERS = {
-    "newton": (lambda **kw: so.newton(f, grad, hess, X0, **kw),
+    "newton": (lambda **kw: so.newton(SMALL, X0, **kw),
                ["alpha", "line_search", "tol", "max_iter"]),
-    "saddle_free_newton": (lambda **kw: so.saddle_free_newton(f, grad, hess, X0, **kw),
+    "saddle_free_newton": (lambda **kw: so.saddle_free_newton(SMALL, X0, **kw),
                            ["min_curvature", "line_search", "tol", "max_iter"]),
-    "bfgs": (lambda **kw: bfgs(f, grad, X0, **kw), ["tol", "max_iter", "c1", "c2"]),
-    "lbfgs": (lambda **kw: lbfgs(f, grad, X0, **kw), ["m", "tol", "max_iter", "c1", "c2"]),
-    "nonlinear_cg": (lambda **kw: nonlinear_cg(f, grad, X0, **kw),
+    "bfgs": (lambda **kw: bfgs(SMALL, X0, **kw), ["tol", "max_iter", "c1", "c2"]),
+    "lbfgs": (lambda **kw: lbfgs(SMALL, X0, **kw), ["m", "tol", "max_iter", "c1", "c2"]),
+    "nonlinear_cg": (lambda **kw: nonlinear_cg(SMALL, X0, **kw),
                      ["beta", "restart", "tol", "max_iter", "c1", "c2"]),
     "gauss_newton": (lambda **kw: gauss_newton(residual, jacobian, X0, **kw), ["tol", "max_iter"]),
     "levenberg_marquardt": (lambda **kw: levenberg_marquardt(residual, jacobian, X0, **kw),
@@ -152,11 +157,11 @@ def arrays(max_dims=2):
 BAD_STARTS = [None, "1", [1.0, np.nan], [np.inf, 1.0], [[1.0, 1.0]], [], 1.0, [1.0, 2.0, 3.0],
               np.ones((2, 2)), [1e300, 1e300], [1 + 2j, 0], ["a", "b"]]
 STARTS = {
-    "newton": lambda x: so.newton(f, grad, hess, x),
-    "saddle_free_newton": lambda x: so.saddle_free_newton(f, grad, hess, x, line_search=True),
-    "bfgs": lambda x: bfgs(f, grad, x),
-    "lbfgs": lambda x: lbfgs(f, grad, x),
-    "nonlinear_cg": lambda x: nonlinear_cg(f, grad, x),
+    "newton": lambda x: so.newton(SMALL, x),
+    "saddle_free_newton": lambda x: so.saddle_free_newton(SMALL, x, line_search=True),
+    "bfgs": lambda x: bfgs(SMALL, x),
+    "lbfgs": lambda x: lbfgs(SMALL, x),
+    "nonlinear_cg": lambda x: nonlinear_cg(SMALL, x),
     "gauss_newton": lambda x: gauss_newton(residual, jacobian, x),
     "levenberg_marquardt": lambda x: levenberg_marquardt(residual, jacobian, x),
     "conjugate_gradient": lambda x: conjugate_gradient(Q, B, x),
@@ -166,7 +171,7 @@ STARTS = {
 @pytest.mark.parametrize("solver", STARTS)
 def test_bad_starting_points_are_named(solver):
     start_name = "x0" if solver == "conjugate_gradient" else "theta0"
-    for theta0 in BAD_STARTS:  # a wrong length is met first by the caller's function
+    for theta0 in BAD_STARTS:  # a wrong length: the problem's dim, or the caller's residual
         clear_answer(lambda: STARTS[solver](theta0),
                      names=[start_name, "θ₀", "f", "grad", "hess", "residual", "jacobian"])
 
@@ -183,10 +188,11 @@ def test_generated_starting_points_are_answered_clearly(solver, theta0):
 def test_every_solver_rejects_a_nan_loss_at_the_start_the_same_way(solver):
     nan_f = lambda t: np.nan  # noqa: E731
     nan_r = lambda p: np.array([np.nan, 1.0])  # noqa: E731
-    calls = {"newton": lambda: so.newton(nan_f, grad, hess, X0),
-             "saddle_free_newton": lambda: so.saddle_free_newton(nan_f, grad, hess, X0),
-             "bfgs": lambda: bfgs(nan_f, grad, X0), "lbfgs": lambda: lbfgs(nan_f, grad, X0),
-             "nonlinear_cg": lambda: nonlinear_cg(nan_f, grad, X0),
+    nan_problem = as_problem(nan_f, grad, hess, dim=2)
+    calls = {"newton": lambda: so.newton(nan_problem, X0),
+             "saddle_free_newton": lambda: so.saddle_free_newton(nan_problem, X0),
+             "bfgs": lambda: bfgs(nan_problem, X0), "lbfgs": lambda: lbfgs(nan_problem, X0),
+             "nonlinear_cg": lambda: nonlinear_cg(nan_problem, X0),
              "gauss_newton": lambda: gauss_newton(nan_r, jacobian, X0),
              "levenberg_marquardt": lambda: levenberg_marquardt(nan_r, jacobian, X0),
              # linear CG: ½x₀ᵀAx₀ − bᵀx₀ overflows although every entry is finite
@@ -230,13 +236,16 @@ def rosen_fns(which):
     return lambda fn: {**fns, which: fn}
 
 
-SLOTS = {  # (solver, slot): a call of the solver with the callable in `slot` replaced
-    ("newton", s): (lambda fns: so.newton(fns["f"], fns["grad"], fns["hess"], [-1.2, 1.0],
+SLOTS = {  # (solver, slot): a call of the solver with the callable in `slot` replaced (the
+    # solvers take a Problem: a careless callable passes the adapter `as_problem` first)
+    ("newton", s): (lambda fns: so.newton(as_problem(fns["f"], fns["grad"], fns["hess"], dim=2), [-1.2, 1.0],
                                           line_search=True), s) for s in ("f", "grad", "hess")}
 SLOTS.update({("saddle_free_newton", s): (lambda fns: so.saddle_free_newton(
-    fns["f"], fns["grad"], fns["hess"], [-1.2, 1.0], line_search=True), s) for s in ("f", "grad", "hess")})
+    as_problem(fns["f"], fns["grad"], fns["hess"], dim=2), [-1.2, 1.0], line_search=True), s)
+    for s in ("f", "grad", "hess")})
 for _name, _solver in [("bfgs", bfgs), ("lbfgs", lbfgs), ("nonlinear_cg", nonlinear_cg)]:
-    SLOTS.update({(_name, s): (lambda fns, solver=_solver: solver(fns["f"], fns["grad"], [-1.2, 1.0]), s)
+    SLOTS.update({(_name, s): (lambda fns, solver=_solver: solver(as_problem(fns["f"], fns["grad"], dim=2),
+                                                                  [-1.2, 1.0]), s)
                   for s in ("f", "grad")})
 for _name, _solver in [("gauss_newton", gauss_newton), ("levenberg_marquardt", levenberg_marquardt)]:
     SLOTS.update({(_name, s): (lambda fns, solver=_solver: solver(fns["residual"], fns["jacobian"],
@@ -262,21 +271,21 @@ def test_a_misbehaving_callable_is_named(case, behaviour, after):
 @pytest.mark.parametrize("case", sorted(set(SLOTS) - {("conjugate_gradient", "A")}))  # A: an array too
 def test_callables_that_are_not_functions_are_named(case):
     call, slot = SLOTS[case]
-    with pytest.raises(TypeError, match=f"{slot} must be a function"):
+    with pytest.raises(TypeError, match=f"{slot} must be (None or )?a function"):  # hess may be None
         call({**GOOD, slot: np.ones(2)})
 
 
 def test_a_wrong_gradient_shape_names_grad():
     with pytest.raises(ValueError, match=r"grad must return shape \(2,\), got shape \(3,\)"):
-        bfgs(rosen, lambda t: np.ones(3), [0.0, 0.0])
+        bfgs(as_problem(rosen, lambda t: np.ones(3), dim=2), [0.0, 0.0])
     with pytest.raises(ValueError, match="grad raised ZeroDivisionError at θ"):
-        nonlinear_cg(rosen, lambda t: 1 / 0, [0.0, 0.0])
+        nonlinear_cg(as_problem(rosen, lambda t: 1 / 0, dim=2), [0.0, 0.0])
     with pytest.raises(ValueError, match="grad returned NaN"):
-        lbfgs(rosen, lambda t: np.array([np.nan, 1.0]), [0.0, 0.0])
+        lbfgs(as_problem(rosen, lambda t: np.array([np.nan, 1.0]), dim=2), [0.0, 0.0])
     with pytest.raises(ValueError, match="hess must be symmetric"):
-        so.newton(rosen, rosen_der, lambda t: np.array([[1.0, 2.0], [0.0, 1.0]]), [0.0, 0.0])
+        so.newton(as_problem(rosen, rosen_der, lambda t: np.array([[1.0, 2.0], [0.0, 1.0]]), dim=2), [0.0, 0.0])
     with pytest.raises(TypeError, match="callback must be a function"):
-        bfgs(rosen, rosen_der, [0.0, 0.0], callback=3)
+        bfgs(ROSENBROCK, [0.0, 0.0], callback=3)
 
 
 # -- matrices and vectors -----------------------------------------------------------------------
@@ -321,10 +330,11 @@ def test_two_loop_rejects_pairs_without_curvature_instead_of_dividing_by_zero():
 
 
 def test_singular_systems_say_where_and_what_to_do_never_linalg_error():
-    flat = (lambda t: float(t[0] ** 2), lambda t: np.array([2 * t[0], 0.0]), lambda t: np.diag([2.0, 0.0]))
+    flat = as_problem(lambda t: float(t[0] ** 2), lambda t: np.array([2 * t[0], 0.0]),
+                      lambda t: np.diag([2.0, 0.0]), dim=2)
     singular = r"at θ = \[1. 1.\]: the Hessian is singular.*alpha > 0"
     with pytest.raises(so.SingularHessianError, match=singular):
-        so.newton(*flat, [1.0, 1.0])
+        so.newton(flat, [1.0, 1.0])
     with pytest.raises(ValueError, match="must be symmetric"):  # numpy.linalg.solve raised LinAlgError
         so.newton_direction(np.ones(2), np.array([[0.0, 1.0], [0.0, 0.0]]))
     unused = (lambda p: np.array([p[0] - 1, p[0] + 1]), lambda p: np.array([[1.0, 0.0], [1.0, 0.0]]))
@@ -339,12 +349,11 @@ def test_singular_systems_say_where_and_what_to_do_never_linalg_error():
 # -- why a run stopped ----------------------------------------------------------------------------
 
 ROSENBROCK_RUNS = {
-    "newton": lambda **kw: so.newton(rosen, rosen_der, rosen_hess, [-1.2, 1.0], line_search=True, **kw),
-    "saddle_free_newton": lambda **kw: so.saddle_free_newton(rosen, rosen_der, rosen_hess, [-1.2, 1.0],
-                                                             line_search=True, **kw),
-    "bfgs": lambda **kw: bfgs(rosen, rosen_der, [-1.2, 1.0], **kw),
-    "lbfgs": lambda **kw: lbfgs(rosen, rosen_der, [-1.2, 1.0], **kw),
-    "nonlinear_cg": lambda **kw: nonlinear_cg(rosen, rosen_der, [-1.2, 1.0], **{"max_iter": 5000, **kw}),
+    "newton": lambda **kw: so.newton(ROSENBROCK, [-1.2, 1.0], line_search=True, **kw),
+    "saddle_free_newton": lambda **kw: so.saddle_free_newton(ROSENBROCK, [-1.2, 1.0], line_search=True, **kw),
+    "bfgs": lambda **kw: bfgs(ROSENBROCK, [-1.2, 1.0], **kw),
+    "lbfgs": lambda **kw: lbfgs(ROSENBROCK, [-1.2, 1.0], **kw),
+    "nonlinear_cg": lambda **kw: nonlinear_cg(ROSENBROCK, [-1.2, 1.0], **{"max_iter": 5000, **kw}),
     "gauss_newton": lambda **kw: gauss_newton(rosenbrock_residual, rosenbrock_jacobian, [-1.2, 1.0], **kw),
     "levenberg_marquardt": lambda **kw: levenberg_marquardt(rosenbrock_residual, rosenbrock_jacobian,
                                                             [-1.2, 1.0], **kw),
@@ -379,30 +388,31 @@ UNBOUNDED = {  # f(θ) = −θ₁ and a linear f in 3-D: no minimum, the line se
 @pytest.mark.parametrize("problem", UNBOUNDED)
 def test_an_unbounded_function_is_never_reported_as_success(method, problem):
     f_unbounded, grad_unbounded, start = UNBOUNDED[problem]
-    path = method(f_unbounded, grad_unbounded, start)
+    path = method(as_problem(f_unbounded, grad_unbounded, dim=start.size), start)
     assert path.reason in (LINE_SEARCH_FAILED, DIVERGED) and not path.converged
     assert "f may be unbounded below" in path.message or "diverged" in path.message
 
 
 def test_newton_variants_on_functions_without_a_minimum():
-    minus_theta_1 = (lambda t: -t[0], lambda t: np.array([-1.0, 0.0]), lambda t: np.zeros((2, 2)))
+    minus_theta_1 = as_problem(lambda t: -t[0], lambda t: np.array([-1.0, 0.0]), lambda t: np.zeros((2, 2)),
+                               dim=2)
     with pytest.raises(so.SingularHessianError, match="singular"):  # H = 0: no Newton step
-        so.newton(*minus_theta_1, np.zeros(2))
-    damped = so.newton(*minus_theta_1, np.zeros(2), alpha=1.0)  # f falls by 1 a step, for ever
+        so.newton(minus_theta_1, np.zeros(2))
+    damped = so.newton(minus_theta_1, np.zeros(2), alpha=1.0)  # f falls by 1 a step, for ever
     assert damped.reason == MAX_ITER and damped.losses[-1] == pytest.approx(-50)
-    saddle = (lambda t: t[0] ** 2 - t[1] ** 2, lambda t: np.array([2 * t[0], -2 * t[1]]),
-              lambda t: np.diag([2.0, -2.0]))
-    escaped = so.saddle_free_newton(*saddle, [0.5, 0.3])  # y doubles every step: f → −∞
+    saddle = as_problem(lambda t: t[0] ** 2 - t[1] ** 2, lambda t: np.array([2 * t[0], -2 * t[1]]),
+                        lambda t: np.diag([2.0, -2.0]), dim=2)
+    escaped = so.saddle_free_newton(saddle, [0.5, 0.3])  # y doubles every step: f → −∞
     assert escaped.reason == DIVERGED and "diverged" in escaped.message
-    concave = (lambda t: -(t @ t), lambda t: -2 * t, lambda t: -2 * np.eye(2))
-    downhill = so.newton(*concave, [1.0, 1.0], line_search=True)  # −g, accepted, θ ← 3θ
+    concave = as_problem(lambda t: -(t @ t), lambda t: -2 * t, lambda t: -2 * np.eye(2), dim=2)
+    downhill = so.newton(concave, [1.0, 1.0], line_search=True)  # −g, accepted, θ ← 3θ
     assert downhill.reason == DIVERGED and np.all(np.isfinite(downhill.losses))
 
 
 def test_gauss_newton_divergence_and_lm_stalling_say_so():
-    far = so.newton(lambda t: float(0.75 * np.abs(t[0]) ** (4 / 3)),
-                    lambda t: np.sign(t) * np.abs(t) ** (1 / 3),
-                    lambda t: np.array([[np.abs(t[0]) ** (-2 / 3) / 3]]), [1.0], max_iter=2000)
+    far = so.newton(as_problem(lambda t: float(0.75 * np.abs(t[0]) ** (4 / 3)),
+                               lambda t: np.sign(t) * np.abs(t) ** (1 / 3),
+                               lambda t: np.array([[np.abs(t[0]) ** (-2 / 3) / 3]]), dim=1), [1.0], max_iter=2000)
     assert far.reason == DIVERGED
     no_zero = (lambda p: np.array([p[0] ** 2 + 1.0]), lambda p: np.array([[2 * p[0]]]))  # min Σr² = 1
     stalled = levenberg_marquardt(*no_zero, [1.0], tol=0.0)  # tol 0 is below rounding
@@ -419,3 +429,30 @@ def test_linear_cg_says_why_it_stopped():
     assert cut.reason == MAX_ITER and "iteration limit after 2 steps" in cut.message
     with pytest.raises(ValueError, match="not positive definite"):
         conjugate_gradient(np.diag([1.0, 0.0]), np.ones(2))  # unbounded quadratic: pᵀAp = 0
+
+
+# -- the problem: every solver takes a `Problem`; plain callables go through `as_problem` -----------
+
+PROBLEM_SOLVERS = {"newton": so.newton, "saddle_free_newton": so.saddle_free_newton, "bfgs": bfgs,
+                   "lbfgs": lbfgs, "nonlinear_cg": nonlinear_cg}
+
+
+@given(st.sampled_from(sorted(PROBLEM_SOLVERS)),
+       st.one_of(bad_numbers(), st.sampled_from([f, (f, grad, hess), {"f": f}, None, "Rosenbrock"])))
+@settings(max_examples=80, deadline=None)
+def test_a_problem_that_is_not_a_problem_is_named(solver, problem):
+    answer = clear_answer(lambda: PROBLEM_SOLVERS[solver](problem, X0), names=["problem"])
+    assert isinstance(answer, TypeError), "only a Problem is a problem"
+
+
+@pytest.mark.parametrize("solver", ["newton", "saddle_free_newton"])
+def test_newton_on_a_problem_without_a_hessian_says_so(solver):
+    with pytest.raises(ValueError, match="needs a Hessian, and problem no Hessian has none"):
+        PROBLEM_SOLVERS[solver](as_problem(f, grad, dim=2, name="no Hessian"), X0)
+
+
+@pytest.mark.parametrize("solver", ["bfgs", "lbfgs", "nonlinear_cg"])
+def test_first_derivative_methods_need_no_hessian_and_name_the_problem(solver):
+    path = PROBLEM_SOLVERS[solver](as_problem(f, grad, dim=2, name="small quadratic"), X0)
+    assert path.converged and path.problem == "small quadratic"
+    np.testing.assert_allclose(path.final, np.linalg.solve(Q, B), atol=1e-5)  # the closed form

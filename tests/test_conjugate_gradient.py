@@ -9,7 +9,7 @@ from scipy.optimize import minimize, rosen, rosen_der
 from scipy.sparse.linalg import cg as scipy_cg
 
 from lecturelib.conjugate_gradient import conjugate_gradient, nonlinear_cg
-from lecturelib.problems import logistic_regression
+from lecturelib.problems import as_problem, logistic_regression
 
 
 def spd(n, condition, seed):
@@ -84,7 +84,7 @@ def test_cg_rejects_bad_systems_with_clear_messages():
 @pytest.mark.parametrize("beta", ["PR", "FR"])
 def test_nonlinear_cg_finds_scipys_minimiser_on_rosenbrock(beta):
     x0 = np.array([-1.2, 1.0])
-    ours = nonlinear_cg(rosen, rosen_der, x0, beta=beta, tol=1e-8, max_iter=5000)
+    ours = nonlinear_cg(as_problem(rosen, rosen_der, dim=2), x0, beta=beta, tol=1e-8, max_iter=5000)
     theirs = minimize(rosen, x0, jac=rosen_der, method="CG", options={"gtol": 1e-8})
     np.testing.assert_allclose(ours.final, theirs.x, atol=1e-6)
     np.testing.assert_allclose(ours.final, [1.0, 1.0], atol=1e-6)
@@ -97,7 +97,7 @@ def test_nonlinear_pr_cg_needs_at_most_1_2_times_scipys_iterations(problem):
     else:
         logistic = logistic_regression()
         f, grad, x0 = logistic.f, logistic.grad, np.zeros(logistic.dim)
-    ours = nonlinear_cg(f, grad, x0, tol=1e-5)
+    ours = nonlinear_cg(as_problem(f, grad, dim=x0.size), x0, tol=1e-5)
     theirs = minimize(f, x0, jac=grad, method="CG", options={"gtol": 1e-5})
     assert np.abs(grad(ours.final)).max() <= 1e-5
     assert abs(f(ours.final) - theirs.fun) <= 1e-8 * max(1.0, abs(theirs.fun))  # same minimum
@@ -106,7 +106,7 @@ def test_nonlinear_pr_cg_needs_at_most_1_2_times_scipys_iterations(problem):
 
 def test_nonlinear_cg_on_a_quadratic_is_linear_cg():
     A, b = spd(6, 50.0, 6)
-    path = nonlinear_cg(lambda x: 0.5 * x @ A @ x - b @ x, lambda x: A @ x - b, np.zeros(6),
+    path = nonlinear_cg(as_problem(lambda x: 0.5 * x @ A @ x - b @ x, lambda x: A @ x - b, dim=6), np.zeros(6),
                         tol=1e-9, restart=100)
     np.testing.assert_allclose(path.final, np.linalg.solve(A, b), atol=1e-7)
     # n = 6 steps with exact line searches; the Wolfe search is inexact, which costs a few more
@@ -115,4 +115,4 @@ def test_nonlinear_cg_on_a_quadratic_is_linear_cg():
 
 def test_nonlinear_cg_rejects_an_unknown_beta():
     with pytest.raises(ValueError, match="beta must be one of"):
-        nonlinear_cg(rosen, rosen_der, [0.0, 0.0], beta="HS")
+        nonlinear_cg(as_problem(rosen, rosen_der, dim=2), [0.0, 0.0], beta="HS")

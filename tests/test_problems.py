@@ -126,3 +126,51 @@ def test_double_well_with_positive_tilt_has_its_deep_minimum_on_the_left():
 def test_double_well_rejects_a_tilt_without_two_minima(tilt, error):
     with pytest.raises(error, match="tilt"):
         problems.double_well(tilt)
+
+
+# -- the adapter from plain callables (the solvers of chapter 5 take a Problem) --------------------
+
+
+def test_as_problem_wraps_callables_and_passes_a_problem_through():
+    rosenbrock = problems.rosenbrock()
+    assert problems.as_problem(rosenbrock) is rosenbrock
+    wrapped = problems.as_problem(rosenbrock.f, rosenbrock.grad, rosenbrock.hess, dim=2, name="mine")
+    assert (wrapped.name, wrapped.dim, wrapped.f, wrapped.grad, wrapped.hess) == (
+        "mine", 2, rosenbrock.f, rosenbrock.grad, rosenbrock.hess)
+    assert problems.as_problem(rosenbrock.f, rosenbrock.grad, dim=2).hess is None
+    assert problems.as_problem(rosenbrock.f, rosenbrock.grad, dim=2).name == "f"
+
+
+def _f(t):
+    return float(t @ t)
+
+
+def _grad(t):
+    return 2 * t
+
+
+@settings(max_examples=80, deadline=None)
+@given(slot=st.sampled_from(["f", "grad", "hess", "dim", "name"]),
+       value=st.one_of(st.none(), st.integers(-3, 0), st.floats(allow_nan=True), st.text(max_size=3),
+                       st.lists(st.floats(-1, 1), max_size=2), st.just(np.ones(2)), st.just(True)))
+def test_as_problem_names_a_careless_argument(slot, value):
+    arguments = {"f": _f, "grad": _grad, "hess": None, "dim": 2, "name": "f", slot: value}
+    valid = ((slot == "hess" and value is None) or (slot == "name" and isinstance(value, str))
+             or (slot == "dim" and isinstance(value, (int, float)) and not isinstance(value, bool)
+                 and np.isfinite(value) and value == round(value) and value >= 1))  # 1.0 counts too
+    f, grad, hess = arguments.pop("f"), arguments.pop("grad"), arguments.pop("hess")
+    if valid:
+        problem = problems.as_problem(f, grad, hess, **arguments)
+        assert problem.dim == arguments["dim"] and isinstance(problem.dim, int)
+        return
+    with pytest.raises((TypeError, ValueError), match=rf"^{slot}\b"):  # the message starts with its name
+        problems.as_problem(f, grad, hess, **arguments)
+
+
+def test_as_problem_refuses_extra_arguments_with_a_problem_and_a_missing_dim():
+    with pytest.raises(TypeError, match="takes no grad, hess or dim"):
+        problems.as_problem(problems.rosenbrock(), dim=2)
+    with pytest.raises(TypeError, match="dim"):
+        problems.as_problem(_f, _grad)
+    with pytest.raises(TypeError, match="grad must be a function"):
+        problems.as_problem(_f)

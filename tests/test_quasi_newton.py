@@ -8,6 +8,7 @@ from scipy.optimize import minimize, rosen, rosen_der, rosen_hess
 from scipy.special import expit, log_expit
 from sklearn.datasets import load_breast_cancer
 
+from lecturelib.problems import as_problem
 from lecturelib.quasi_newton import bfgs, bfgs_update, lbfgs, lbfgs_inverse_hessian, memory_floats, two_loop
 
 GTOL = 1e-5
@@ -41,7 +42,7 @@ def test_iterations_within_1_2_times_scipys_to_the_same_gradient_tolerance(metho
     f, grad, x0 = PROBLEMS[name]
     scipy_method, options = SCIPY[method]
     theirs = minimize(f, x0, jac=grad, method=scipy_method, options=options)
-    ours = method(f, grad, x0, tol=GTOL)
+    ours = method(as_problem(f, grad, dim=x0.size), x0, tol=GTOL)
     assert np.abs(grad(ours.final)).max() <= GTOL
     assert ours.steps <= 1.2 * theirs.nit, f"{ours.steps} iterations, SciPy {theirs.nit}"
 
@@ -52,7 +53,7 @@ def test_same_minimiser_as_scipy(method, name):
     f, grad, x0 = PROBLEMS[name]
     scipy_method, options = SCIPY[method]
     theirs = minimize(f, x0, jac=grad, method=scipy_method, options={**options, "gtol": 1e-9})
-    ours = method(f, grad, x0, tol=1e-9)
+    ours = method(as_problem(f, grad, dim=x0.size), x0, tol=1e-9)
     np.testing.assert_allclose(ours.final, theirs.x, atol=1e-6)
     assert ours.losses[-1] == pytest.approx(theirs.fun, rel=1e-10)
 
@@ -75,7 +76,7 @@ def test_bfgs_estimate_approaches_the_inverse_hessian_on_a_quadratic():
     Q, _ = np.linalg.qr(rng.normal(size=(4, 4)))
     A = Q @ np.diag([1.0, 3.0, 10.0, 30.0]) @ Q.T
     seen = []
-    bfgs(lambda x: 0.5 * x @ A @ x, lambda x: A @ x, rng.normal(size=4), tol=1e-10,
+    bfgs(as_problem(lambda x: 0.5 * x @ A @ x, lambda x: A @ x, dim=4), rng.normal(size=4), tol=1e-10,
          callback=lambda k, x, state: seen.append(state["H_inv"].copy()))
     errors = [np.linalg.norm(H - np.linalg.inv(A)) for H in seen]
     assert errors[-1] < 0.1 * np.linalg.norm(np.eye(4) - np.linalg.inv(A))
@@ -83,7 +84,7 @@ def test_bfgs_estimate_approaches_the_inverse_hessian_on_a_quadratic():
 
 def test_bfgs_inverse_hessian_at_rosenbrocks_minimum():
     seen = []
-    bfgs(rosen, rosen_der, np.array([-1.2, 1.0]), tol=1e-9,
+    bfgs(as_problem(rosen, rosen_der, dim=2), np.array([-1.2, 1.0]), tol=1e-9,
          callback=lambda k, x, state: seen.append(state["H_inv"].copy()))
     true_inverse = np.linalg.inv(rosen_hess(np.ones(2)))
     assert np.linalg.norm(seen[-1] - true_inverse) < 0.2 * np.linalg.norm(true_inverse)
@@ -111,9 +112,11 @@ def test_bad_input():
     with pytest.raises(ValueError, match="H_inv"):
         bfgs_update(np.eye(3), np.ones(2), np.ones(2))
     with pytest.raises(ValueError, match="m must be a whole number >= 1"):
-        lbfgs(rosen, rosen_der, [0.0, 0.0], m=0)
-    with pytest.raises(ValueError, match="theta0 must be a vector"):
-        bfgs(rosen, rosen_der, np.zeros((2, 2)))
+        lbfgs(as_problem(rosen, rosen_der, dim=2), [0.0, 0.0], m=0)
+    with pytest.raises(ValueError, match=r"theta0 must have shape \(2,\)"):
+        bfgs(as_problem(rosen, rosen_der, dim=2), np.zeros((2, 2)))
+    with pytest.raises(TypeError, match="problem must be a lecturelib.problems.Problem"):
+        bfgs(rosen, [0.0, 0.0])
 
 
 def test_memory_counts():
@@ -124,7 +127,7 @@ def test_memory_counts():
 @pytest.mark.parametrize("method", [bfgs, lbfgs], ids=["BFGS", "L-BFGS"])
 def test_state_is_returned_fresh_each_step_never_mutated(method):
     seen = []
-    path = method(rosen, rosen_der, [-1.2, 1.0], tol=1e-5, callback=lambda k, x, state: seen.append(state))
+    path = method(as_problem(rosen, rosen_der, dim=2), [-1.2, 1.0], tol=1e-5, callback=lambda k, x, state: seen.append(state))
     assert len({id(state) for state in seen}) == len(seen) == path.steps
     s1, y1 = path.points[1] - path.points[0], rosen_der(path.points[1]) - rosen_der(path.points[0])
     if method is bfgs:  # the state kept from step 1 still holds step 1's estimate: H₁y₁ = s₁

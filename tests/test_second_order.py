@@ -8,6 +8,7 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from lecturelib import second_order as so
+from lecturelib.problems import as_problem
 
 
 def rosenbrock(t):
@@ -34,8 +35,8 @@ def test_newton_solves_a_positive_definite_quadratic_in_one_step():
     rng = np.random.default_rng(0)
     A = rng.normal(size=(6, 6))
     H, b = A @ A.T + 0.5 * np.eye(6), rng.normal(size=6)
-    path = so.newton(lambda t: 0.5 * t @ H @ t - b @ t, lambda t: H @ t - b, lambda t: H,
-                     rng.normal(size=6), tol=1e-9)
+    quadratic = as_problem(lambda t: 0.5 * t @ H @ t - b @ t, lambda t: H @ t - b, lambda t: H, dim=6)
+    path = so.newton(quadratic, rng.normal(size=6), tol=1e-9)
     assert path.steps == 1
     np.testing.assert_allclose(path.final, np.linalg.solve(H, b), rtol=1e-10)
 
@@ -47,26 +48,27 @@ def test_newton_on_linear_regression_gives_the_normal_equations_in_one_step():
     f = lambda t: float((y - X @ t) @ (y - X @ t))  # noqa: E731  J(θ) = (y − Xθ)ᵀ(y − Xθ)
     grad = lambda t: -2 * X.T @ (y - X @ t)  # noqa: E731
     hess = lambda t: 2 * X.T @ X  # noqa: E731
-    path = so.newton(f, grad, hess, np.array([10.0, 5.0, 0.0]))
+    path = so.newton(as_problem(f, grad, hess, dim=3), np.array([10.0, 5.0, 0.0]))
     assert path.steps == 1
     np.testing.assert_allclose(path.final, np.linalg.lstsq(X, y, rcond=None)[0], rtol=1e-10)
 
 
 def test_newton_with_line_search_minimises_rosenbrock():
-    path = so.newton(rosenbrock, rosenbrock_grad, rosenbrock_hess, [-1.2, 1.0], line_search=True)
+    path = so.newton(as_problem(rosenbrock, rosenbrock_grad, rosenbrock_hess, dim=2), [-1.2, 1.0],
+                     line_search=True)
     np.testing.assert_allclose(path.final, [1.0, 1.0], atol=1e-8)
     assert np.all(np.diff(path.losses) <= 0), "a line search never goes uphill"
     assert path.steps < 30
 
 
-saddle = (lambda t: float(t[0] ** 2 - t[1] ** 2), lambda t: np.array([2 * t[0], -2 * t[1]]),
-          lambda t: np.diag([2.0, -2.0]))
+saddle = as_problem(lambda t: float(t[0] ** 2 - t[1] ** 2), lambda t: np.array([2 * t[0], -2 * t[1]]),
+                    lambda t: np.diag([2.0, -2.0]), dim=2, name="saddle")
 
 
 def test_plain_newton_jumps_onto_the_saddle_and_saddle_free_newton_escapes():
-    path = so.newton(*saddle, [0.5, 0.3])
+    path = so.newton(saddle, [0.5, 0.3])
     np.testing.assert_allclose(path.final, [0.0, 0.0], atol=1e-12)  # a critical point, not a minimum
-    escaped = so.saddle_free_newton(*saddle, [0.5, 0.3], max_iter=5)
+    escaped = so.saddle_free_newton(saddle, [0.5, 0.3], max_iter=5)
     assert abs(escaped.final[1]) > 1 and escaped.final[0] == pytest.approx(0)
     assert np.all(np.diff(escaped.losses) < 0)
 
@@ -89,11 +91,11 @@ def test_saddle_free_direction_uses_absolute_eigenvalues():
 
 
 def test_singular_hessian_raises_a_clear_error():
-    flat = (lambda t: float(t[0] ** 2), lambda t: np.array([2 * t[0], 0.0]),
-            lambda t: np.diag([2.0, 0.0]))
+    flat = as_problem(lambda t: float(t[0] ** 2), lambda t: np.array([2 * t[0], 0.0]),
+                      lambda t: np.diag([2.0, 0.0]), dim=2)
     with pytest.raises(so.SingularHessianError, match="singular.*alpha > 0"):
-        so.newton(*flat, [1.0, 1.0])
-    path = so.newton(*flat, [1.0, 1.0], alpha=1e-3)  # regularised: defined, converges in x
+        so.newton(flat, [1.0, 1.0])
+    path = so.newton(flat, [1.0, 1.0], alpha=1e-3)  # regularised: defined, converges in x
     assert abs(path.final[0]) < 1e-6
     assert issubclass(so.SingularHessianError, ValueError)
 
@@ -102,9 +104,10 @@ def test_line_search_falls_back_to_steepest_descent_when_newton_points_uphill():
     f = lambda t: float(t[0] ** 2 - t[1] ** 2 + t[1] ** 4)  # noqa: E731  minima at y = ±1/√2
     grad = lambda t: np.array([2 * t[0], -2 * t[1] + 4 * t[1] ** 3])  # noqa: E731
     hess = lambda t: np.diag([2.0, -2 + 12 * t[1] ** 2])  # noqa: E731
-    path = so.newton(f, grad, hess, [0.5, 0.1], line_search=True)
+    problem = as_problem(f, grad, hess, dim=2)
+    path = so.newton(problem, [0.5, 0.1], line_search=True)
     np.testing.assert_allclose(np.abs(path.final), [0, 1 / np.sqrt(2)], atol=1e-7)
-    plain = so.newton(f, grad, hess, [0.5, 0.1])
+    plain = so.newton(problem, [0.5, 0.1])
     np.testing.assert_allclose(plain.final, [0, 0], atol=1e-7)  # plain Newton: the saddle
 
 
@@ -112,9 +115,9 @@ def test_bad_input_is_rejected():
     with pytest.raises(ValueError, match="shape"):
         so.newton_direction(np.zeros(2), np.eye(3))
     with pytest.raises(ValueError, match="alpha must be >= 0"):
-        so.newton(*saddle, [1.0, 1.0], alpha=-1.0)
+        so.newton(saddle, [1.0, 1.0], alpha=-1.0)
     with pytest.raises(TypeError):
-        so.newton(*saddle, "start")
+        so.newton(saddle, "start")
 
 
 def test_divergence_is_reported_not_returned_as_nan():
@@ -122,7 +125,7 @@ def test_divergence_is_reported_not_returned_as_nan():
     f = lambda t: float(0.75 * np.abs(t[0]) ** (4 / 3))  # noqa: E731
     grad = lambda t: np.sign(t) * np.abs(t) ** (1 / 3)  # noqa: E731
     hess = lambda t: np.array([[np.abs(t[0]) ** (-2 / 3) / 3]])  # noqa: E731
-    path = so.newton(f, grad, hess, [1.0], max_iter=2000)
+    path = so.newton(as_problem(f, grad, hess, dim=1), [1.0], max_iter=2000)
     assert path.diverged and 15 < path.diverged_at < 30
     assert np.all(np.isfinite(path.losses))
     np.testing.assert_allclose(path.points[1:4, 0], [-2.0, 4.0, -8.0])

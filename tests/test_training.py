@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from lecturelib import training
+from lecturelib.problems import as_problem
 
 
 def test_flat_objective_matches_torch_and_trains_with_our_lbfgs():
@@ -19,7 +20,7 @@ def test_flat_objective_matches_torch_and_trains_with_our_lbfgs():
     loss.backward()
     expected = torch.cat([p.grad.reshape(-1) for p in model.parameters()]).numpy()
     np.testing.assert_allclose(grad(theta0), expected, rtol=1e-12)
-    path = lbfgs(f, grad, theta0, tol=1e-6, max_iter=300)
+    path = lbfgs(as_problem(f, grad, dim=theta0.size), theta0, tol=1e-6, max_iter=300)
     assert path.losses[-1] < 0.9 * path.losses[0]
 
 

@@ -38,7 +38,7 @@ def damping_explorer(start=(0.0, 0.0)) -> Explorer:
 
     def newton_path(alpha):
         try:
-            return newton(problem.f, problem.grad, problem.hess, start, alpha=alpha, max_iter=100)
+            return newton(problem, start, alpha=alpha, max_iter=100)
         except SingularHessianError:
             raise ValueError(f"from start = {start.tolist()}, Newton with α = {alpha:g} (one of the "
                              "slider's values) meets a singular H + αI, where its step is not defined; "
@@ -61,8 +61,8 @@ def damping_explorer(start=(0.0, 0.0)) -> Explorer:
 
     quadratic = ill_conditioned_quadratic(n=30, kappa=1e3, seed=0)
     x0 = np.zeros(30)
-    reference = bfgs(quadratic.f, quadratic.grad, x0, tol=1e-6).grad_norms
-    runs = {m: lbfgs(quadratic.f, quadratic.grad, x0, m=m, tol=1e-6, max_iter=1000).grad_norms
+    reference = bfgs(quadratic, x0, tol=1e-6).grad_norms
+    runs = {m: lbfgs(quadratic, x0, m=m, tol=1e-6, max_iter=1000).grad_norms
             for m in MEMORY_VALUES}
     ax_memory.semilogy(reference, "--", color=PALETTE["black"], linewidth=1.2,
                        label=f"BFGS: {len(reference) - 1} iterations")
