@@ -25,6 +25,8 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
+import time
 import venv
 from pathlib import Path
 
@@ -110,12 +112,34 @@ def run_tests(extra: list[str]) -> int:
     against the current notebooks and the current lecturelib, never from a cache). A cell that
     raises fails the build (`allow_errors: false`, `-W`); tests/test_executed_notebooks.py then
     reads the executed notebooks (_build/jupyter_execute/) instead of running them again with
-    nbval (by hand: `pytest --nbval-lax chapters/`). Extra arguments go to pytest."""
-    build_status = build_book()
+    nbval (by hand: `pytest --nbval-lax chapters/`).
+
+    With no extra arguments the grading round trip (marker `nbgrader`: the student edition and
+    nbgrader, which run the chapters on their own and need no book) runs in a second process
+    beside the build and the other tests, one per core; its report is printed after theirs.
+    Extra arguments go to a single pytest run instead."""
     env = environment()
     env["LECTURELIB_REQUIRE_BOOK"] = "1"  # tests of the built HTML fail, not skip, when it is missing
-    pytest = [str(PYTHON), "-m", "pytest", "-p", "no:cacheprovider", *extra]
-    test_status = subprocess.run(pytest, cwd=ROOT, env=env).returncode
+    pytest = [str(PYTHON), "-m", "pytest", "-p", "no:cacheprovider"]
+    grading = None
+    if not extra:
+        log = tempfile.TemporaryFile("w+")
+        print("Running the grading round trip (pytest -m nbgrader) beside the build ...", flush=True)
+        grading = subprocess.Popen(pytest + ["-m", "nbgrader"], cwd=ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+        extra = ["-m", "not nbgrader"]
+    start = time.perf_counter()
+    build_status = build_book()
+    print(f"Book and PDF: {time.perf_counter() - start:.0f} s", flush=True)
+    test_status = subprocess.run(pytest + extra, cwd=ROOT, env=env).returncode
+    print(f"Build and tests: {time.perf_counter() - start:.0f} s", flush=True)
+    if grading is not None:
+        grading_status = grading.wait()
+        log.seek(0)
+        print("\nThe grading round trip (pytest -m nbgrader):\n" + log.read(), flush=True)
+        log.close()
+        print(f"Everything: {time.perf_counter() - start:.0f} s", flush=True)
+        test_status = test_status or grading_status
     if build_status != 0:
         print("FAILED: the book build reported errors (see above).", flush=True)
     return build_status or test_status
