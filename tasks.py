@@ -114,32 +114,33 @@ def run_tests(extra: list[str]) -> int:
     reads the executed notebooks (_build/jupyter_execute/) instead of running them again with
     nbval (by hand: `pytest --nbval-lax chapters/`).
 
-    With no extra arguments the grading round trip (marker `nbgrader`: the student edition and
-    nbgrader, which run the chapters on their own and need no book) runs in a second process
-    beside the build and the other tests, one per core; its report is printed after theirs.
-    Extra arguments go to a single pytest run instead."""
+    With no extra arguments the two cores share the work: the tests that need no book (the
+    library, the checkers, the explorers) run in a second process while the book builds, and the
+    grading round trip (marker `nbgrader`: the student edition and nbgrader, which run the
+    chapters on their own) in a third; the tests of the built book and the PDF run after the
+    build. Each report is printed in turn. Extra arguments go to one pytest run after the build."""
     env = environment()
     env["LECTURELIB_REQUIRE_BOOK"] = "1"  # tests of the built HTML fail, not skip, when it is missing
     pytest = [str(PYTHON), "-m", "pytest", "-p", "no:cacheprovider"]
-    grading = None
-    if not extra:
-        log = tempfile.TemporaryFile("w+")
-        print("Running the grading round trip (pytest -m nbgrader) beside the build ...", flush=True)
-        grading = subprocess.Popen(pytest + ["-m", "nbgrader"], cwd=ROOT, env=env, stdout=log,
-                                   stderr=subprocess.STDOUT)
-        extra = ["-m", "not nbgrader"]
     start = time.perf_counter()
+    beside = {}
+    if not extra:
+        for name, marks in (("the tests that need no book", "not nbgrader and not book and not pdf"),
+                            ("the grading round trip", "nbgrader")):
+            log = tempfile.TemporaryFile("w+")
+            print(f"Running {name} (pytest -m \"{marks}\") beside the build ...", flush=True)
+            beside[name] = (subprocess.Popen(pytest + ["-m", marks], cwd=ROOT, env=env, stdout=log,
+                                             stderr=subprocess.STDOUT), log)
+        extra = ["-m", "(book or pdf) and not nbgrader"]
     build_status = build_book()
     print(f"Book and PDF: {time.perf_counter() - start:.0f} s", flush=True)
     test_status = subprocess.run(pytest + extra, cwd=ROOT, env=env).returncode
-    print(f"Build and tests: {time.perf_counter() - start:.0f} s", flush=True)
-    if grading is not None:
-        grading_status = grading.wait()
+    for name, (process, log) in beside.items():
+        test_status = process.wait() or test_status
         log.seek(0)
-        print("\nThe grading round trip (pytest -m nbgrader):\n" + log.read(), flush=True)
+        print(f"\n{name[0].upper() + name[1:]}:\n" + log.read(), flush=True)
         log.close()
-        print(f"Everything: {time.perf_counter() - start:.0f} s", flush=True)
-        test_status = test_status or grading_status
+        print(f"Done {name}: {time.perf_counter() - start:.0f} s after the start", flush=True)
     if build_status != 0:
         print("FAILED: the book build reported errors (see above).", flush=True)
     return build_status or test_status
