@@ -9,9 +9,8 @@ Full-page screenshots of each chapter, light and dark, are written to _build/scr
 from pathlib import Path
 
 import pytest
-from chromium import CHROMIUM, chromium, serve
+from chromium import KNOWN_THEME_ERRORS, NEEDS_CHROMIUM, browser, serve  # noqa: F401 (browser: a fixture)
 
-KNOWN_THEME_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)  # sphinx-book-theme's own
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted(p.stem for p in (ROOT / "chapters").iterdir() if p.suffix in (".ipynb", ".md"))
@@ -19,8 +18,7 @@ NOTEBOOKS = sorted(p.stem for p in (ROOT / "chapters").glob("*.ipynb"))
 
 pytestmark = [
     pytest.mark.book,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed "
-                       "(apt-get install chromium; .ci/run does this)"),
+    NEEDS_CHROMIUM,
 ]
 
 
@@ -28,12 +26,6 @@ pytestmark = [
 def site(built_book):
     with serve(built_book) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 class Visit:

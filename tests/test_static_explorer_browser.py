@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from chromium import CHROMIUM, chromium, serve
+from chromium import NEEDS_CHROMIUM, browser, serve  # noqa: F401 (browser: a fixture)
 
 from lecturelib.explore import STATIC_EXPLORERS
 
@@ -27,8 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "lecturelib" / "explore"
 SAMPLE = ROOT / "tests" / "fixtures" / "static_explorer_sample.json"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed "
-                                "(apt-get install chromium; .ci/run does this)")
+pytestmark = NEEDS_CHROMIUM
 
 
 def explorer_html(data: dict) -> str:
@@ -75,12 +74,6 @@ def folder(tmp_path_factory):
 def site(folder):
     with serve(folder) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as launched:
-        yield launched
 
 
 class Visit:

@@ -195,6 +195,7 @@ def build_single_page(book: Path, path_output: Path | None) -> list[str]:
 
 @contextlib.contextmanager
 def serve(folder: Path):
+    """Serve `folder` on 127.0.0.1 (a free port) while the block runs; yields the base URL."""
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
@@ -205,6 +206,20 @@ def serve(folder: Path):
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
+
+
+@contextlib.contextmanager
+def launch():
+    """Debian's Chromium (never a browser Playwright downloads), headless with FLAGS, through
+    Playwright; closed when the block ends. The browser tests use it too (tests/chromium.py)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def missing_glyphs(characters: str) -> list[str]:
@@ -239,50 +254,45 @@ def named_destinations(pdf: Path) -> dict[str, int]:
 def print_book(url: str, out: Path, meta: dict) -> dict[str, int]:
     """Print the single page at `url` to `out`; return the page of each contents entry."""
     from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+    with launch() as browser:
+        page = browser.new_page(viewport={"width": 1000, "height": 1400})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url)
+                   or route.request.url.startswith("data:") else route.abort())
+        page.goto(f"{url}/index.html", wait_until="load", timeout=TIMEOUT_MS)
         try:
-            page = browser.new_page(viewport={"width": 1000, "height": 1400})
-            errors = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url)
-                       or route.request.url.startswith("data:") else route.abort())
-            page.goto(f"{url}/index.html", wait_until="load", timeout=TIMEOUT_MS)
-            try:
-                page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
-                                       timeout=TIMEOUT_MS)
-                page.evaluate("MathJax.startup.promise")
-            except PlaywrightError as error:
-                raise RuntimeError(f"MathJax did not typeset the single page: {error}") from error
-            page.wait_for_function("[...document.querySelectorAll('.lx-explorer')]"
-                                   ".every(e => e.dataset.lxReady === '1')", timeout=TIMEOUT_MS)
-            failed = page.evaluate("document.querySelectorAll('mjx-merror').length")
-            if failed:
-                raise RuntimeError(f"{failed} formulas failed to typeset in the single-page build")
-            own_errors = [e for e in errors if not any(known in e for known in KNOWN_THEME_ERRORS)]
-            if own_errors:
-                raise RuntimeError(f"the single page raised JavaScript errors: {own_errors[:3]}")
-            page.emulate_media(media="print")
-            prepared = page.evaluate(PREPARE, meta)
-            missing = missing_glyphs(prepared["characters"])
-            if missing:
-                raise RuntimeError("no installed font has " + ", ".join(missing) + ": the PDF would "
-                                   "show empty boxes (install a font with them, or print other characters)")
-            page.evaluate("document.fonts.ready.then(() => true)")
-            numbers: dict[str, int] = {}
-            for _ in range(3):  # the first print finds the pages; the next prints them (and checks)
-                page.pdf(path=str(out), prefer_css_page_size=True, print_background=True)
-                found = named_destinations(out)
-                wanted = {a: found[a] for a in prepared["anchors"] if a in found}
-                if not wanted or wanted == numbers:
-                    break
-                numbers = wanted
-                page.evaluate("""(numbers) => document.querySelectorAll('.print-toc-page').forEach(
-                    span => { span.textContent = numbers[span.dataset.target] ?? ''; })""", numbers)
-        finally:
-            browser.close()
+            page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise",
+                                   timeout=TIMEOUT_MS)
+            page.evaluate("MathJax.startup.promise")
+        except PlaywrightError as error:
+            raise RuntimeError(f"MathJax did not typeset the single page: {error}") from error
+        page.wait_for_function("[...document.querySelectorAll('.lx-explorer')]"
+                               ".every(e => e.dataset.lxReady === '1')", timeout=TIMEOUT_MS)
+        failed = page.evaluate("document.querySelectorAll('mjx-merror').length")
+        if failed:
+            raise RuntimeError(f"{failed} formulas failed to typeset in the single-page build")
+        own_errors = [e for e in errors if not any(known in e for known in KNOWN_THEME_ERRORS)]
+        if own_errors:
+            raise RuntimeError(f"the single page raised JavaScript errors: {own_errors[:3]}")
+        page.emulate_media(media="print")
+        prepared = page.evaluate(PREPARE, meta)
+        missing = missing_glyphs(prepared["characters"])
+        if missing:
+            raise RuntimeError("no installed font has " + ", ".join(missing) + ": the PDF would "
+                               "show empty boxes (install a font with them, or print other characters)")
+        page.evaluate("document.fonts.ready.then(() => true)")
+        numbers: dict[str, int] = {}
+        for _ in range(3):  # the first print finds the pages; the next prints them (and checks)
+            page.pdf(path=str(out), prefer_css_page_size=True, print_background=True)
+            found = named_destinations(out)
+            wanted = {a: found[a] for a in prepared["anchors"] if a in found}
+            if not wanted or wanted == numbers:
+                break
+            numbers = wanted
+            page.evaluate("""(numbers) => document.querySelectorAll('.print-toc-page').forEach(
+                span => { span.textContent = numbers[span.dataset.target] ?? ''; })""", numbers)
     return numbers
 
 
