@@ -17,8 +17,8 @@ shows: the same MathJax, the same figures, the same fonts.
    PDF shows the outputs of that very build. Should a source have changed since (so that
    Sphinx reads and executes it again), the step says which.
 2. Chromium (Playwright, `executable_path=/usr/bin/chromium`, never `playwright install`) opens
-   the page from a local server, waits until MathJax has typeset every formula, shows each
-   animation's last frame as a still with a caption, removes the solutions (and the output of
+   the page from a local server, waits until MathJax has typeset every formula and every static
+   explorer has drawn its first setting (a still, with a caption), removes the solutions (and the output of
    the check below each, which is the reference solution's), adds a title page and a table of
    contents, and prints A4 with the style sheet `_ext/print/book.css` (added to the single-page
    build by _ext/book_downloads.py): code wrapped, not cut off; figures at most the page's
@@ -62,8 +62,8 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 TIMEOUT_MS = 120_000
 KNOWN_THEME_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)  # sphinx-book-theme's own
 
-# Runs in the page before printing: each chapter marked, the solutions removed, stills of the
-# animations, the title page and the contents (links to anchors of its own, with a slot for a
+# Runs in the page before printing: each chapter marked, the solutions removed, captions under the
+# explorers' stills, the title page and the contents (links to anchors of its own, with a slot for a
 # page number). Returns the contents' anchors, in order, and the characters printed as text.
 PREPARE = r"""
 ({title, author, date}) => {
@@ -87,19 +87,6 @@ PREPARE = r"""
     const check = solution.nextElementSibling;
     if (check && check.classList.contains('cell')) check.querySelectorAll('.cell_output').forEach(o => o.remove());
     solution.remove();
-  });
-
-  // Animations: their last frame, a still, with a caption pointing to the web page.
-  document.querySelectorAll('.animation').forEach(animation => {
-    const img = animation.querySelector('img');
-    const id = img && img.id.replace('_anim_img', '');
-    const player = id && window['anim' + id];
-    if (player) player.last_frame();
-    const caption = document.createElement('p');
-    caption.className = 'print-still-caption';
-    caption.textContent = 'A still of the explorer\u2019s animation (its last frame). '
-      + 'The web page has the interactive version.';
-    animation.after(caption);
   });
 
   // Static explorers: the figure at the setting shown first, a still; the controls stay on the
