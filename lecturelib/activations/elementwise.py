@@ -1,14 +1,15 @@
-r"""Activation functions ("transfer operators") and their derivatives.
+r"""Element-wise activation functions ("transfer operators") and their derivatives.
 
 Source: Lecture 3, "Transfer operators" (AI II: Deep learning methods). Each activation
 ρ sits next to its derivative ρ′ (`name_prime`), written from the formula on the slide and
-tested against `torch.nn.functional` and `torch.autograd` (tests/test_activations.py).
+tested against the PyTorch reference its catalogue entry holds (`catalogue.py`,
+tests/test_activations.py).
 
-All functions take a number or an array of any shape and work element-wise, except
-`softmax`, `log_softmax` and `maxout`, which act along an axis. Non-numeric input raises
-TypeError, NaN and parameters out of range raise ValueError, each naming the argument.
-x = ±∞ is allowed and gives the limit of ρ (and ρ′) as x → ±∞, also where the formula as
-written gives ∞ − ∞ or 0·∞ (GELU, SiLU, Soboleva's tanh at ±∞).
+Every function takes a number or an array of any shape and works element-wise (softmax and
+maxout, which act along an axis, are in `vector.py`). Non-numeric input raises TypeError, NaN
+and parameters out of range raise ValueError, each naming the argument. x = ±∞ is allowed and
+gives the limit of ρ (and ρ′) as x → ±∞, also where the formula as written gives ∞ − ∞ or 0·∞
+(GELU, SiLU, Soboleva's tanh at ±∞).
 
 At a kink (x = 0 for the step and the ReLU family) ρ′ is not defined; we take the branch
 the lecture assigns x = 0 to, which is also what PyTorch's autograd returns.
@@ -17,14 +18,11 @@ the lecture assigns x = 0 to, which is also what PyTorch's autograd returns.
 from __future__ import annotations
 
 import math
-import numbers
-from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 from scipy.special import erf
 
-from .validation import as_float_array, check_choice, check_positive, check_real, check_vector_axis
+from ..validation import as_float_array, check_choice, check_positive, check_real
 
 
 def _with_limits(x, y, minus, plus, beyond=None):
@@ -320,131 +318,3 @@ def softplus(x):
 def softplus_prime(x):
     r"""ρ′(x) = e^x / (1 + e^x) = σ(x): the derivative of softplus is the sigmoid."""
     return sigmoid(x)
-
-
-# -- output activations over a vector --------------------------------------------------------
-
-
-def _vectors(x, axis):
-    """x as a float array with at least one entry along `axis` (softmax, maxout); raises
-    TypeError/ValueError naming `x` or `axis`."""
-    x = as_float_array(x)
-    if x.ndim > 0:
-        if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
-            raise TypeError(f"axis must be an integer, got {type(axis).__name__} {axis!r}")
-        if not -x.ndim <= axis < x.ndim:
-            raise ValueError(f"axis must lie in {-x.ndim}..{x.ndim - 1} for x of shape {x.shape}, got {axis}")
-    check_vector_axis(x, "x", axis)
-    return x
-
-
-def _shifted(x, axis):
-    """x − max x along `axis`, the shift that keeps e^{…} from overflowing. Where the max is +∞
-    the +∞ entries become 0 and the others −∞ (the limit: the +∞ entries share the mass)."""
-    x = _vectors(x, axis)
-    top = np.max(x, axis=axis, keepdims=True)
-    if np.any(top == -np.inf):
-        raise ValueError("softmax is undefined where every entry of x along the axis is -inf "
-                         "(e^x sums to 0); give at least one entry > -inf")
-    with np.errstate(over="ignore", invalid="ignore"):  # ∞ − ∞ (replaced just below), −∞ for e^{…} = 0
-        shifted = x - top
-    return np.where(top == np.inf, np.where(x == np.inf, 0.0, -np.inf), shifted)
-
-
-def softmax(x, axis=-1):
-    r"""Softmax ρᵢ(x) = e^{xᵢ} / Σⱼ e^{xⱼ} along `axis`; each ρᵢ ∈ (0, 1) and Σᵢ ρᵢ = 1.
-
-    Computed as softmax(x − max x), which is the same function (the factor e^{−max x} cancels)
-    and cannot overflow. Shape: any; the classes lie along `axis`.
-
-    ±∞ entries give the limits: an entry −∞ gets probability 0; if some entries are +∞ they
-    share the probability equally (softmax([∞, 0]) = [1, 0]). Raises ValueError where every
-    entry along the axis is −∞ (0/0, undefined), and for an `axis` x does not have."""
-    exps = np.exp(_shifted(x, axis))
-    return exps / np.sum(exps, axis=axis, keepdims=True)
-
-
-def log_softmax(x, axis=-1):
-    r"""ln softmax(x)ᵢ = xᵢ − ln Σⱼ e^{xⱼ} along `axis`, computed as (x − m) − ln Σⱼ e^{xⱼ − m}
-    with m = max x, which never overflows. ±∞ and errors as for `softmax` (an entry −∞ gives −∞)."""
-    shifted = _shifted(x, axis)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
-
-
-def softmax_jacobian(x):
-    r"""Jacobian of softmax, ∂ρᵢ/∂xⱼ = ρᵢ(δᵢⱼ − ρⱼ), i.e. diag(ρ) − ρρᵀ.
-
-    Shape: x is (..., J); the result is (..., J, J) with rows i and columns j (Jacobian
-    layout, as in the lecture). At ±∞ entries it is the limit of the Jacobian."""
-    p = softmax(x, axis=-1)
-    return np.einsum("...i,ij->...ij", p, np.eye(p.shape[-1])) - p[..., :, None] * p[..., None, :]
-
-
-def maxout(x, axis=-1):
-    r"""Maxout ρ(x) = maxᵢ xᵢ along `axis` (the lecture's form: one unit over all J inputs).
-
-    In a maxout layer the inputs are split into groups and each output unit is the max of its
-    group; reshape x to (..., groups, J) and call `maxout` to get that. Raises ValueError for
-    an empty axis or an `axis` x does not have."""
-    return np.max(_vectors(x, axis), axis=axis)
-
-
-def maxout_prime(x, axis=-1):
-    r"""∂ρ/∂xⱼ = 1 if j = argmaxᵢ xᵢ, else 0: the gradient flows only through the winner.
-
-    On ties the first maximal index wins (NumPy's argmax and `torch.max(x, dim)` agree)."""
-    x = _vectors(x, axis)
-    winner = np.argmax(x, axis=axis)
-    grad = np.zeros_like(x)
-    np.put_along_axis(grad, np.expand_dims(winner, axis), 1.0, axis=axis)
-    return grad
-
-
-# -- the catalogue the chapter plots and the tests walk --------------------------------------
-
-
-@dataclass(frozen=True)
-class Activation:
-    """One element-wise activation: ρ, ρ′, its formula, and its range as the lecture states it."""
-
-    name: str
-    rho: Callable
-    rho_prime: Callable
-    formula: str  # LaTeX
-    lecture_range: str  # as written on the slide
-    params: dict = field(default_factory=dict)  # default parameters, passed as keywords
-    saturating: bool = False
-
-    def __call__(self, x, **params):
-        return self.rho(x, **{**self.params, **params})
-
-    def prime(self, x, **params):
-        return self.rho_prime(x, **{**self.params, **params})
-
-
-ACTIVATIONS = {
-    a.name: a
-    for a in [
-        Activation("identity", identity, identity_prime, r"x", r"\mathbb{R}"),
-        Activation("binary step", binary_step, binary_step_prime,
-                   r"0 \text{ if } x<0,\ 1 \text{ if } x \ge 0", r"\{0, 1\}", saturating=True),
-        Activation("sigmoid", sigmoid, sigmoid_prime, r"\frac{1}{1+e^{-x}}", r"(0, 1)", saturating=True),
-        Activation("tanh", tanh, tanh_prime, r"\frac{e^x-e^{-x}}{e^x+e^{-x}}", r"(-1, 1)", saturating=True),
-        Activation("Soboleva tanh", soboleva_tanh, soboleva_tanh_prime,
-                   r"\frac{e^{ax}-e^{-bx}}{e^{cx}+e^{-dx}}", r"(-1, 1)",
-                   params=dict(a=1.0, b=1.0, c=1.0, d=1.0), saturating=True),
-        Activation("ReLU", relu, relu_prime, r"\max(0, x)", r"[0, \infty)"),
-        Activation("leaky ReLU", leaky_relu, leaky_relu_prime,
-                   r"0.01x \text{ if } x \le 0,\ x \text{ if } x>0", r"\mathbb{R}", params=dict(slope=0.01)),
-        Activation("PReLU", prelu, prelu_prime, r"\alpha x \text{ if } x \le 0,\ x \text{ if } x>0",
-                   r"\mathbb{R}", params=dict(alpha=0.25)),
-        Activation("GELU", gelu, gelu_prime, r"x\,\Phi(x)", r"[-0.17, \infty)"),
-        Activation("ELU", elu, elu_prime, r"\alpha(e^x-1) \text{ if } x \le 0,\ x \text{ if } x>0",
-                   r"[-\alpha, \infty)", params=dict(alpha=1.0)),
-        Activation("SELU", selu, selu_prime,
-                   r"\lambda\,(\alpha(e^x-1) \text{ if } x \le 0,\ x \text{ if } x>0)", r"[-\alpha\lambda, \infty)"),
-        Activation("SiLU", silu, silu_prime, r"\frac{x}{1+e^{-x}}", r"[-0.278, \infty)"),
-        Activation("Gaussian", gaussian, gaussian_prime, r"e^{-x^2}", r"[0, 1)", saturating=True),
-        Activation("softplus", softplus, softplus_prime, r"\ln(1+e^x)", r"[0, \infty)"),
-    ]
-}
