@@ -1,12 +1,18 @@
-"""Every activation and derivative against torch.nn.functional and torch.autograd (float64),
-on a grid that includes 0, large ±x and the kinks."""
+"""Every activation of the catalogue and its derivative against its PyTorch reference and
+torch.autograd (float64), on a grid that includes 0, large ±x and the kinks, at its default
+parameters and across each explored parameter's range; then softmax and maxout, the lecture's
+ranges, bad input, and the catalogue itself.
+
+The cases are read from the registry (`activations.ACTIVATIONS`): a new entry is tested with no
+edit here (tests/test_new_activation.py shows it). Each reference is written with torch's own
+operations; Soboleva's, a rewriting that does not overflow, is itself checked against the
+slide's formula below."""
 
 import math
 
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -20,29 +26,31 @@ GRID = np.unique(np.concatenate([
 ]))
 assert 0.0 in GRID
 
-# name -> (torch function of a float64 tensor, our ρ, our ρ′)
-TORCH_REFERENCE = {
-    "identity": (lambda t: t * 1.0, A.identity, A.identity_prime),
-    "sigmoid": (torch.sigmoid, A.sigmoid, A.sigmoid_prime),
-    "tanh": (torch.tanh, A.tanh, A.tanh_prime),
-    "relu": (F.relu, A.relu, A.relu_prime),
-    "leaky_relu": (lambda t: F.leaky_relu(t, 0.01), A.leaky_relu, A.leaky_relu_prime),
-    "prelu": (lambda t: F.prelu(t, torch.tensor([0.25], dtype=torch.float64)), A.prelu, A.prelu_prime),
-    "prelu_alpha_0.7": (lambda t: F.prelu(t, torch.tensor([0.7], dtype=torch.float64)),
-                        lambda x: A.prelu(x, 0.7), lambda x: A.prelu_prime(x, 0.7)),
-    "gelu": (lambda t: F.gelu(t, approximate="none"), A.gelu, A.gelu_prime),
-    "gelu_tanh": (lambda t: F.gelu(t, approximate="tanh"),
-                  lambda x: A.gelu(x, "tanh"), lambda x: A.gelu_prime(x, "tanh")),
-    "elu": (F.elu, A.elu, A.elu_prime),
-    "elu_alpha_0.5": (lambda t: F.elu(t, alpha=0.5), lambda x: A.elu(x, 0.5), lambda x: A.elu_prime(x, 0.5)),
-    "selu": (F.selu, A.selu, A.selu_prime),
-    "silu": (F.silu, A.silu, A.silu_prime),
-    "gaussian": (lambda t: torch.exp(-t**2), A.gaussian, A.gaussian_prime),
-    "softplus": (F.softplus, A.softplus, A.softplus_prime),
-}
-# torch's softplus returns x itself above x = 20 (and 1 for the derivative), where the exact
-# ln(1 + e^x) differs by ln(1 + e^{-x}) < e^{-20} ≈ 2e-9, a relative error below 1e-10.
-RTOL = {"softplus": 1e-9}
+
+def torch_cases() -> list:
+    """(name, parameters) for every catalogue entry with a PyTorch reference: at its defaults,
+    then each explored parameter at each value of its sweep, the others at their defaults."""
+    cases = []
+    for entry in A.ACTIVATIONS.values():
+        if entry.torch is None:
+            continue
+        cases.append(pytest.param(entry.name, {}, id=entry.name))
+        for p in entry.params:
+            for value in p.sweep():
+                if value != p.default:
+                    shown = value if isinstance(value, str) else f"{value:g}"
+                    cases.append(pytest.param(entry.name, {p.name: value}, id=f"{entry.name}-{p.name}={shown}"))
+    return cases
+
+
+TORCH_CASES = torch_cases()
+TESTED_WITHOUT_TORCH = {"binary step": "test_binary_step_values_match_torch_heaviside_and_derivative_is_zero_off_the_kink"}
+
+
+def reference(name, params):
+    """The entry's PyTorch reference with its defaults and `params`, a function of a tensor."""
+    entry = A.ACTIVATIONS[name]
+    return lambda t: entry.torch(t, **{**entry.defaults, **params})
 
 
 def torch_value_and_grad(fn, x):
@@ -52,12 +60,28 @@ def torch_value_and_grad(fn, x):
     return y.detach().numpy(), t.grad.numpy()
 
 
-@pytest.mark.parametrize("name", sorted(TORCH_REFERENCE))
-def test_activation_and_derivative_match_torch(name):
-    torch_fn, rho, rho_prime = TORCH_REFERENCE[name]
-    value, grad = torch_value_and_grad(torch_fn, GRID)
-    np.testing.assert_allclose(rho(GRID), value, rtol=RTOL.get(name, 1e-12), atol=1e-14)
-    np.testing.assert_allclose(rho_prime(GRID), grad, rtol=RTOL.get(name, 1e-10), atol=1e-14)
+@pytest.mark.parametrize("name, params", TORCH_CASES)
+def test_activation_and_derivative_match_torch(name, params):
+    """Where a reference written as on the slide overflows into NaN (Soboleva's e^{ax} beyond
+    |x| ≈ 700/a), it says nothing: it must hold for |x| <= 100, and mpmath checks the rest
+    (tests/test_bad_input_activations_autodiff.py)."""
+    entry = A.ACTIVATIONS[name]
+    value, grad = torch_value_and_grad(reference(name, params), GRID)
+    holds = ~(np.isnan(value) | np.isnan(grad))
+    assert holds[np.abs(GRID) <= 100].all(), f"the torch reference of {name} is NaN for |x| <= 100"
+    np.testing.assert_allclose(entry(GRID, **params)[holds], value[holds], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(entry.prime(GRID, **params)[holds], grad[holds], rtol=1e-10, atol=1e-14)
+
+
+def test_every_activation_is_compared_with_torch_or_tested_on_its_own():
+    without = {name for name, entry in A.ACTIVATIONS.items() if entry.torch is None}
+    assert without <= set(TESTED_WITHOUT_TORCH), f"{without - set(TESTED_WITHOUT_TORCH)} have no torch reference"
+    assert all(name in globals() for name in TESTED_WITHOUT_TORCH.values())
+    compared = {case.values[0] for case in TORCH_CASES}
+    assert compared == set(A.ACTIVATIONS) - without
+    swept = {(case.values[0], p) for case in TORCH_CASES for p in case.values[1]}
+    assert swept == {(entry.name, p.name) for entry in A.ACTIVATIONS.values() if entry.torch
+                     for p in entry.params if p.explored}, "every explored parameter is swept"
 
 
 def test_binary_step_values_match_torch_heaviside_and_derivative_is_zero_off_the_kink():
@@ -96,12 +120,11 @@ def test_soboleva_stays_finite_where_the_formula_as_written_overflows():
     np.testing.assert_allclose(A.soboleva_tanh(x), [-1.0, 1.0])
 
 
-@pytest.mark.parametrize("name", ["sigmoid", "tanh", "softplus", "elu", "selu", "silu", "gelu", "gaussian"])
+@pytest.mark.parametrize("name", list(A.ACTIVATIONS))
 def test_no_overflow_warnings_at_extreme_inputs(name):
     import warnings
 
-    catalogue = {a.name.lower(): a for a in A.ACTIVATIONS.values()}
-    activation = catalogue[name]
+    activation = A.ACTIVATIONS[name]
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         out = activation(np.array([-1e6, -800.0, 800.0, 1e6]))
@@ -199,3 +222,85 @@ def test_parameters_out_of_range_are_value_errors(call, message):
 def test_parameter_of_wrong_type_is_a_type_error():
     with pytest.raises(TypeError, match="alpha must be a real number"):
         A.prelu([1.0], alpha="0.2")
+
+
+# -- the catalogue ---------------------------------------------------------------------------
+
+def test_each_parameters_default_is_the_default_of_its_functions():
+    import inspect
+
+    for entry in A.ACTIVATIONS.values():
+        for function in (entry.rho, entry.rho_prime):
+            keywords = {k: v.default for k, v in inspect.signature(function).parameters.items() if k != "x"}
+            assert keywords == entry.defaults, f"{entry.name}: {function.__name__} has defaults {keywords}"
+
+
+def test_the_catalogue_table_has_one_row_per_activation_with_its_formulas():
+    lines = A.catalogue_table().splitlines()
+    assert lines[0].count("|") == 6 and set(lines[1]) == {"|", "-"}
+    rows = [line.split(" | ") for line in lines[2:]]
+    assert [row[0].strip("| ") for row in rows] == list(A.ACTIVATIONS)
+    for row, entry in zip(rows, A.ACTIVATIONS.values()):
+        assert len(row) == 5 and row[1] == f"${entry.formula}$" and row[3] == f"${entry.lecture_range}$"
+    assert "| SiLU | " in A.catalogue_table() and "$[-0.278, \\infty)$ | $[-0.2785, \\infty)$" in A.catalogue_table()
+
+
+def test_the_families_split_the_catalogue_in_order():
+    members = [a.name for family in A.FAMILIES for a in A.in_family(family)]
+    assert sorted(members) == sorted(A.ACTIVATIONS)
+    assert [a.name for a in A.in_family("other")] == ["Gaussian", "softplus"]
+    with pytest.raises(ValueError, match="family must be one of 'classic'"):
+        A.in_family("exotic")
+
+
+def entry(**changes):
+    fields = dict(name="test entry", rho=A.tanh, rho_prime=A.tanh_prime, formula="", derivative="",
+                  lecture_range="", range="", family="other")
+    return A.Activation(**{**fields, **changes})
+
+
+def test_a_malformed_entry_or_parameter_is_refused_naming_the_field():
+    with pytest.raises(ValueError, match="family must be one of"):
+        entry(family="exotic")
+    with pytest.raises(TypeError, match="rho_prime must be a function"):
+        entry(rho_prime=None)
+    with pytest.raises(TypeError, match="torch must be"):
+        entry(torch="tanh")
+    with pytest.raises(ValueError, match="two parameters share a name"):
+        entry(params=[A.Parameter("k", 1.0), A.Parameter("k", 2.0)])
+    with pytest.raises(ValueError, match="default -1 lies outside allowed"):
+        A.Parameter("k", -1, allowed=(0.0, math.inf))
+    with pytest.raises(ValueError, match="explore .* inside allowed"):
+        A.Parameter("k", 1.0, allowed=(0.0, math.inf), explore=(-1.0, 2.0))
+    with pytest.raises(ValueError, match="page value 3 lies outside explore"):
+        A.Parameter("k", 1.0, explore=(0.0, 2.0), page=(0.5, 3))
+    with pytest.raises(ValueError, match="not one of its choices"):
+        A.Parameter("form", "fast", choices=("none", "tanh"))
+    with pytest.raises(TypeError, match="explore must be a pair"):
+        A.Parameter("k", 1.0, explore=[0.0, 2.0])
+
+
+def test_register_refuses_a_second_entry_of_the_same_name_and_anything_else():
+    with pytest.raises(ValueError, match="'ELU' is already registered"):
+        A.register(entry(name="ELU"))
+    with pytest.raises(TypeError, match="register takes an Activation"):
+        A.register("ELU")
+    assert "test entry" not in A.ACTIVATIONS
+
+
+def test_an_unknown_parameter_is_a_type_error_listing_the_parameters():
+    with pytest.raises(TypeError, match="ELU has no parameter 'beta'; its parameters: alpha"):
+        A.ACTIVATIONS["ELU"]([1.0], beta=2.0)
+    with pytest.raises(TypeError, match="ReLU has no parameter 'alpha'; its parameters: none"):
+        A.ACTIVATIONS["ReLU"].prime([1.0], alpha=2.0)
+
+
+def test_a_parameters_slider_page_and_sweep_hold_its_default_and_ends():
+    alpha = A.ACTIVATIONS["PReLU"].parameter("alpha")
+    assert alpha.slider()[0] == 0.0 and alpha.slider()[-1] == 2.0 and 0.25 in alpha.slider()
+    assert len(alpha.slider()) == A.catalogue.SLIDER_STEPS + 1 and alpha.slider()[1] == 0.1
+    assert 0.25 in alpha.page_values() and alpha.sweep() == [0.0, 0.25, 1.0, 2.0]
+    slope = A.ACTIVATIONS["leaky ReLU"].parameter("slope")
+    assert not slope.explored and slope.slider() == slope.page_values() == slope.sweep() == [0.01]
+    assert A.ACTIVATIONS["GELU"].parameter("approximate").sweep() == ["none", "tanh"]
+    assert alpha.allows(0.0) and not alpha.allows(-0.1) and not alpha.allows(True) and not alpha.allows(math.nan)
