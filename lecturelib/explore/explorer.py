@@ -13,7 +13,13 @@ names the control and what it offers, never a KeyError from deep inside. It can 
   the static book with no kernel and no network;
 * as a static explorer (`explorer.static(grid, background)`): the same controls in plain HTML
   over every setting of a grid, precomputed here by `update` and drawn by a small script
-  (static.py, static.js), in the book with no kernel and no network.
+  (static.py, static.js, and the contract between them in docs/static-explorer.md), in the
+  book with no kernel and no network.
+
+A control can belong to one or a few values of a menu (`shown_when`): chapter 2's sliders for
+PReLU's α appear only while the menu shows PReLU. Live and static, such a control is shown
+only then, and the static grid holds the settings of each menu value side by side (a sum over
+the menu's values), not every combination of every control (a product).
 
 The chapters' explorers live beside this module, one module per chapter, and
 `lecturelib.explore` re-exports them.
@@ -26,7 +32,7 @@ import re
 import statistics
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from PIL import Image
@@ -49,6 +55,10 @@ class Explorer:
     defaults: the parameter values shown first.
     between: the sliders whose figure is drawn for any value between their ends (the slider
         offers a grid of them); every other control accepts exactly the values it offers.
+    shown_when: control -> (menu, values): the control is shown only while `menu` (a menu that
+        is itself always shown) has one of `values`; while it is hidden, `draw` must ignore its
+        value (it still receives one: the last chosen, or the default).
+    labels: control -> its label in the live and static controls (default: the control's name).
     """
 
     fig: Figure
@@ -56,12 +66,20 @@ class Explorer:
     controls: dict[str, Sequence]
     defaults: dict
     between: tuple[str, ...] = ()
+    shown_when: dict[str, tuple[str, tuple]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self):
         if set(self.defaults) != set(self.controls) or not set(self.between) <= set(self.controls):
             raise ValueError(f"every control needs a default and `between` names only controls: "
                              f"controls {list(self.controls)}, defaults {list(self.defaults)}, "
                              f"between {list(self.between)}")
+        self.shown_when = {control: self._condition(control, condition)
+                           for control, condition in dict(self.shown_when).items()}
+        unknown = [name for name in self.labels if name not in self.controls]
+        if unknown or not all(isinstance(label, str) for label in self.labels.values()):
+            raise ValueError(f"labels must map controls to strings; the controls are "
+                             f"{', '.join(self.controls)}, got {self.labels!r}")
         # Lay the figure out once (constrained layout) for the defaults, then freeze that
         # layout: recomputing it on every redraw would cost more than the drawing itself.
         self.fig.set_dpi(LIVE_DPI)
@@ -69,6 +87,29 @@ class Explorer:
         self.update(**self.defaults)
         self._canvas.draw()
         self.fig.set_layout_engine("none")
+
+    def _condition(self, control, condition) -> tuple[str, tuple]:
+        """`shown_when[control]` checked: (a menu that is always shown, some of its values)."""
+        if control not in self.controls:
+            raise ValueError(f"shown_when names {control!r}, which is not a control; the controls are "
+                             f"{', '.join(self.controls)}")
+        if not isinstance(condition, tuple) or len(condition) != 2:
+            raise ValueError(f"shown_when[{control!r}] must be a pair (menu, its values), got {condition!r}")
+        menu, values = condition
+        options = list(self.controls.get(menu, [None]))
+        if menu == control or menu in self.shown_when or not all(isinstance(v, str) for v in options):
+            raise ValueError(f"shown_when[{control!r}] must name a menu that is always shown, got {menu!r}")
+        values = (values,) if isinstance(values, str) else tuple(values)
+        if not values or not set(values) <= set(options):
+            raise ValueError(f"shown_when[{control!r}] must give some of {menu}'s values "
+                             f"({', '.join(options)}), got {list(values)}")
+        return menu, values
+
+    def shown(self, setting: dict) -> list[str]:
+        """The controls shown for `setting` (every control's value, as `check` returns it), in
+        order: those without a `shown_when`, and those whose menu has one of their values."""
+        return [control for control in self.controls if control not in self.shown_when
+                or setting[self.shown_when[control][0]] in self.shown_when[control][1]]
 
     def check(self, **params) -> dict:
         """Every control's value for `params` (missing ones keep their defaults), checked.
@@ -112,13 +153,15 @@ class Explorer:
     def static(self, grid: dict | None = None, background: tuple[str, ...] = (), *, name: str = "explorer",
                title: str = "", caption: str = "", labels: dict | None = None):
         """The static version with controls: every setting of `grid` precomputed, steered in the
-        browser with no kernel (see `static.py` and /work/notes/static_contract.md).
+        browser with no kernel (see `static.py`, and docs/static-explorer.md for the contract).
 
-        grid: control -> the values offered on the page (default: all the control offers);
+        grid: control -> the values offered on the page (default: all the control offers); a
+            control hidden by `shown_when` stays at its default (the value of the grid nearest
+            to it), so the settings are a sum over the menus' values, not a product;
         background: the controls whose value selects a pre-rendered background image (the
             artists that are neither lines nor titles may change with these only);
         name, title: the explorer's id and accessible name; caption: a sentence shown under the
-            controls; labels: control -> its label (default: the control's name).
+            controls; labels: control -> its label (default: `self.labels`, then the control's name).
         Returns a `StaticExplorer` (Jupyter shows its HTML). The live figure is left as it was.
         Raises TypeError for a grid, labels or background naming no control, ValueError for a
         grid value the control does not offer, a background naming a non-control, a grid of
@@ -128,23 +171,32 @@ class Explorer:
         return capture(self, grid, background, name=name, title=title, caption=caption, labels=labels)
 
     def live(self):
-        """The interactive version: controls above the figure (needs a kernel)."""
+        """The interactive version: controls above the figure (needs a kernel), each labelled
+        (`labels`); a control with a `shown_when` is hidden while its menu has another value."""
         import ipywidgets as widgets
 
         image = widgets.Image(value=self.png(), format="png")
         inputs = {}
         for name, values in self.controls.items():
-            values = list(values)
+            values, label = list(values), self.labels.get(name, name)
             if all(isinstance(v, str) for v in values):
-                inputs[name] = widgets.Dropdown(options=values, value=self.defaults[name], description=name)
+                inputs[name] = widgets.Dropdown(options=values, value=self.defaults[name], description=label)
             else:
                 inputs[name] = widgets.SelectionSlider(options=values, value=self.defaults[name],
-                                                       description=name, continuous_update=True)
+                                                       description=label, continuous_update=True)
+
+        def show_or_hide(_change=None):
+            shown = self.shown({name: w.value for name, w in inputs.items()})
+            for name, w in inputs.items():
+                w.layout.display = None if name in shown else "none"
 
         def redraw(_change=None):
             image.value = self.png(**{name: w.value for name, w in inputs.items()})
 
-        for w in inputs.values():
+        show_or_hide()
+        for name, w in inputs.items():
+            if any(menu == name for menu, _ in self.shown_when.values()):
+                w.observe(show_or_hide, names="value")
             w.observe(redraw, names="value")
         return widgets.VBox([widgets.HBox(list(inputs.values()), layout=widgets.Layout(flex_flow="row wrap")),
                              image])

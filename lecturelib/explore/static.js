@@ -1,11 +1,12 @@
-/* Static explorer: HTML controls over frames precomputed at build time (issue 14).
+/* Static explorer: HTML controls over frames precomputed at build time.
  *
  * Every <div class="lx-explorer"> holds <script type="application/json" class="lx-data">
- * (JSON version 1, written by static.py; see its docstring). This script builds its controls,
- * an <img> background with a <canvas> on top, and redraws the canvas from the chosen frame:
- * lines, markers, then the background's overlays (legends and whatever else matplotlib draws
- * over the lines, decoded once), then texts. It computes nothing: no update rule lives here.
- * No network.
+ * (JSON version 1, written by static.py; docs/static-explorer.md is the contract). This script
+ * builds its controls, an <img> background with a <canvas> on top, and redraws the canvas from
+ * the chosen frame: lines, markers, then the background's overlays (legends and whatever else
+ * matplotlib draws over the lines, decoded once), then texts. A control with "when" is shown
+ * only while its menu has one of the listed options; while hidden it counts as its initial
+ * option. It computes nothing: no update rule lives here. No network.
  * Plain ES2017, no library; safe to run several times on a page (one inlined copy per explorer).
  */
 (function () {
@@ -51,14 +52,31 @@
       if (data.version !== 1) throw new Error("data version " + data.version + " is not 1");
       var id = "lx" + (++count) + "-" + String(data.name || "explorer").replace(/[^A-Za-z0-9_-]/g, "_");
       var controls = data.controls;
+      var names = controls.map(function (c) { return c.name; });
       var backgroundAt = controls.map(function (c) { return data.background.indexOf(c.name) >= 0; });
       var chosen = controls.map(function (c) { return c.initial; });
+      // A control with "when" belongs to some options of a menu that is always shown.
+      var conditions = controls.map(function (c) {
+        if (!c.when) return null;
+        var at = names.indexOf(c.when.control);
+        if (at < 0 || controls[at].when || controls[at].kind !== "menu")
+          throw new Error(c.name + " is shown with " + c.when.control + ", which is not a menu that is always shown");
+        return {at: at, options: c.when.options};
+      });
+      function shown(i) {
+        return !conditions[i] || conditions[i].options.indexOf(chosen[conditions[i].at]) >= 0;
+      }
+      function effective() {  // the setting the figure shows: a hidden control at its initial option
+        return chosen.map(function (index, i) { return shown(i) ? index : controls[i].initial; });
+      }
 
       // The controls: one labelled <select> or range <input> each, its value shown in an <output>.
       var form = make("form", {"class": "lx-controls", "aria-label": (data.title || data.name) + ": settings"});
       form.addEventListener("submit", function (event) { event.preventDefault(); });
+      var boxes = [];
       var inputs = controls.map(function (control, i) {
         var box = make("div", {"class": "lx-control lx-" + control.kind});
+        boxes.push(box);
         var inputId = id + "-" + i;
         box.appendChild(make("label", {"for": inputId}, control.label));
         var input;
@@ -120,13 +138,12 @@
         name: data.name, element: element, redrawTimes: [],
         state: function () {
           var state = {};
-          controls.forEach(function (c, i) { state[c.name] = c.options[chosen[i]]; });
+          controls.forEach(function (c, i) { if (shown(i)) state[c.name] = c.options[chosen[i]]; });
           return state;
         },
         select: function (name, index) {
-          var i = controls.map(function (c) { return c.name; }).indexOf(name);
-          if (i < 0) throw new Error(name + " is not a control; the controls are " +
-                                     controls.map(function (c) { return c.name; }).join(", "));
+          var i = names.indexOf(name);
+          if (i < 0) throw new Error(name + " is not a control; the controls are " + names.join(", "));
           if (!(index >= 0 && index < controls[i].options.length && index % 1 === 0))
             throw new Error(name + " takes an option index from 0 to " + (controls[i].options.length - 1) + ", got " + index);
           inputs[i].value = String(index);
@@ -137,12 +154,12 @@
 
       // A setting the page did not precompute: the nearest one that keeps the control just moved.
       function nearest(moved) {
-        var best = null, bestDistance = Infinity;
+        var best = null, bestDistance = Infinity, now = effective();
         for (var key in data.settings) {
           var indices = key.split(",").map(Number);
-          if (moved >= 0 && indices[moved] !== chosen[moved]) continue;
+          if (moved >= 0 && indices[moved] !== now[moved]) continue;
           var distance = 0;
-          for (var i = 0; i < indices.length; i++) distance += Math.abs(indices[i] - chosen[i]);
+          for (var i = 0; i < indices.length; i++) distance += Math.abs(indices[i] - now[i]);
           if (distance < bestDistance) { best = indices; bestDistance = distance; }
         }
         return best;
@@ -156,27 +173,29 @@
 
       function redraw(moved) {
         var start = performance.now();
-        if (!(chosen.join(",") in data.settings)) {
+        if (!(effective().join(",") in data.settings)) {
           var found = nearest(moved);
           if (found) {
-            chosen = found;
+            found.forEach(function (index, i) { if (shown(i)) chosen[i] = index; });
             inputs.forEach(function (input, i) { input.value = String(chosen[i]); });
           }
         }
-        var frame = data.frames[data.settings[chosen.join(",")]];
-        var key = chosen.filter(function (_, i) { return backgroundAt[i]; }).join(",");
+        var setting = effective();
+        var frame = data.frames[data.settings[setting.join(",")]];
+        var key = setting.filter(function (_, i) { return backgroundAt[i]; }).join(",");
         if (key !== imageKey) {
           imageKey = key;
           image.src = data.images[key];
         }
-        frameIndex = data.settings[chosen.join(",")];
+        frameIndex = data.settings[setting.join(",")];
         draw(frame, data.clips[key] || [], layers[key] || []);
         var said = [];
         controls.forEach(function (c, i) {
           var option = c.options[chosen[i]];
           inputs[i].nextSibling.textContent = option;
           if (c.kind === "slider") inputs[i].setAttribute("aria-valuetext", option);
-          said.push(c.label + " " + option);
+          boxes[i].hidden = !shown(i);
+          if (shown(i)) said.push(c.label + " " + option);
         });
         var texts = frame.texts.map(function (t) { return String(t[1]); })
           .filter(function (t, n, all) { return t && all.indexOf(t) === n; }).join(". ");

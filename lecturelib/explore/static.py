@@ -1,9 +1,12 @@
 """The static explorer: an explorer's figures precomputed for a grid of settings, steered in
-the browser with no kernel (the contract is /work/notes/static_contract.md; static.js draws).
+the browser with no kernel (static.js draws; docs/static-explorer.md is the contract between
+the JSON written here and the script that reads it).
 
 `capture(explorer, grid, background)` calls `explorer.update(**setting)` for every setting of
-the grid's cartesian product and reads the figure's artists (artists.py), so the numbers on the
-page are the ones lecturelib computes. Artists that never change between settings sharing a
+the grid and reads the figure's artists (artists.py), so the numbers on the page are the ones
+lecturelib computes. The settings are the grid's cartesian product, except that a control the
+explorer shows only for some values of a menu (`Explorer.shown_when`) varies only with those
+values and otherwise stays at its initial value: the count is a sum over the menu's values. Artists that never change between settings sharing a
 background go into that background's PNG; the others are shipped as data:
 
 * every Line2D and LineCollection: its points in CSS px of the figure (100 px per inch, origin
@@ -109,12 +112,14 @@ def capture(explorer, grid=None, background=(), *, name="explorer", title="", ca
     for value, argument in ((name, "name"), (title, "title"), (caption, "caption")):
         if not isinstance(value, str):
             raise TypeError(f"{argument} must be a string, got {type(value).__name__}")
+    initial = [_initial(grid[c], explorer.defaults[c], all(isinstance(v, str) for v in grid[c])) for c in names]
+    indices = _settings(explorer, names, grid, initial)
     fig, shown = explorer.fig, dict(explorer._shown)
     inventory = Inventory(fig)
     saved = (fig.get_dpi(), [(ax.get_xlim(), ax.get_ylim()) for ax in fig.axes], inventory.visibility())
     try:
         fig.set_dpi(CSS_PX_PER_INCH)
-        data, limits = _capture(explorer, inventory, names, grid, background)
+        data, limits = _capture(explorer, inventory, names, grid, background, indices)
     finally:
         explorer.update(**shown)
         dpi, axes_limits, visible = saved
@@ -124,13 +129,17 @@ def capture(explorer, grid=None, background=(), *, name="explorer", title="", ca
         inventory.restore(visible)
         fig.set_dpi(dpi)
     width, height = (round(v * CSS_PX_PER_INCH) for v in fig.get_size_inches())
+    labels = {**explorer.labels, **labels}
     controls = []
-    for control in names:
+    for control, first in zip(names, initial):
         values = grid[control]
         menu = all(isinstance(v, str) for v in values)
         controls.append({"name": control, "label": labels.get(control, control), "kind": "menu" if menu else "slider",
-                         "options": [v if menu else f"{v:g}" for v in values],
-                         "initial": _initial(values, explorer.defaults[control], menu)})
+                         "options": [v if menu else f"{v:g}" for v in values], "initial": first})
+        if control in explorer.shown_when:
+            owner, values = explorer.shown_when[control]
+            controls[-1]["when"] = {"control": owner,
+                                    "options": [i for i, v in enumerate(grid[owner]) if v in values]}
     data = {"version": 1, "name": name, "title": title or name, "width": width, "height": height,
             "scale": SCALE, "controls": controls, "background": list(background), **data}
     if caption:
@@ -172,11 +181,28 @@ def _check_grid(explorer, grid) -> dict:
         if len(set(map(str, chosen))) < len(chosen):
             raise ValueError(f"grid[{control!r}] repeats a value: {values}")
         checked[control] = chosen
-    count = int(np.prod([len(v) for v in checked.values()]))
-    if count > MAX_SETTINGS:
-        raise ValueError(f"grid has {count} settings (the product of its lists' lengths); at most "
-                         f"{MAX_SETTINGS} can be captured: offer fewer values per control")
     return checked
+
+
+def _settings(explorer, names, grid, initial) -> list[tuple[int, ...]]:
+    """Every setting the page offers, as option indices in control order, sorted: each
+    combination of the controls shown, with a hidden control at its initial option (a control
+    with `shown_when` varies only with the menu values that show it). Raises ValueError for more
+    than MAX_SETTINGS settings."""
+    free = [n for n in names if n not in explorer.shown_when]
+    combinations = list(itertools.product(*(range(len(grid[n])) for n in free)))
+    options = []
+    for combination in combinations:
+        chosen = dict(zip(free, combination))
+        options.append([[chosen[n]] if n in chosen else
+                        range(len(grid[n])) if grid[explorer.shown_when[n][0]][chosen[explorer.shown_when[n][0]]]
+                        in explorer.shown_when[n][1] else [first] for n, first in zip(names, initial)])
+    count = sum(int(np.prod([len(o) for o in option])) for option in options)
+    if count > MAX_SETTINGS:
+        raise ValueError(f"grid has {count} settings (the product of its lists' lengths, a control hidden by "
+                         f"shown_when counting only with the menu values that show it); at most "
+                         f"{MAX_SETTINGS} can be captured: offer fewer values per control")
+    return sorted(set(itertools.chain.from_iterable(itertools.product(*option) for option in options)))
 
 
 def _check_background(names, background) -> tuple:
@@ -199,10 +225,10 @@ def _initial(values, default, menu) -> int:
     return int(np.argmin([abs(float(v) - float(default)) for v in values]))
 
 
-def _capture(explorer, inventory, names, grid, background):
-    """Run every setting; group them by background; render the images; build the frames."""
+def _capture(explorer, inventory, names, grid, background, indices):
+    """Run every setting (`indices`: option indices per control); group them by background;
+    render the images; build the frames."""
     fig, records, limits_of, signatures = explorer.fig, Table(), Table(), Table()
-    indices = list(itertools.product(*(range(len(grid[n])) for n in names)))
     positions = [names.index(b) for b in background]
     runs = []  # per setting: (group key, limits id, fixed-artists id, shipped record ids)
     for index in indices:
