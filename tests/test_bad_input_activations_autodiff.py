@@ -6,6 +6,7 @@ torch (where torch defines it, else torch at ±1e100: the limit is reached long 
 with mpmath at 300 digits.
 """
 
+import itertools
 import math
 
 import mpmath
@@ -26,51 +27,56 @@ from lecturelib import graphs, losses as L, networks
 from lecturelib.autodiff import Value
 from lecturelib.backprop import backprop
 from lecturelib.forward_mode import Dual
-from test_activations import TORCH_REFERENCE, torch_value_and_grad
+from test_activations import TORCH_CASES, reference, torch_value_and_grad
 
 inf, nan = math.inf, math.nan
 FAST = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # -- activations ------------------------------------------------------------------------------
 
-ELEMENTWISE = [(name, getattr(A, name + suffix)) for name in
-               ("identity", "binary_step", "sigmoid", "tanh", "soboleva_tanh", "relu", "leaky_relu",
-                "prelu", "gelu", "elu", "selu", "silu", "gaussian", "softplus")
-               for suffix in ("", "_prime")]
+# every catalogue entry's ρ and ρ′, with each of its parameters' forms (choices) and its defaults
+ELEMENTWISE = [(f"{entry.name}{'′' if prime else ''}", function, params)
+               for entry in A.ACTIVATIONS.values() for prime, function in ((False, entry.rho), (True, entry.rho_prime))
+               for params in [{}] + [{p.name: c} for p in entry.params for c in p.choices if c != p.default]]
 SPECIAL = [0.0, -0.0, inf, -inf, nan, 1e308, -1e308, 800.0, -800.0, 1e-320]
 bad_x = st.one_of(bad_numbers(), st.lists(st.one_of(st.sampled_from(SPECIAL), bad_numbers()), max_size=5),
                   arrays(np.float64, st.integers(0, 4), elements=st.sampled_from(SPECIAL)))
 
 
 @FAST
-@given(f=st.sampled_from(ELEMENTWISE), x=bad_x, tanh_form=st.booleans())
-def test_every_activation_and_derivative_answers_any_x_clearly(f, x, tanh_form):
-    name, function = f
-    if name.startswith("gelu") and tanh_form:
-        clear_answer(lambda: function(x, approximate="tanh"), names=["x"])
-    else:
-        answer = clear_answer(lambda: function(x), names=["x"])
-        if not isinstance(answer, Exception):
-            assert np.shape(answer) == np.shape(x)  # NaN was refused, so x is an array of numbers
+@given(f=st.sampled_from(ELEMENTWISE), x=bad_x)
+def test_every_activation_and_derivative_answers_any_x_clearly(f, x):
+    name, function, params = f
+    answer = clear_answer(lambda: function(x, **params), names=["x"])
+    if not isinstance(answer, Exception):
+        assert np.shape(answer) == np.shape(x)  # NaN was refused, so x is an array of numbers
 
 
-PARAMETERS = [(A.leaky_relu, "slope"), (A.leaky_relu_prime, "slope"), (A.prelu, "alpha"),
-              (A.prelu_prime, "alpha"), (A.elu, "alpha"), (A.elu_prime, "alpha")] + [
-    (f, p) for f in (A.soboleva_tanh, A.soboleva_tanh_prime) for p in "abcd"]
+# every numeric parameter of every catalogue entry, for ρ and ρ′: accepted exactly when
+# `Parameter.allows` says so
+PARAMETERS = [pytest.param(function, p, id=f"{entry.name}{suffix}-{p.name}")
+              for entry in A.ACTIVATIONS.values() for p in entry.params if not p.choices
+              for suffix, function in (("", entry.rho), ("′", entry.rho_prime))]
 X_WITH_LIMITS = np.array([-inf, -1e6, -800.0, -1.0, 0.0, 1e-300, 2.0, 800.0, 1e6, inf])
 
 
-@FAST
-@given(case=st.sampled_from(PARAMETERS), value=bad_numbers())
-def test_every_activation_parameter_is_checked_and_named(case, value):
-    function, name = case
-    answer = clear_answer(lambda: function(X_WITH_LIMITS, **{name: value}), names=[name])
+@pytest.mark.parametrize("function, parameter", PARAMETERS)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=bad_numbers())
+def test_every_activation_parameter_is_checked_and_named(function, parameter, value):
+    answer = clear_answer(lambda: function(X_WITH_LIMITS, **{parameter.name: value}), names=[parameter.name])
     accepted = not isinstance(answer, Exception)
-    is_real = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    if name in ("alpha", "slope"):
-        assert accepted == (is_real and value >= 0), f"{name} = {value!r}: accepted {accepted}"
-    else:
-        assert accepted == is_real, f"Soboleva's {name} = {value!r}: accepted {accepted}"
+    assert accepted == parameter.allows(value), f"{parameter.name} = {value!r}: accepted {accepted}"
+
+
+def test_the_parameters_allowed_values_are_the_lectures():
+    """What `allows` encodes, stated independently: the ReLU variants' slopes are >= 0 (the
+    lecture's α ∈ ℝ⁺), Soboleva's a, b, c, d any finite reals."""
+    for name, parameter in (("leaky ReLU", "slope"), ("PReLU", "alpha"), ("ELU", "alpha")):
+        p = A.ACTIVATIONS[name].parameter(parameter)
+        assert p.allows(0.0) and p.allows(1e300) and not p.allows(-1e-300)
+    for p in A.ACTIVATIONS["Soboleva tanh"].params:
+        assert p.allows(-1e300) and p.allows(1e300) and not p.allows(inf)
 
 
 @FAST
@@ -107,24 +113,30 @@ def test_elu_with_alpha_0_is_the_relu_and_matches_torch():
 
 
 def test_every_value_the_activation_explorer_offers_draws():
+    """Each activation with its own controls at every corner of their ranges (every option of a
+    menu): ρ and ρ′ are finite (α = 0 used to stop the ELU)."""
     from lecturelib.explore import activation_explorer
 
     explorer = activation_explorer()
-    ends = {name: [min(values), max(values)] for name, values in explorer.controls.items() if name != "activation"}
-    for alpha in ends["alpha"]:
-        for activation in ("PReLU", "ELU"):
-            explorer.update(activation=activation, alpha=alpha)  # α = 0 used to stop the ELU
-    for corner in np.array(np.meshgrid(*[ends[p] for p in "abcd"])).T.reshape(-1, 4):
-        explorer.update(activation="Soboleva tanh", **dict(zip("abcd", corner)))
-        for line in explorer.fig.axes[0].lines[:1] + explorer.fig.axes[1].lines[:1]:
-            assert np.all(np.isfinite(line.get_ydata())), corner
+    assert explorer.controls["activation"] == list(A.ACTIVATIONS)
+    for activation in A.ACTIVATIONS:
+        own = [c for c, (menu, values) in explorer.shown_when.items() if values == (activation,)]
+        ends = [list(explorer.controls[c]) if isinstance(explorer.controls[c][0], str)
+                else [min(explorer.controls[c]), max(explorer.controls[c])] for c in own]
+        for corner in itertools.product(*ends):
+            explorer.update(activation=activation, **dict(zip(own, corner)))
+            for line in explorer.fig.axes[0].lines[:1] + explorer.fig.axes[1].lines[:1]:
+                assert np.all(np.isfinite(line.get_ydata())), (activation, corner)
 
 
-@pytest.mark.parametrize("name", sorted(TORCH_REFERENCE))
-def test_activations_at_infinity_are_the_limits_torch_reaches_at_1e100(name):
-    torch_fn, rho, rho_prime = TORCH_REFERENCE[name]
-    value, grad = torch_value_and_grad(torch_fn, np.array([-1e100, 1e100]))
-    ours, ours_prime = rho(np.array([-inf, inf])), rho_prime(np.array([-inf, inf]))
+@pytest.mark.parametrize("name, params", TORCH_CASES)
+def test_activations_at_infinity_are_the_limits_torch_reaches_at_1e100(name, params):
+    value, grad = torch_value_and_grad(reference(name, params), np.array([-1e100, 1e100]))
+    if np.isnan(value).any() or np.isnan(grad).any():  # a reference as on the slide that overflows
+        assert name == "Soboleva tanh", f"the torch reference of {name} is NaN at ±1e100"
+        return  # test_soboleva_at_infinity_is_its_limit compares with mpmath
+    entry = A.ACTIVATIONS[name]
+    ours, ours_prime = entry(np.array([-inf, inf]), **params), entry.prime(np.array([-inf, inf]), **params)
     unbounded = np.abs(value) > 1e90
     assert np.all(ours[unbounded] == np.sign(value[unbounded]) * inf)
     np.testing.assert_allclose(ours[~unbounded], value[~unbounded], rtol=1e-12, atol=1e-300)

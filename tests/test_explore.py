@@ -19,7 +19,7 @@ def test_every_explorer_redraws_differently_for_different_parameters(name):
 
 def test_activation_explorer_draws_the_chosen_activation_and_its_derivative():
     explorer = activation_explorer()
-    explorer.update(**{**explorer.defaults, "activation": "ELU", "alpha": 1.5})
+    explorer.update(**{**explorer.defaults, "activation": "ELU", "elu_alpha": 1.5})
     rho_line, prime_line = (ax.lines[0] for ax in explorer.fig.axes[:2])
     x = rho_line.get_xdata()
     expected_rho = np.where(x > 0, x, 1.5 * np.expm1(np.minimum(x, 0)))
@@ -34,9 +34,55 @@ def test_live_explorer_updates_its_image_when_a_control_moves():
     box = explorer.live()
     controls, image = box.children
     before = image.value
-    slider = next(w for w in controls.children if w.description == "alpha")
+    slider = dict(zip(explorer.controls, controls.children))["prelu_alpha"]
+    assert slider.description == "α"
     slider.value = 1.0
     assert image.value != before
+
+
+def test_live_explorer_shows_only_the_chosen_activations_sliders():
+    explorer = activation_explorer()
+    controls, image = explorer.live().children
+    widgets = dict(zip(explorer.controls, controls.children))
+    visible = lambda: [name for name, w in widgets.items() if w.layout.display != "none"]
+    assert visible() == ["activation", "prelu_alpha", "depth"]
+    widgets["activation"].value = "Soboleva tanh"
+    assert visible() == ["activation"] + [f"soboleva_tanh_{p}" for p in "abcd"] + ["depth"]
+    assert [widgets[f"soboleva_tanh_{p}"].description for p in "abcd"] == list("abcd")
+    before = image.value
+    widgets["prelu_alpha"].value = 2.0  # hidden: the figure stays as it was
+    assert image.value == before
+    widgets["activation"].value = "sigmoid"  # no parameters: the menu and depth only
+    assert visible() == ["activation", "depth"]
+
+
+def test_a_hidden_control_has_no_say_over_the_figure():
+    explorer = activation_explorer()
+    pictures = {explorer.png(activation="PReLU", prelu_alpha=0.5, elu_alpha=alpha, soboleva_tanh_a=a)
+                for alpha in (0.0, 2.0) for a in (0.0, 2.0)}
+    assert len(pictures) == 1
+    assert explorer.png(activation="PReLU", prelu_alpha=0.5) != explorer.png(activation="PReLU", prelu_alpha=1.5)
+
+
+def test_shown_when_and_labels_are_checked_when_the_explorer_is_made():
+    from lecturelib.explore import Explorer
+    from lecturelib.plotting import new_figure
+
+    def make(**kwargs):
+        fig, _ = new_figure()
+        controls = {"shape": ["a", "b"], "k": [1, 2], "m": ["x", "y"]}
+        return Explorer(fig, lambda **_: None, controls, {"shape": "a", "k": 1, "m": "x"}, **kwargs)
+
+    assert make(shown_when={"k": ("shape", "b")}).shown({"shape": "a", "k": 1, "m": "x"}) == ["shape", "m"]
+    for bad, words in [({"q": ("shape", ("a",))}, "'q', which is not a control"),
+                       ({"k": ("k", ("a",))}, "a menu that is always shown"),
+                       ({"k": ("shape", ("c",))}, "some of shape's values"),
+                       ({"k": ("m", ("x",)), "m": ("shape", ("a",))}, "a menu that is always shown"),
+                       ({"k": "shape"}, "must be a pair")]:
+        with pytest.raises(ValueError, match=words):
+            make(shown_when=bad)
+    with pytest.raises(ValueError, match="labels must map controls to strings"):
+        make(labels={"q": "Q"})
 
 
 def test_animation_is_self_contained_html_with_one_frame_per_setting():

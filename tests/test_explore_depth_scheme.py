@@ -11,22 +11,18 @@ import torch
 from hypothesis import given, settings, strategies as st
 
 from bad_input import bad_numbers, clear_answer
-from lecturelib import rbf
+from lecturelib import activations as act, rbf
 from lecturelib.explore import activation_explorer, activation_grid, rbf_explorer, rbf_grid
-from lecturelib.explore.activations import DEPTHS, GRADIENT_LIMITS, depth_gradient
+from lecturelib.explore.activations import DEPTHS, GRADIENT_LIMITS, control_name, depth_gradient
 from lecturelib.explore.rbf import RBF_SCHEMES, RBF_WIDTHS, THREE_STEP
 
 X = np.linspace(-4, 4, 400)  # an even count: x = 0 (PReLU's and ELU's kink) is not a sample
 
 
 def torch_rho(activation, params):
-    """ρ written with torch's own operations (not lecturelib's)."""
-    if activation == "PReLU":
-        return lambda h: torch.nn.functional.prelu(h, torch.tensor([params["alpha"]], dtype=h.dtype))
-    if activation == "ELU":
-        return lambda h: torch.nn.functional.elu(h, alpha=params["alpha"])
-    a, b, c, d = (params[k] for k in "abcd")
-    return lambda h: (torch.exp(a * h) - torch.exp(-b * h)) / (torch.exp(c * h) + torch.exp(-d * h))
+    """ρ written with torch's own operations (not lecturelib's): the catalogue entry's reference."""
+    entry = act.ACTIVATIONS[activation]
+    return lambda h: entry.torch(h, **{**entry.defaults, **params})
 
 
 def autograd_depth_gradient(activation, params, depth, x=X):
@@ -38,11 +34,20 @@ def autograd_depth_gradient(activation, params, depth, x=X):
     return h0.grad.numpy()
 
 
-@settings(max_examples=60, deadline=None)
-@given(activation=st.sampled_from(["PReLU", "ELU", "Soboleva tanh"]), depth=st.sampled_from(DEPTHS),
-       alpha=st.floats(0.05, 2.0), abcd=st.tuples(*[st.floats(0.5, 1.5)] * 4))
-def test_depth_gradient_is_torch_autograd_of_the_composed_activation(activation, depth, alpha, abcd):
-    params = dict(zip("abcd", abcd)) if activation == "Soboleva tanh" else dict(alpha=alpha)
+def parameters(entry):
+    """A strategy for the entry's explored parameters: each form, or a value of its range to two
+    decimals (Soboleva's b = 1e-127 would lose ρ′'s digits to cancellation in both ours and
+    torch's: 1 − (1 − b)e^{−bx} is 0 in float64)."""
+    return st.fixed_dictionaries({p.name: st.sampled_from(p.choices) if p.choices else
+                                  st.floats(*p.explore).map(lambda v: round(v, 2))
+                                  for p in entry.params if p.explored})
+
+
+@pytest.mark.parametrize("activation", [name for name, entry in act.ACTIVATIONS.items() if entry.torch])
+@settings(max_examples=25, deadline=None)
+@given(data=st.data(), depth=st.sampled_from(DEPTHS))
+def test_depth_gradient_is_torch_autograd_of_the_composed_activation(activation, data, depth):
+    params = data.draw(parameters(act.ACTIVATIONS[activation]), label="params")
     ours = depth_gradient(activation, X, depth, **params)
     theirs = autograd_depth_gradient(activation, params, depth)
     finite = np.isfinite(theirs) & (np.abs(theirs) < 1e200)  # an unbounded Soboleva may overflow
@@ -74,11 +79,11 @@ def test_dead_units_and_overflow_give_zero_or_infinity_never_nan():
     ("ELU", dict(alpha=1.5), 5), ("PReLU", dict(alpha=0.2), 10), ("Soboleva tanh", dict(a=1.2, b=0.8), 20)])
 def test_the_depth_panel_draws_the_chain_gradient_on_a_fixed_log_axis(activation, params, depth):
     explorer = activation_explorer()
-    explorer.update(activation=activation, depth=depth, **params)
+    explorer.update(activation=activation, depth=depth, **{control_name(activation, k): v for k, v in params.items()})
     ax = explorer.fig.axes[2]
     line = ax.lines[-1]
     x, shown = line.get_xdata(), line.get_ydata()
-    expected = np.abs(autograd_depth_gradient(activation, {**explorer.defaults, **params}, depth, x))
+    expected = np.abs(autograd_depth_gradient(activation, params, depth, x))
     inside = (expected > GRADIENT_LIMITS[0]) & (expected < GRADIENT_LIMITS[1])
     assert inside.any()
     np.testing.assert_allclose(shown[inside], expected[inside], rtol=1e-9)

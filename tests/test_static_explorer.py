@@ -36,14 +36,24 @@ def built(name):
     return explorer, static, static.html()
 
 
+def shown_controls(data, indices):
+    """Which controls a setting (option indices) shows: those without "when", and those whose
+    menu has one of the options listed (the contract, read here without static.py)."""
+    names = [c["name"] for c in data["controls"]]
+    return [not c.get("when") or indices[names.index(c["when"]["control"])] in c["when"]["options"]
+            for c in data["controls"]]
+
+
 def key_of(data, setting):
-    """The settings key of `setting` (control -> value), found through the options' strings."""
+    """The settings key of `setting` (control -> value), found through the options' strings; a
+    hidden control counts as its initial option."""
     indices = []
     for control in data["controls"]:
         value = setting[control["name"]]
         shown = value if isinstance(value, str) else f"{value:g}"
         indices.append(control["options"].index(shown))
-    return ",".join(map(str, indices))
+    return ",".join(str(i if shown else c["initial"])
+                    for i, shown, c in zip(indices, shown_controls(data, indices), data["controls"]))
 
 
 def image_key(data, key):
@@ -245,7 +255,8 @@ def test_the_json_is_complete_and_every_index_is_valid(name):
     assert data["version"] == 1 and data["scale"] == 10 and data["title"]
     controls = data["controls"]
     sizes = [len(c["options"]) for c in controls]
-    keys = {",".join(map(str, index)) for index in itertools.product(*map(range, sizes))}
+    keys = {",".join(map(str, index)) for index in itertools.product(*map(range, sizes))  # hidden: initial
+            if all(shown or i == c["initial"] for i, shown, c in zip(index, shown_controls(data, index), controls))}
     assert set(data["settings"]) == keys
     names = [c["name"] for c in controls]
     image_keys = {",".join(map(str, index)) for index in
@@ -336,6 +347,28 @@ def test_legends_over_shipped_lines_are_overlays_and_not_in_the_background(name)
     assert checked, f"{name}: no legend over a shipped line was checked"
 
 
+def test_the_activation_page_adds_up_each_activations_settings_instead_of_multiplying_them():
+    """Each activation with its own parameters' values (and the depths), read from the catalogue:
+    a sum over the activations, far below the product of every control's values."""
+    from lecturelib import activations as act
+    from lecturelib.explore.activations import PAGE_DEPTHS, control_name
+
+    _, static, _ = built("activations")
+    data = static.data
+    page = [c["options"] for c in data["controls"] if c["name"] == "activation"][0]
+    expected = sum(int(np.prod([len(p.page_values()) for p in act.ACTIVATIONS[a].params if p.explored]))
+                   for a in page) * len(PAGE_DEPTHS)
+    assert len(data["settings"]) == expected
+    assert expected < np.prod([len(c["options"]) for c in data["controls"]]) / 10
+    assert set(page) == {a for a, entry in act.ACTIVATIONS.items() if any(p.explored for p in entry.params)}
+    for control in data["controls"]:
+        if control["name"] not in ("activation", "depth"):
+            owner = page[control["when"]["options"][0]]
+            assert control["when"] == {"control": "activation", "options": [page.index(owner)]}
+            assert control["name"].startswith(control_name(owner, ""))
+            assert control["label"] in {p.symbol for p in act.ACTIVATIONS[owner].params}
+
+
 def test_activation_backgrounds_span_every_live_y_range():
     explorer, static, _ = built("activations")
     for setting in sample_settings(static.data, 10, seed=3):
@@ -360,7 +393,7 @@ def test_bad_grids_and_backgrounds_are_refused_naming_what_is_wrong():
     with pytest.raises(ValueError, match=r"grid\['m'\] must offer at least one"):
         explorer.static(grid=dict(m=[]))
     with pytest.raises(ValueError, match="settings"):
-        activation_explorer().static()  # every value of six controls: millions of settings
+        activation_explorer().static()  # every value of Soboleva's four controls: 21⁴ settings
     # the legend's text changes with m: m must select the background
     with pytest.raises(ValueError, match="background.*m"):
         explorer.static(grid=dict(alpha=[0.0], m=[1, 5]))
@@ -390,8 +423,9 @@ def rendered(explorer) -> bytes:
 
 
 @pytest.mark.parametrize("build, setting, kwargs", [
-    (activation_explorer, dict(activation="ELU", alpha=1.5),
-     dict(grid=dict(alpha=[0.2, 1.5], a=[1.0], b=[1.0], c=[1.0], d=[1.0]), background=("activation",))),
+    (activation_explorer, dict(activation="ELU", elu_alpha=1.5),
+     dict(grid=dict(activation=["PReLU", "ELU", "Soboleva tanh"], elu_alpha=[0.2, 1.5],
+                    **{f"soboleva_tanh_{p}": [1.0] for p in "abcd"}), background=("activation",))),
     (descent_explorer, dict(problem="Rosenbrock", method="Adam", lr=0.18572, beta=0.9),
      dict(grid=dict(method=["SGD", "Adam"], lr=[0.18572], beta=[0.9]), background=("problem",))),
     (damping_explorer, dict(alpha=10.0, m=2), dict(grid=dict(alpha=[0.0, 10.0], m=[1, 2]), background=("m",))),

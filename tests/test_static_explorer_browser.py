@@ -7,7 +7,8 @@ Every control is moved with the keyboard and every slider also dragged with the 
 each move the figure shows a different picture exactly when the precomputed frame (or
 background) changed, the points of the frame chosen (read from the JSON here, not from
 static.js) are drawn, the <output>, aria-valuetext, the live status and `state()` say the option
-chosen, and the page neither logs an error nor asks for any URL but its own and data: URLs.
+chosen, a control that belongs to other options of a menu ("when") is hidden and unsaid, and
+the page neither logs an error nor asks for any URL but its own and data: URLs.
 Pages are opened both from a 127.0.0.1 server and from file://. Without Chromium the tests skip.
 """
 
@@ -137,14 +138,18 @@ LOOK = """n => {
     // its solid lines and filled markers (2 px inside their clip) that are not drawn on the canvas.
     const cache = window.__lxTest = window.__lxTest || {};
     const data = cache[n] = cache[n] || JSON.parse(e.querySelector('script.lx-data').textContent);
-    const key = [...e.querySelectorAll('select, input[type=range]')].map(i => i.value).join(',');
+    // A control with "when" counts only while its menu shows one of the options listed.
+    const values = [...e.querySelectorAll('select, input[type=range]')].map(i => Number(i.value));
+    const names = data.controls.map(c => c.name);
+    const shown = data.controls.map(c => !c.when || c.when.options.includes(values[names.indexOf(c.when.control)]));
+    const key = values.map((v, i) => shown[i] ? v : data.controls[i].initial).join(',');
     const frame = data.frames[data.settings[key]], k = 1 / data.scale;
     const copy = document.createElement('canvas');
     copy.width = canvas.width; copy.height = canvas.height;
     const context = copy.getContext('2d', {willReadFrequently: true});  // a copy: read it freely
     context.drawImage(canvas, 0, 0);
     const ratio = canvas.width / data.width, clips = data.clips[data.background.map(b =>
-        e.querySelector(`[name='${b}']`).value).join(',')] || [];
+        key.split(',')[names.indexOf(b)]).join(',')] || [];
     const points = [];
     for (const [s, c, xy] of frame.lines) {
         const style = data.styles[s], clip = c >= 0 ? clips[c] : [0, 0, data.width * data.scale, data.height * data.scale];
@@ -168,7 +173,8 @@ LOOK = """n => {
     return {picture: [h >>> 0, image.src.length, image.src.slice(-64)].join(':'),
             frame: [window.lectureExplorers[n].frame(), image.src.length, image.src.slice(-64)].join(':'),
             state: window.lectureExplorers[n].state(), missing: missing, checked: points.length,
-            texts: frame.texts.map(t => String(t[1])),
+            texts: frame.texts.map(t => String(t[1])), shown: shown,
+            hidden: [...e.querySelectorAll('.lx-control')].map(box => box.hidden && !box.offsetParent),
             status: e.querySelector('[aria-live]').textContent};
 }"""
 
@@ -193,12 +199,19 @@ def check_shown(page, n, control, spec, before):
         assert shown[1] == option
     assert f"{spec['label']} {option}" in now["status"]
     assert all(text in now["status"] for text in now["texts"]), "the live status should say the figure's texts"
+    assert now["hidden"] == [not s for s in now["shown"]], "a control is shown exactly while its menu option is"
+    assert set(now["state"]) == {c for c, s in zip(control_names(page, n), now["shown"]) if s}
     assert now["missing"] == [], f"{name} = {option}: the frame's points {now['missing'][:3]} are not drawn"
     if now["frame"] != before["frame"]:
         assert now["picture"] != before["picture"], f"{name} = {option}: a new frame but the same picture"
     else:
         assert now["picture"] == before["picture"], f"{name} = {option}: the same frame drew another picture"
     return now
+
+
+def control_names(page, n):
+    return page.evaluate("n => JSON.parse(document.querySelectorAll('.lx-explorer')[n]"
+                         ".querySelector('script.lx-data').textContent).controls.map(c => c.name)", n)
 
 
 def moving_setting(data, now, i):
@@ -236,9 +249,10 @@ def steer_every_control(page, n=0):
     for i, name in enumerate(names):
         control, spec = controls.nth(i), specs[name]
         last = len(spec["options"]) - 1
-        if last == 0:
-            continue  # one option: nothing to move
-        now = [spec_["options"].index(v) for spec_, v in zip(data["controls"], look(page, n)["state"].values())]
+        menu = [c for c in data["controls"] if spec.get("when") and c["name"] == spec["when"]["control"]]
+        if last == 0 or menu and not spec["when"]["options"]:
+            continue  # one option, or shown with no option of its menu on this page: nothing to move
+        now = [int(controls.nth(j).input_value()) for j in range(len(names))]
         base, step = moving_setting(data, now, i)
         for j, (index, current) in enumerate(zip(base, now)):
             if index != current:
@@ -322,6 +336,13 @@ def test_sample_page_builds_labelled_controls_a_scaled_canvas_and_a_live_status(
     status = p.locator(".lx-explorer [aria-live=polite]")
     assert status.bounding_box()["width"] <= 1 and "momentum" in status.text_content()
     assert p.evaluate("getComputedStyle(document.querySelector('.lx-figure')).backgroundColor") == "rgb(255, 255, 255)"
+    beta = p.locator(".lx-explorer [name='beta']")  # "when": shown for momentum and Adam, not SGD
+    assert beta.is_visible()
+    p.evaluate("window.lectureExplorers[0].select('method', 0)")
+    assert not beta.is_visible() and "beta" not in p.evaluate("window.lectureExplorers[0].state()")
+    assert "momentum β" not in status.text_content()
+    p.evaluate("window.lectureExplorers[0].select('method', 2)")
+    assert beta.is_visible() and p.evaluate("window.lectureExplorers[0].state()")["beta"] == "0.9"
     v.clean()
 
 
@@ -431,6 +452,39 @@ def test_chapter_explorer_steers_from_keyboard_and_mouse(visit, site, folder, ch
             v.page.keyboard.press("ArrowRight" if first.get_attribute("type") == "range" else "ArrowDown")
             assert look(v.page, 0)["state"] != before["state"]
         v.clean()
+
+
+def test_the_activation_menu_shows_only_the_chosen_activations_sliders(visit, site, folder):
+    """Chapter 2's explorer: moving the menu with the keyboard shows that activation's own
+    sliders and hides the others; Tab goes from the menu through exactly the sliders shown (each
+    with its label) to depth, and the live status says only what is shown."""
+    name = write(folder, "activation-menu.html", page(static_of("activations")))
+    v = visit(f"{site}/{name}")
+    p = v.page
+    data = p.evaluate("JSON.parse(document.querySelector('script.lx-data').textContent)")
+    menu = next(c for c in data["controls"] if c["name"] == "activation")
+    p.locator("[name='activation']").focus()
+    p.keyboard.press("Home")
+    for k, activation in enumerate(menu["options"]):
+        if k:
+            p.locator("[name='activation']").focus()
+            p.keyboard.press("ArrowDown")
+        assert p.evaluate("window.lectureExplorers[0].state()")["activation"] == activation
+        own = [c for c in data["controls"] if c.get("when") and k in c["when"]["options"]]
+        assert own, f"{activation} is on the page, so it has a parameter to move"
+        order = []
+        for _ in range(len(own) + 2):
+            order.append(p.evaluate("document.activeElement.name"))
+            p.keyboard.press("Tab")
+        assert order == ["activation"] + [c["name"] for c in own] + ["depth"]
+        labels = p.eval_on_selector_all(".lx-control:not([hidden]) label", "ls => ls.map(l => l.textContent)")
+        assert labels == [menu["label"]] + [c["label"] for c in own] + ["depth L"]
+        depth = next(c for c in data["controls"] if c["name"] == "depth")
+        said = [f"{menu['label']} {activation}"] + [f"{c['label']} {c['options'][c['initial']]}" for c in own]
+        said.append(f"{depth['label']} {depth['options'][depth['initial']]}")
+        status = p.locator("[aria-live=polite]").text_content()
+        assert status.startswith(", ".join(said) + ". "), f"{activation}: the status says {status!r}"
+    v.clean()
 
 
 OVER = """async ([o, points]) => {

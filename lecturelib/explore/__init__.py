@@ -14,7 +14,7 @@ from typing import Callable
 from .explorer import LIVE_DPI, PLAYER_SYMBOLS, Explorer, self_contained
 from .static import StaticExplorer
 from .rbf import rbf_explorer, rbf_grid, rbf_tour, RBF_CENTRES, RBF_WIDTHS
-from .activations import activation_explorer, activation_grid, activation_tour, PARAMETRIC_ACTIVATIONS
+from .activations import activation_explorer, activation_grid, activation_tour
 from .autodiff import backward_explorer, backward_grid, backward_tour
 from .first_order import descent_explorer, descent_grid, descent_tour, DESCENT_STARTS, DESCENT_RATES
 from .second_order import damping_explorer, damping_grid, damping_tour, DAMPING_VALUES, MEMORY_VALUES
@@ -55,7 +55,6 @@ __all__ = [
     "RBF_WIDTHS",
     "activation_explorer",
     "activation_tour",
-    "PARAMETRIC_ACTIVATIONS",
     "backward_explorer",
     "backward_tour",
     "descent_explorer",

@@ -1,8 +1,15 @@
-"""Explorer of chapter 2: activations."""
+"""Explorer of chapter 2: any activation of the catalogue, its own parameters, and depth.
+
+The menu, the sliders and the static page's values all come from the catalogue
+(`activations.ACTIVATIONS`): one menu entry per activation, one control per explored parameter
+(`Parameter.explore` or `choices`), shown only while its activation is chosen. A new
+activation reaches the explorer with no edit here.
+"""
 
 from __future__ import annotations
 
 import functools
+import re
 
 import numpy as np
 
@@ -12,22 +19,52 @@ from ..validation import check_choice, check_finite, check_whole
 from .explorer import Explorer
 
 
-PARAMETRIC_ACTIVATIONS = ("PReLU", "ELU", "Soboleva tanh")
 MAX_X = 100.0  # Soboleva's e^{ax} with a = 2 stays finite (e^{200}) on [−MAX_X, MAX_X]
 DEPTHS = (1, 2, 3, 5, 10, 20)
+PAGE_DEPTHS = (1, 10)  # on the web page: one layer against the chapter's ten (each doubles the page)
 MAX_DEPTH = 10_000  # depth_gradient loops over the layers: a bound against typos such as 10**9
 GRADIENT_LIMITS = (1e-12, 1e8)  # the log y-axis of the depth panel: (1/4)^20 ≈ 1e-12 to 2^20 ≈ 1e6
+FIRST_SHOWN = "PReLU"  # the activation the explorer opens with (if the catalogue has it)
+
+
+def control_name(activation: str, parameter: str) -> str:
+    """The explorer's control for `parameter` of `activation`: "prelu_alpha", "soboleva_tanh_a"."""
+    return re.sub(r"[^0-9a-z]+", "_", activation.lower()).strip("_") + "_" + parameter
+
+
+def _explored(catalogue) -> dict[str, list[tuple[act.Parameter, str]]]:
+    """activation -> its explored parameters with their control names; raises ValueError if two
+    activations' names give the same control name."""
+    owners, seen = {}, {}
+    for entry in catalogue.values():
+        for p in entry.params:
+            if p.explored:
+                name = control_name(entry.name, p.name)
+                if name in seen or name in ("activation", "depth"):
+                    raise ValueError(f"the activations {seen.get(name)!r} and {entry.name!r} both give the "
+                                     f"explorer control {name!r}: rename one")
+                seen[name] = entry.name
+                owners.setdefault(entry.name, []).append((p, name))
+    return owners
+
+
+def _value(v) -> str:
+    return v if isinstance(v, str) else f"{v:g}"
 
 
 def activation_explorer(x_range: tuple[float, float] = (-4.0, 4.0)) -> Explorer:
-    """ρ and ρ′ of a parametric activation (PReLU's slope α, ELU's α, Soboleva's a, b, c, d),
-    and what depth does to the gradient: |d h_L/d x| of the chain h_l = ρ(h_{l−1}), h_0 = x, of
-    `depth` layers (`depth_gradient`, chapter 2's one-neuron chain with weights 1), on a log axis.
+    """ρ and ρ′ of any activation of the catalogue with its own parameters (PReLU's slope α,
+    ELU's α, Soboleva's a, b, c, d, GELU's form, ...: each slider shown only while its
+    activation is chosen), and what depth does to the gradient: |d h_L/d x| of the chain
+    h_l = ρ(h_{l−1}), h_0 = x, of `depth` layers (`depth_gradient`, chapter 2's one-neuron
+    chain with weights 1), on a log axis. The catalogue is read when the explorer is built.
 
     Raises ValueError unless `x_range` is two numbers −MAX_X <= low < high <= MAX_X."""
     from matplotlib.ticker import NullLocator
 
     low, high = _interval(x_range, "x_range", MAX_X)
+    catalogue = dict(act.ACTIVATIONS)
+    owners = _explored(catalogue)
     x = np.linspace(low, high, 401)
     fig, (ax_rho, ax_prime, ax_depth) = new_figure(1, 3, width=9.6, height=3.2)
     (rho_line,) = ax_rho.plot(x, x, color=PALETTE["blue"])
@@ -53,9 +90,10 @@ def activation_explorer(x_range: tuple[float, float] = (-4.0, 4.0)) -> Explorer:
         low_end, high_end = GRADIENT_LIMITS
         return np.clip(np.abs(depth_gradient(activation, x, depth, **dict(params))), low_end / 10, high_end * 10)
 
-    def draw(activation, alpha, a, b, c, d, depth):
-        params = dict(a=a, b=b, c=c, d=d) if activation == "Soboleva tanh" else dict(alpha=alpha)
-        chosen = act.ACTIVATIONS[activation]
+    def draw(activation, depth, **values):
+        # only the chosen activation's controls count; the others are hidden
+        params = {p.name: values[name] for p, name in owners.get(activation, [])}
+        chosen = catalogue[activation]
         rho_line.set_ydata(chosen(x, **params))
         prime_line.set_ydata(chosen.prime(x, **params))
         depth_line.set_ydata(gradient_curve(activation, depth, *params.items()))
@@ -65,20 +103,19 @@ def activation_explorer(x_range: tuple[float, float] = (-4.0, 4.0)) -> Explorer:
             low, high = float(np.min(y)), float(np.max(y))
             pad = 0.08 * max(high - low, 1e-3)
             ax.set_ylim(max(low, -6.0) - pad, min(high, 6.0) + pad)
-        values = ", ".join(f"{'α' if k == 'alpha' else k} = {v:g}" for k, v in params.items())
-        title.set_text(f"{activation}: {values}")
+        shown = ", ".join(f"{p.symbol} = {_value(values[name])}" for p, name in owners.get(activation, []))
+        title.set_text(f"{activation}: {shown}" if shown else activation)
 
-    controls = {
-        "activation": PARAMETRIC_ACTIVATIONS,
-        "alpha": np.round(np.linspace(0.0, 2.0, 21), 2),
-        "a": np.round(np.linspace(0.0, 2.0, 21), 2),
-        "b": np.round(np.linspace(0.0, 2.0, 21), 2),
-        "c": np.round(np.linspace(0.0, 2.0, 21), 2),
-        "d": np.round(np.linspace(0.0, 2.0, 21), 2),
-        "depth": DEPTHS,
-    }
-    defaults = dict(activation="PReLU", alpha=0.2, a=1.0, b=1.0, c=1.0, d=1.0, depth=10)
-    return Explorer(fig, draw, controls, defaults, between=("alpha", "a", "b", "c", "d"))
+    controls, defaults, labels, shown_when = {"activation": list(catalogue)}, {}, {}, {}
+    defaults["activation"] = FIRST_SHOWN if FIRST_SHOWN in catalogue else next(iter(catalogue))
+    for activation, explored in owners.items():
+        for p, name in explored:
+            controls[name], defaults[name], labels[name] = p.slider(), p.default, p.symbol
+            shown_when[name] = ("activation", (activation,))
+    controls["depth"], defaults["depth"], labels["depth"] = DEPTHS, 10, "depth L"
+    between = tuple(name for name, values in controls.items()
+                    if name in shown_when and not isinstance(values[0], str))
+    return Explorer(fig, draw, controls, defaults, between=between, shown_when=shown_when, labels=labels)
 
 
 def depth_gradient(activation: str, x, depth: int, **params) -> np.ndarray:
@@ -116,29 +153,34 @@ def _interval(pair, name: str, bound: float) -> tuple[float, float]:
 
 
 def activation_tour() -> list[dict]:
-    """The frames of the activation animation: PReLU's α, then ELU's α, then Soboleva's a."""
-    frames = [dict(activation="PReLU", alpha=float(v)) for v in np.linspace(0.0, 1.0, 6)]
-    frames += [dict(activation="ELU", alpha=float(v)) for v in np.linspace(0.2, 2.0, 6)]
-    frames += [dict(activation="Soboleva tanh", a=float(v)) for v in np.linspace(0.4, 1.6, 7)]
-    frames += [dict(activation="Soboleva tanh", b=float(v)) for v in np.linspace(0.4, 1.6, 7)]
+    """The frames the benchmark redraws: PReLU's α, then ELU's α, then Soboleva's a and b, then
+    the depths."""
+    prelu, elu = control_name("PReLU", "alpha"), control_name("ELU", "alpha")
+    frames = [dict(activation="PReLU", **{prelu: float(v)}) for v in np.linspace(0.0, 1.0, 6)]
+    frames += [dict(activation="ELU", **{elu: float(v)}) for v in np.linspace(0.2, 2.0, 6)]
+    for p in "ab":
+        frames += [dict(activation="Soboleva tanh", **{control_name("Soboleva tanh", p): float(v)})
+                   for v in np.linspace(0.4, 1.6, 7)]
     frames += [dict(activation="Soboleva tanh", depth=L) for L in DEPTHS]
     return frames
 
 
 def activation_grid() -> dict:
-    """The static explorer's settings (`activation_explorer().static(**activation_grid())`):
-    nine values of α for PReLU and ELU; for Soboleva's a, b (numerator) four values and c, d
-    (denominator) three around 1 (tanh), where the curves stay within a few units: the static
-    figure keeps one y-range per activation, the union of the live ranges. Depth L = 1 and 10
-    (one layer against the chapter's ten; each depth doubles the page's size)."""
-    alphas = [0.0, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0]
-    numerator, denominator = [0.5, 0.8, 1.0, 1.2], [0.8, 1.0, 1.2]
-    depths = [1, 10]
-    return dict(name="activations", title="Parametric activation explorer", background=("activation",),
-                grid=dict(alpha=alphas, a=numerator, b=numerator, c=denominator, d=denominator, depth=depths),
-                labels=dict(activation="activation", alpha="α (PReLU, ELU)", a="a (Soboleva)",
-                            b="b (Soboleva)", c="c (Soboleva)", d="d (Soboleva)", depth="depth L"),
-                caption=f"α = {', '.join(f'{v:g}' for v in alphas)} for PReLU and ELU; Soboleva's a, b = "
-                        f"{', '.join(f'{v:g}' for v in numerator)} and c, d = "
-                        f"{', '.join(f'{v:g}' for v in denominator)}; depth L = "
-                        f"{' and '.join(map(str, depths))}; each activation keeps one y-range.")
+    """The static explorer's settings (`activation_explorer().static(**activation_grid())`): the
+    activations of the catalogue that have a parameter to explore (each one is a background
+    image to render and ship, so the page leaves out those with nothing to move), each explored
+    parameter at its `page_values()` (shown only with its activation, so the settings add up
+    over the activations instead of multiplying), and depth L in PAGE_DEPTHS. Each activation
+    keeps one y-range: the static figure uses the union of the live ranges of its settings."""
+    owners = _explored(act.ACTIVATIONS)
+    grid, parts = {"activation": list(owners), "depth": list(PAGE_DEPTHS)}, []
+    for activation, explored in owners.items():
+        same = {}  # the parameters that offer the same values are listed together
+        for p, name in explored:
+            grid[name] = p.page_values()
+            same.setdefault(tuple(map(_value, grid[name])), []).append(p.symbol)
+        parts.append(f"{activation} " + " and ".join(f"{', '.join(symbols)} = {', '.join(values)}"
+                                                   for values, symbols in same.items()))
+    return dict(name="activations", title="Parametric activation explorer", background=("activation",), grid=grid,
+                caption=f"{'; '.join(parts)}; depth L = {' and '.join(map(str, PAGE_DEPTHS))}; "
+                        f"each activation keeps one y-range.")
