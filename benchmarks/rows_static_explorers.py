@@ -4,11 +4,14 @@ headless Chromium; 100 seeded random control changes, each an `input` event as a
 sends it. Reported: the median and 95th percentile of static.js's own redraw times
 (`lectureExplorers[0].redrawTimes`: look-up, image swap, canvas drawing; budget 16 / 33 ms), the
 same with the canvas rasterised (a 1-pixel read-back after each redraw forces Chromium to run
-the drawing it defers), and the HTML's size (JSON with PNGs, static.css and static.js inlined).
+the drawing it defers), the HTML's size (JSON with PNGs, static.css and static.js inlined), and
+the number of settings captured beside the product of every control's values (a control shown
+only for some options of a menu, `Explorer.shown_when`, multiplies only those).
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 import tempfile
 from pathlib import Path
@@ -23,12 +26,13 @@ STEP = """async ([changes, seed]) => {
     let state = seed;
     const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
     const root = document.querySelector('.lx-explorer'), explorer = window.lectureExplorers[0];
-    const inputs = [...root.querySelectorAll('select, input[type=range]')].filter(e => e.options ?
-        e.options.length > 1 : Number(e.max) > 0);
     const context = root.querySelector('canvas').getContext('2d');
     explorer.redrawTimes.length = 0;
     const total = [];
     for (let k = 0; k < changes; k++) {
+        // the controls shown now (chapter 2 shows only the chosen activation's sliders)
+        const inputs = [...root.querySelectorAll('.lx-control:not([hidden]) :is(select, input[type=range])')]
+            .filter(e => e.options ? e.options.length > 1 : Number(e.max) > 0);
         const input = inputs[Math.floor(random() * inputs.length)];
         const count = input.options ? input.options.length : Number(input.max) + 1;
         const now = Number(input.value);
@@ -108,6 +112,8 @@ def rows() -> list[tuple[str, str]]:
                 (f"static explorer, {name}: HTML size (frames / settings; capture time)",
                  f"{len(captured.html().encode('utf-8')) / 1024:.0f} KB ({len(data['frames'])} / "
                  f"{len(data['settings'])}; {getattr(captured, 'seconds', 0.0):.1f} s)"),
+                (f"static explorer, {name}: settings captured (all combinations of all controls)",
+                 f"{len(data['settings']):,} ({math.prod(len(c['options']) for c in data['controls']):,})"),
             ]
         browser.close()
     return result
