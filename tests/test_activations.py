@@ -248,7 +248,7 @@ def test_the_catalogue_table_has_one_row_per_activation_with_its_formulas():
 def test_the_families_split_the_catalogue_in_order():
     members = [a.name for family in A.FAMILIES for a in A.in_family(family)]
     assert sorted(members) == sorted(A.ACTIVATIONS)
-    assert [a.name for a in A.in_family("other")] == ["Gaussian", "softplus"]
+    assert [a.name for a in A.in_family("other")][:2] == ["Gaussian", "softplus"]  # then any added later
     with pytest.raises(ValueError, match="family must be one of 'classic'"):
         A.in_family("exotic")
 
