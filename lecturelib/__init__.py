@@ -11,7 +11,9 @@ Chapter 1, RBF networks and universal approximation
     rbf_training        3-step learning by torch autograd (adapter)
     approximation       sigmoid steps and bumps; the sawtooth and why depth helps
 Chapter 2, Activations
-    activations         transfer operators ρ and their derivatives ρ′
+    activations         transfer operators, a package: ρ and ρ′ (elementwise), softmax and maxout
+                        (vector), and the catalogue ACTIVATIONS that chapter 2, its explorer and
+                        the tests read
     losses              ℓ2, binary cross-entropy and cross-entropy, with their gradients
 Chapter 3, Automatic differentiation
     autodiff            a reverse-mode scalar engine (micrograd-style)

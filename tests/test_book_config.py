@@ -27,8 +27,9 @@ def test_notebooks_execute_on_every_build_so_no_output_is_stale():
 
 def test_build_excludes_environment_caches_and_output():
     patterns = CONFIG["exclude_patterns"]
-    for folder in (".venv", "_build", ".pytest_cache"):
+    for folder in (".venv", "_build", ".pytest_cache", "docs"):
         assert any(p.startswith(folder) for p in patterns), f"{folder} must be excluded from the book"
+    assert CONFIG["only_build_toc_files"], "a page is in the book only when _toc.yml lists it"
 
 
 def test_launch_buttons_and_repository_come_from_one_url():
