@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The book's two commands, plus the benchmark.
+"""The book's six commands: `book` and `test` are the two a reader needs; `pdf`, `bench`,
+`student` and `assignments` serve the PDF, the benchmark and instructors.
 
     python3 tasks.py book    build the HTML book into _build/html, with the whole book as one PDF
                              (_build/pdf/training-deep-networks.pdf, linked from the landing page)
