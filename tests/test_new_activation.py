@@ -41,19 +41,22 @@ def registered():
 
 def run_cells(ids: list[str]) -> dict:
     """Run chapter 2's cells `ids` in order in one namespace, as the notebook has them; return
-    each cell's last expression (what Jupyter would show)."""
+    each cell's last expression (what Jupyter would show). What the chapter's setup cell
+    changes for the whole process (matplotlib's style, torch's threads) is put back after."""
+    import matplotlib
     import torch
 
     sources = {c["id"]: "".join(c["source"]) for c in json.loads(CHAPTER.read_text(encoding="utf-8"))["cells"]}
     namespace, shown, threads = {}, {}, torch.get_num_threads()
     try:
-        for cell in ids:
-            tree = ast.parse(sources[cell])
-            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-            exec(compile(tree, cell, "exec"), namespace)
-            shown[cell] = eval(compile(ast.Expression(last.value), cell, "eval"), namespace) if last else None
+        with matplotlib.rc_context():
+            for cell in ids:
+                tree = ast.parse(sources[cell])
+                last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+                exec(compile(tree, cell, "exec"), namespace)
+                shown[cell] = eval(compile(ast.Expression(last.value), cell, "eval"), namespace) if last else None
     finally:
-        torch.set_num_threads(threads)  # the chapter's setup cell sets one thread
+        torch.set_num_threads(threads)
     return shown | {"namespace": namespace}
 
 
