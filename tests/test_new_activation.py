@@ -62,7 +62,7 @@ def run_cells(ids: list[str]) -> dict:
 
 def test_a_new_activation_reaches_chapter_2s_tables_figures_and_torch_check(registered):
     shown = run_cells([SETUP, TABLE, OTHERS, AGAINST_TORCH, RANGES])
-    assert f"| {NAME} | ${registered.formula}$ | ${registered.derivative}$ |" in shown[TABLE].data
+    assert f"| {NAME} | {registered.formula} | {registered.derivative} |" in shown[TABLE].data
     assert [ax.get_title() for ax in shown[OTHERS].axes if ax.get_visible()] == ["Gaussian", "softplus", NAME]
     worst = shown["namespace"]["worst"]  # the cell asserted every entry within 1e-10 of torch
     assert NAME in worst and worst[NAME] < 1e-10

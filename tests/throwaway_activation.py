@@ -38,8 +38,8 @@ def scaled_tanh_torch(t, scale):
 
 
 def scaled_tanh_entry(name=NAME, rho_prime=scaled_tanh_prime) -> Activation:
-    return Activation(name, scaled_tanh, rho_prime, r"s \tanh(x)", r"s\,(1-\tanh^2 x)", r"(-s, s)",
-                      r"(-|s|, |s|)", "other", torch=scaled_tanh_torch,
+    return Activation(name, scaled_tanh, rho_prime, r"$s \tanh(x)$", r"$s\,(1-\tanh^2 x)$", r"$(-s, s)$",
+                      r"$(-\lvert s \rvert, \lvert s \rvert)$", "other", torch=scaled_tanh_torch,
                       params=[Parameter("scale", 1.0, "s", explore=(0.5, 2.0), page=(0.5, 2.0))])
 
 

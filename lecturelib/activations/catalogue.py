@@ -134,13 +134,14 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Activation:
-    """One element-wise activation of the catalogue.
+    r"""One element-wise activation of the catalogue.
 
     name: as the book writes it ("leaky ReLU"), its key in ACTIVATIONS.
     rho, rho_prime: ρ(x, **params) and ρ′(x, **params), NumPy, element-wise.
-    formula, derivative: ρ(x) and ρ′(x) in LaTeX, as chapter 2's catalogue table prints them.
-    lecture_range: its range as the slide writes it, range: its true range (LaTeX), which
-        chapter 2 measures; where they differ, the slide has a slip.
+    formula, derivative: ρ(x) and ρ′(x) as chapter 2's catalogue table prints them: Markdown,
+        the mathematics in $…$ ("$\alpha x$ if $x \le 0$, else $x$"), so that a cell can wrap.
+    lecture_range: its range as the slide writes it, range: its true range (Markdown with $…$),
+        which chapter 2 measures; where they differ, the slide has a slip.
     family: the figure of chapter 2 that draws it, one of FAMILIES.
     torch: the PyTorch reference torch(t, **params) for a float64 tensor t, written with torch's
         own operations, never with lecturelib's; None where torch has no differentiable
@@ -230,7 +231,7 @@ def in_family(family: str) -> list[Activation]:
 def catalogue_table() -> str:
     """Chapter 2's catalogue as a Markdown table: every registered activation, ρ, ρ′, its range as
     the slide writes it and as chapter 2 checks it."""
-    rows = [f"| {a.name} | ${a.formula}$ | ${a.derivative}$ | ${a.lecture_range}$ | ${a.range}$ |"
+    rows = [f"| {a.name} | {a.formula} | {a.derivative} | {a.lecture_range} | {a.range} |"
             for a in ACTIVATIONS.values()]
     return ("| activation | $\\rho(x)$ | $\\rho'(x)$ | range on the slide | range, checked below |\n"
             "|---|---|---|---|---|\n" + "\n".join(rows))
@@ -285,51 +286,49 @@ def _soboleva_parameter(name: str, page: tuple) -> Parameter:
 
 
 for _entry in [
-    Activation("identity", f.identity, f.identity_prime, r"x", r"1", r"\mathbb{R}", r"\mathbb{R}",
+    Activation("identity", f.identity, f.identity_prime, "$x$", "$1$", r"$\mathbb{R}$", r"$\mathbb{R}$",
                "classic", torch=lambda t: t * 1.0),
-    Activation("binary step", f.binary_step, f.binary_step_prime,
-               r"0 \text{ if } x<0,\ 1 \text{ if } x \ge 0", r"0 \ (x \ne 0)", r"\{0, 1\}", r"\{0, 1\}",
-               "classic"),
-    Activation("sigmoid", f.sigmoid, f.sigmoid_prime, r"\frac{1}{1+e^{-x}}", r"\rho(x)(1-\rho(x))",
-               r"(0, 1)", r"(0, 1)", "classic", torch=lambda t: _torch().sigmoid(t)),
-    Activation("tanh", f.tanh, f.tanh_prime, r"\frac{e^x-e^{-x}}{e^x+e^{-x}}", r"1-\rho(x)^2",
-               r"(-1, 1)", r"(-1, 1)", "classic", torch=lambda t: _torch().tanh(t)),
+    Activation("binary step", f.binary_step, f.binary_step_prime, r"$0$ if $x<0$, $1$ if $x \ge 0$",
+               r"$0$ ($x \ne 0$)", r"$\{0, 1\}$", r"$\{0, 1\}$", "classic"),
+    Activation("sigmoid", f.sigmoid, f.sigmoid_prime, r"$\frac{1}{1+e^{-x}}$", r"$\rho(x)(1-\rho(x))$",
+               "$(0, 1)$", "$(0, 1)$", "classic", torch=lambda t: _torch().sigmoid(t)),
+    Activation("tanh", f.tanh, f.tanh_prime, r"$\frac{e^x - e^{-x}}{e^x + e^{-x}}$", r"$1 - \rho(x)^2$",
+               "$(-1, 1)$", "$(-1, 1)$", "classic", torch=lambda t: _torch().tanh(t)),
     Activation("Soboleva tanh", f.soboleva_tanh, f.soboleva_tanh_prime,
-               r"\frac{e^{ax}-e^{-bx}}{e^{cx}+e^{-dx}}", r"\frac{N'-\rho D'}{D}", r"(-1, 1)",
-               r"\text{inside } (-1, 1) \text{ iff } a \le c,\ b \le d\text{; all of it iff } a = c,\ b = d",
+               r"$\frac{e^{ax} - e^{-bx}}{e^{cx} + e^{-dx}}$", r"$\frac{N' - \rho D'}{D}$", "$(-1, 1)$",
+               r"inside $(-1, 1)$ iff $a \le c,\ b \le d$; all of it iff $a = c,\ b = d$",
                "classic", torch=_soboleva_torch,
                params=[_soboleva_parameter("a", _NUMERATOR), _soboleva_parameter("b", _NUMERATOR),
                        _soboleva_parameter("c", _DENOMINATOR), _soboleva_parameter("d", _DENOMINATOR)]),
-    Activation("ReLU", f.relu, f.relu_prime, r"\max(0, x)", r"1 \text{ if } x>0 \text{, else } 0",
-               r"[0, \infty)", r"[0, \infty)", "ReLU family",
-               torch=lambda t: _torch().nn.functional.relu(t)),
-    Activation("leaky ReLU", f.leaky_relu, f.leaky_relu_prime, r"0.01x \text{ if } x \le 0 \text{, else } x",
-               r"0.01 \text{ if } x \le 0 \text{, else } 1", r"\mathbb{R}", r"\mathbb{R}", "ReLU family",
+    Activation("ReLU", f.relu, f.relu_prime, r"$\max(0, x)$", "$1$ if $x>0$, else $0$", r"$[0, \infty)$",
+               r"$[0, \infty)$", "ReLU family", torch=lambda t: _torch().nn.functional.relu(t)),
+    Activation("leaky ReLU", f.leaky_relu, f.leaky_relu_prime, r"$0.01x$ if $x \le 0$, else $x$",
+               r"$0.01$ if $x \le 0$, else $1$", r"$\mathbb{R}$", r"$\mathbb{R}$", "ReLU family",
                torch=lambda t, slope: _torch().nn.functional.leaky_relu(t, slope),
                params=[Parameter("slope", 0.01, allowed=(0.0, math.inf))]),
-    Activation("PReLU", f.prelu, f.prelu_prime, r"\alpha x \text{ if } x \le 0 \text{, else } x",
-               r"\alpha \text{ if } x \le 0 \text{, else } 1", r"\mathbb{R}", r"\mathbb{R}", "ReLU family",
+    Activation("PReLU", f.prelu, f.prelu_prime, r"$\alpha x$ if $x \le 0$, else $x$",
+               r"$\alpha$ if $x \le 0$, else $1$", r"$\mathbb{R}$", r"$\mathbb{R}$", "ReLU family",
                torch=_prelu_torch,
                params=[Parameter("alpha", 0.25, "α", allowed=(0.0, math.inf), explore=(0.0, 2.0), page=_SLOPES)]),
-    Activation("GELU", f.gelu, f.gelu_prime, r"x\,\Phi(x)", r"\Phi(x) + x\,\varphi(x)", r"[-0.17, \infty)",
-               r"[-0.1700, \infty)", "ReLU family",
+    Activation("GELU", f.gelu, f.gelu_prime, r"$x\,\Phi(x)$", r"$\Phi(x) + x\,\varphi(x)$", r"$[-0.17, \infty)$",
+               r"$[-0.1700, \infty)$", "ReLU family",
                torch=lambda t, approximate: _torch().nn.functional.gelu(t, approximate=approximate),
                params=[Parameter("approximate", "none", choices=("none", "tanh"))]),
-    Activation("ELU", f.elu, f.elu_prime, r"\alpha(e^x-1) \text{ if } x \le 0 \text{, else } x",
-               r"\alpha e^x \text{ if } x \le 0 \text{, else } 1", r"[-\alpha, \infty)", r"(-\alpha, \infty)",
+    Activation("ELU", f.elu, f.elu_prime, r"$\alpha(e^x - 1)$ if $x \le 0$, else $x$",
+               r"$\alpha e^x$ if $x \le 0$, else $1$", r"$[-\alpha, \infty)$", r"$(-\alpha, \infty)$",
                "ReLU family", torch=lambda t, alpha: _torch().nn.functional.elu(t, alpha=alpha),
                params=[Parameter("alpha", 1.0, "α", allowed=(0.0, math.inf), explore=(0.0, 2.0), page=_SLOPES)]),
-    Activation("SELU", f.selu, f.selu_prime, r"\lambda \cdot \mathrm{ELU}_\alpha(x)",
-               r"\lambda \cdot \mathrm{ELU}'_\alpha(x)", r"[-\alpha\lambda, \infty)", r"(-\alpha\lambda, \infty)",
+    Activation("SELU", f.selu, f.selu_prime, r"$\lambda \cdot \mathrm{ELU}_\alpha(x)$",
+               r"$\lambda \cdot \mathrm{ELU}'_\alpha(x)$", r"$[-\alpha\lambda, \infty)$", r"$(-\alpha\lambda, \infty)$",
                "ReLU family", torch=lambda t: _torch().nn.functional.selu(t)),
-    Activation("SiLU", f.silu, f.silu_prime, r"\frac{x}{1+e^{-x}}", r"\sigma(x)\,(1 + x(1-\sigma(x)))",
-               r"[-0.278, \infty)", r"[-0.2785, \infty)", "ReLU family",
+    Activation("SiLU", f.silu, f.silu_prime, r"$\frac{x}{1+e^{-x}}$", r"$\sigma(x)\,(1 + x(1 - \sigma(x)))$",
+               r"$[-0.278, \infty)$", r"$[-0.2785, \infty)$", "ReLU family",
                torch=lambda t: _torch().nn.functional.silu(t)),
-    Activation("Gaussian", f.gaussian, f.gaussian_prime, r"e^{-x^2}", r"-2x\,e^{-x^2}", r"[0, 1)", r"(0, 1]",
+    Activation("Gaussian", f.gaussian, f.gaussian_prime, "$e^{-x^2}$", r"$-2x\,e^{-x^2}$", "$[0, 1)$", "$(0, 1]$",
                "other", torch=lambda t: _torch().exp(-t**2)),
     # torch's softplus is x itself above its threshold; at 50 that equals ln(1 + e^x) in float64
-    Activation("softplus", f.softplus, f.softplus_prime, r"\ln(1+e^x)", r"\sigma(x)", r"[0, \infty)",
-               r"(0, \infty)", "other", torch=lambda t: _torch().nn.functional.softplus(t, threshold=50.0)),
+    Activation("softplus", f.softplus, f.softplus_prime, r"$\ln(1 + e^x)$", r"$\sigma(x)$", r"$[0, \infty)$",
+               r"$(0, \infty)$", "other", torch=lambda t: _torch().nn.functional.softplus(t, threshold=50.0)),
 ]:
     register(_entry)
 del _entry

@@ -96,7 +96,7 @@ class Explorer:
         if not isinstance(condition, tuple) or len(condition) != 2:
             raise ValueError(f"shown_when[{control!r}] must be a pair (menu, its values), got {condition!r}")
         menu, values = condition
-        options = list(self.controls.get(menu, [None]))
+        options = list(self.controls[menu]) if isinstance(menu, str) and menu in self.controls else [None]
         if menu == control or menu in self.shown_when or not all(isinstance(v, str) for v in options):
             raise ValueError(f"shown_when[{control!r}] must name a menu that is always shown, got {menu!r}")
         values = (values,) if isinstance(values, str) else tuple(values)
