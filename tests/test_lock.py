@@ -7,6 +7,7 @@ import importlib.metadata
 import re
 import shutil
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,10 @@ def test_a_dependency_without_a_lower_bound_is_refused(tmp_path):
 
 
 def installed() -> dict[str, str]:
-    return {lock.canonical(d.metadata["Name"]): d.version for d in importlib.metadata.distributions()}
+    """The distributions installed in this environment's site-packages (not the copies that
+    setuptools vendors, which land on sys.path once it is imported)."""
+    folders = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    return {lock.canonical(d.metadata["Name"]): d.version for d in importlib.metadata.distributions(path=folders)}
 
 
 def test_the_running_environment_is_exactly_its_lock():
