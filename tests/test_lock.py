@@ -1,0 +1,131 @@
+"""The locks (tools/lock.py, `python3 tasks.py lock`) agree with the files people edit, say where
+every package comes from, and are what the running environment holds. No network: the lock was
+resolved by uv when it was made; these tests check it against its sources and against the
+installed packages."""
+
+import importlib.metadata
+import re
+import shutil
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+import lock  # noqa: E402
+
+BOOK = (ROOT / lock.LOCK).read_text()
+OLDEST = (ROOT / lock.OLDEST_LOCK).read_text()
+
+
+def entries(text):
+    """{name: the lock's lines for that package}."""
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", text)
+    return {lock.canonical(m.group(1)): block for block in blocks if (m := lock.PIN.match(block))}
+
+
+def test_both_locks_were_made_from_the_current_requirements():
+    assert lock.stale(ROOT) == [], ("requirements.txt or pyproject.toml changed since the lock was made: "
+                                    "run `python3 tasks.py lock` and commit the lock files")
+
+
+def test_a_changed_requirement_makes_the_lock_stale(tmp_path):
+    for name in (*lock.SOURCES, lock.LOCK, lock.OLDEST_LOCK):
+        shutil.copy(ROOT / name, tmp_path / name)
+    assert lock.stale(tmp_path) == []
+    with (tmp_path / "requirements.txt").open("a") as f:
+        f.write("pypdf>=5\n")
+    assert lock.stale(tmp_path) == [lock.LOCK]
+    text = (tmp_path / "pyproject.toml").read_text().replace('"numpy>=1.26"', '"numpy>=2.0"')
+    (tmp_path / "pyproject.toml").write_text(text)
+    assert set(lock.stale(tmp_path)) == {lock.LOCK, lock.OLDEST_LOCK}
+
+
+def test_comments_and_order_do_not_change_the_digest():
+    assert lock.digest(["numpy>=1.26", "scipy >= 1.11"]) == lock.digest(["scipy>=1.11", "numpy>=1.26"])
+    assert lock.digest(["numpy>=1.26"]) != lock.digest(["numpy>=1.27"])
+    assert lock.requirement_lines("# c\n\n--extra-index-url x\nnumpy>=1  # why\n") == ["numpy>=1"]
+
+
+def test_every_requirement_of_the_book_is_satisfied_by_a_pin():
+    assert lock.unsatisfied(lock.book_requirements(ROOT), lock.pins(BOOK)) == []
+
+
+def test_the_satisfaction_check_catches_a_pin_outside_the_range():
+    pinned = {"numpy": "2.4.6", "torch": "2.13.0+cpu"}
+    assert lock.unsatisfied(["numpy>=1.26,<3", "torch==2.13.0"], pinned) == []
+    assert lock.unsatisfied(["numpy>=3"], pinned) == ["numpy>=3: pinned at 2.4.6"]
+    assert lock.unsatisfied(["scipy>=1.11"], pinned) == ["scipy>=1.11: not pinned"]
+    assert lock.unsatisfied(["pywin32>=1; sys_platform == 'win32'"], pinned) == []
+
+
+def test_a_package_pinned_twice_is_an_error():
+    with pytest.raises(lock.LockError, match="twice"):
+        lock.pins("numpy==1.26.0 \\\n    --hash=sha256:00\nNumPy==2.0.0\n")
+
+
+def test_every_pin_has_a_hash_and_nothing_points_at_this_machine():
+    for text in (BOOK, OLDEST):
+        blocks = entries(text)
+        assert len(blocks) > 10
+        for name, block in blocks.items():
+            assert re.search(r"--hash=sha256:[0-9a-f]{64}", block), f"{name} has no hash"
+        options = [line for line in text.splitlines() if line.startswith("-")]
+        assert options == [f"--extra-index-url {lock.TORCH_CPU_INDEX}"], options
+        assert "file:" not in text and not re.search(r"(^|\s)/(opt|tmp|work|root|home)/", text), \
+            "the lock must not depend on a folder of this machine"
+
+
+def test_torch_is_the_cpu_build_from_the_index_binder_and_ci_use():
+    for text in (BOOK, OLDEST):
+        assert re.search(r"^torch==\d+\.\d+\.\d+\+cpu \\$", text, re.M), "torch must be PyTorch's CPU build"
+        assert len(re.findall(r"--hash", entries(text)["torch"])) >= 1
+        assert not any(name.startswith("nvidia-") for name in lock.pins(text)), "a CUDA dependency slipped in"
+    binder = (ROOT / "binder" / "requirements.txt").read_text()
+    assert f"--extra-index-url {lock.TORCH_CPU_INDEX}" in binder
+    assert f"torch=={lock.pins(BOOK)['torch']}" in binder, "Binder installs the torch build the lock pins"
+    workflow = (ROOT / ".github" / "workflows" / "book.yml").read_text()
+    assert re.search(rf"^\s+PIP_EXTRA_INDEX_URL: {re.escape(lock.TORCH_CPU_INDEX)}$", workflow, re.M)
+
+
+def test_oldest_lock_pins_every_lower_bound_of_lecturelib():
+    bounds = lock.lower_bounds(ROOT)
+    assert {"numpy", "scipy", "matplotlib", "ipywidgets", "torch", "scikit-learn", "tqdm"} <= set(bounds)
+    pinned = lock.pins(OLDEST)
+    for name, bound in bounds.items():
+        assert Version(Version(pinned[name]).public) == Version(bound), \
+            f"the oldest lane must test {name} {bound}, the lower bound pyproject.toml declares, not {pinned[name]}"
+    book = lock.pins(BOOK)
+    for tool in lock.OLDEST_LANE_TOOLS:
+        assert pinned[tool] == book[tool], f"the oldest lane's {tool} should be the book's"
+
+
+def test_a_dependency_without_a_lower_bound_is_refused(tmp_path):
+    text = (ROOT / "pyproject.toml").read_text().replace('"tqdm>=4.60"', '"tqdm"')
+    (tmp_path / "pyproject.toml").write_text(text)
+    with pytest.raises(lock.LockError, match="tqdm.*no lower bound"):
+        lock.lower_bounds(tmp_path)
+
+
+def installed() -> dict[str, str]:
+    """The distributions installed in this environment's site-packages (not the copies that
+    setuptools vendors, which land on sys.path once it is imported)."""
+    folders = sorted({sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]})
+    return {lock.canonical(d.metadata["Name"]): d.version for d in importlib.metadata.distributions(path=folders)}
+
+
+def test_the_running_environment_is_exactly_its_lock():
+    """tasks.py installs requirements.lock into .venv and requirements-oldest.lock into .venv-oldest:
+    every pinned version, and nothing else but pip and (in .venv) lecturelib."""
+    prefix = Path(sys.prefix).resolve()
+    locks = {(ROOT / ".venv").resolve(): BOOK, (ROOT / ".venv-oldest").resolve(): OLDEST}
+    if prefix not in locks:
+        pytest.skip(f"not run by one of tasks.py's environments ({sys.prefix})")
+    pinned, have = lock.pins(locks[prefix]), installed()
+    wrong = {name: (version, have.get(name)) for name, version in pinned.items() if have.get(name) != version}
+    assert wrong == {}, f"pinned vs installed: {wrong}: run `python3 tasks.py book` to reinstall the lock"
+    extra = set(have) - set(pinned) - {"pip", "lecturelib"}
+    assert extra == set(), f"installed but not in the lock: {sorted(extra)}"
