@@ -142,6 +142,7 @@ def test_hessian_cost_reports_memory_and_two_cpu_times():
     small, large = so.hessian_cost(20), so.hessian_cost(200)
     assert small[0] == 20 * 20 * 8 and large[0] == 200 * 200 * 8
     assert all(isinstance(t, float) and t >= 0 for t in (*small[1:], *large[1:]))
+    assert small[1] >= small[2] and large[1] >= large[2]  # the solve includes its triangular part
 
 
 careless_arrays = hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3),
