@@ -174,8 +174,10 @@ def test_pdf_has_the_errata_page_with_every_slip(pdf, pages):
     """The errata page is printed after the chapters, with its table (the count of slips it
     states is the count of slip boxes in the notebooks' sources)."""
     boxes = sum(len(re.findall(r"^:::\{slip\} Lecture \d+,", markdown(n), re.M)) for n in NOTEBOOKS)
-    start = first_page_of(pages, "Errata for the slides")
+    # chapters link the page by its title, so find the page that starts with it
+    start = next(i for i, page in enumerate(pages) if clean(page).startswith("Errata for the slides"))
     text = clean(" ".join(pages[start:]))
+    assert start > first_page_of(pages, chapter_title(NOTEBOOKS[-1])), "after the chapters"
     assert f"{boxes} slips in all" in text
     for topic in ("Soboleva modified hyperbolic tangent", "Levenberg-Marquardt", "Example of Simple Random Sampling"):
         assert squash(topic) in squash(text), f"{topic!r} is not on the errata page"
