@@ -179,7 +179,8 @@ def test_pdf_has_the_errata_page_with_every_slip(pdf, pages):
     text = clean(" ".join(pages[start:]))
     assert start > first_page_of(pages, chapter_title(NOTEBOOKS[-1])), "after the chapters"
     assert f"{boxes} slips in all" in text
-    for topic in ("Soboleva modified hyperbolic tangent", "Levenberg-Marquardt", "Example of Simple Random Sampling"):
+    # pdftotext interleaves the lines of a table's columns: look for one-word topics
+    for topic in ("SiLU", "Gaussian", "Jacobean", "Levenberg-Marquardt"):
         assert squash(topic) in squash(text), f"{topic!r} is not on the errata page"
     folder = BUILD / "screenshots"
     folder.mkdir(exist_ok=True)
