@@ -72,7 +72,8 @@ def visit(browser, site):
         v.close()
 
 
-@pytest.mark.parametrize("path", ["intro.html", "search.html"] + [f"chapters/{c}.html" for c in CHAPTERS])
+@pytest.mark.parametrize("path", ["intro.html", "search.html", "errata.html"]
+                         + [f"chapters/{c}.html" for c in CHAPTERS])
 def test_page_loads_offline_without_errors(visit, path):
     page = visit(path)
     assert page.own_errors() == []
@@ -206,3 +207,28 @@ def test_screenshots_light_and_dark(visit, chapter, built_book):
         path = folder / f"{chapter}-{mode}.png"
         page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 20_000
+
+
+def test_errata_table_typesets_its_formulas_and_its_links_reach_the_boxes(visit):
+    page = visit("errata.html").page
+    assert page.evaluate("document.querySelectorAll('table.slip-errata mjx-container').length") > 30
+    assert page.evaluate("document.querySelectorAll('mjx-merror').length") == 0
+    link = page.locator("table.slip-errata a.reference").first
+    anchor = link.get_attribute("href").split("#")[1]
+    link.click()
+    page.wait_for_url(f"**#{anchor}")
+    assert page.locator(f"div.slip.admonition#{anchor}").is_visible()
+
+
+@pytest.mark.parametrize("path", ["errata.html", "chapters/04_first_order.html"])
+def test_slip_boxes_and_errata_pass_axe_wcag_aa_light_and_dark(visit, path):
+    """The boxes use only the theme's colour variables; axe-core (axe-playwright-python)
+    checks WCAG 2.1 A and AA, in the light and the dark theme."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python "
+                              "is not installed")
+    for dark in (False, True):
+        page = visit(path, dark=dark).page
+        results = axe.Axe().run(page, options={"runOnly": {"type": "tag", "values": [
+            "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+        violations = [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in results.response["violations"]]
+        assert violations == [], f"{path} ({'dark' if dark else 'light'}): {violations}"

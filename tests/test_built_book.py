@@ -154,3 +154,42 @@ def test_rebuild_shows_new_library_results(tmp_path):
         seen.append((book / "_build" / "html" / "page.html").read_text())
     assert "probe says first-build-value" in seen[0]
     assert "probe says second-build-value" in seen[1] and "first-build-value" not in seen[1]
+
+
+SLIP = re.compile(r"^:::\{slip\} Lecture (\d+),", re.M)
+
+
+def slip_lectures(notebook: Path) -> list[int]:
+    """The lecture of every slip box in the notebook's markdown cells, read from the source."""
+    cells = nbformat.read(notebook, as_version=4).cells
+    return [int(n) for c in cells if c.cell_type == "markdown" for n in SLIP.findall(c.source)]
+
+
+def test_errata_table_has_one_row_per_slip_box_each_linking_to_its_box(built_book):
+    html = (built_book / "errata.html").read_text()
+    [table] = re.findall(r'<table class="slip-errata[^"]*">.*?</table>', html, re.S)
+    rows = re.findall(r"<tr.*?</tr>", table, re.S)[1:]
+    in_sources = {notebook.stem: slip_lectures(notebook) for notebook in NOTEBOOKS}
+    expected = sorted(n for lectures in in_sources.values() for n in lectures)
+    lectures = [int(re.sub(r"<.*?>", "", re.findall(r"<td>(.*?)</td>", row, re.S)[0])) for row in rows]
+    assert lectures == expected and len(rows) >= 40, "one row per slip box, by lecture"
+    assert f"{len(expected)} slips in all" in html
+    linked = {}
+    for row in rows:
+        target, anchor = re.search(r'href="chapters/(\w+)\.html#(slip-[\w-]+)"', row).groups()
+        page = (built_book / "chapters" / f"{target}.html").read_text()
+        assert f'<div class="slip admonition" id="{anchor}">' in page, f"{target}#{anchor} is no slip box"
+        linked.setdefault(target, set()).add(anchor)
+    for stem, lectures in in_sources.items():
+        assert len(linked.get(stem, ())) == len(lectures), f"{stem}: every box once, no box twice"
+        assert page_boxes(built_book, stem) == len(lectures)
+
+
+def page_boxes(html: Path, stem: str) -> int:
+    return page(html, stem).count('class="slip admonition"')
+
+
+def test_landing_and_instructors_pages_link_the_errata(built_book):
+    for name in ("intro.html", "instructors.html"):
+        assert 'href="errata.html"' in (built_book / name).read_text(), name
+    assert "Errata for the slides" in (built_book / "errata.html").read_text()

@@ -168,3 +168,22 @@ def test_render_the_first_page_of_each_chapter(pdf, pages, notebook):
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page), "-singlefile",
                     str(pdf), str(stem)], check=True)
     assert Path(f"{stem}.png").stat().st_size > 20_000
+
+
+def test_pdf_has_the_errata_page_with_every_slip(pdf, pages):
+    """The errata page is printed after the chapters, with its table (the count of slips it
+    states is the count of slip boxes in the notebooks' sources)."""
+    boxes = sum(len(re.findall(r"^:::\{slip\} Lecture \d+,", markdown(n), re.M)) for n in NOTEBOOKS)
+    # chapters link the page by its title, so find the page that starts with it
+    start = next(i for i, page in enumerate(pages) if clean(page).startswith("Errata for the slides"))
+    text = clean(" ".join(pages[start:]))
+    assert start > first_page_of(pages, chapter_title(NOTEBOOKS[-1])), "after the chapters"
+    assert f"{boxes} slips in all" in text
+    # pdftotext interleaves the lines of a table's columns: look for one-word topics
+    for topic in ("SiLU", "Gaussian", "Jacobean", "Levenberg-Marquardt"):
+        assert squash(topic) in squash(text), f"{topic!r} is not on the errata page"
+    folder = BUILD / "screenshots"
+    folder.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(start + 1), "-l", str(start + 1), "-singlefile",
+                    str(pdf), str(folder / "pdf-errata")], check=True)
+    assert (folder / "pdf-errata.png").stat().st_size > 20_000

@@ -138,9 +138,11 @@ def test_curvature_and_quadratic_model():
     assert so.quadratic_model(5.0, g, H, s) == pytest.approx(5.0 + 0.3 - 0.2 + 0.5 * (0.09 + 0.1))
 
 
-def test_hessian_cost_grows_with_k():
+def test_hessian_cost_reports_memory_and_two_cpu_times():
     small, large = so.hessian_cost(20), so.hessian_cost(200)
     assert small[0] == 20 * 20 * 8 and large[0] == 200 * 200 * 8
+    assert all(isinstance(t, float) and t >= 0 for t in (*small[1:], *large[1:]))
+    assert small[1] >= small[2] and large[1] >= large[2]  # the solve includes its triangular part
 
 
 careless_arrays = hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3),
