@@ -145,11 +145,14 @@ def test_a_graded_cell_added_after_grading_is_kept_and_nbgrader_s_refusal_explai
     edited.cells.append(extra)
     nbformat.write(edited, term["source"])
     mine = term["source"].read_bytes()
+    release = term["course"] / "release" / NAME / f"{NAME}.ipynb"
+    released = release.read_bytes()
 
     with pytest.raises(CourseError, match="Cannot add or remove cells") as raised:
         write_course(term["course"], [term["chapter"]], quiet=True)
     assert "new name" in str(raised.value)
     assert term["source"].read_bytes() == mine, "the instructor's file is never lost"
+    assert release.read_bytes() == released, "the release students have stays (nbgrader's --force had removed it)"
     assert_grading_survived(term)
 
     # The book's version has the cells the gradebook knows: nbgrader takes it, after the backup.

@@ -48,6 +48,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -214,6 +215,10 @@ def write_course(course: Path = COURSE, notebooks: list[Path] | None = None, qui
         done.names.append(notebook.stem)
     (course / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     for name in done.names:
+        release = course / "release" / name
+        saved = Path(tempfile.mkdtemp()) / name  # `--force` deletes the release before nbgrader may refuse
+        if release.exists():
+            shutil.copytree(release, saved)
         try:
             result = nbgrader(course, "generate_assignment", name, "--force", quiet=True)
             if not quiet:
@@ -222,6 +227,9 @@ def write_course(course: Path = COURSE, notebooks: list[Path] | None = None, qui
             refused = re.search(r"RuntimeError: (Cannot add or remove cells[^\n]*)", str(error))
             if not refused:
                 raise
+            if saved.exists():
+                shutil.rmtree(release, ignore_errors=True)
+                shutil.copytree(saved, release)  # the release students have, as it was
             target = course / "source" / name / f"{name}.ipynb"
             if previous[name] is not None:
                 target.write_bytes(previous[name])
@@ -230,10 +238,12 @@ def write_course(course: Path = COURSE, notebooks: list[Path] | None = None, qui
                 done.written.remove(target)
             done.failed[name] = (f"nbgrader: \"{refused.group(1)}\": the new source adds or removes graded "
                                  "cells, which nbgrader forbids once an assignment has submissions. "
-                                 + ("Its previous source is back in place (and in backups/), so source, release "
-                                    "and gradebook still agree. " if previous[name] is not None else "")
-                                 + "To change a graded assignment, release the new version under a new name, "
-                                 "or remove its submissions from the gradebook first.")
+                                 + ("Its previous source is back in place, so source, release and gradebook "
+                                    "still agree. " if previous[name] is not None else "")
+                                 + "The release is left as it was. To change a graded assignment, release the "
+                                 "new version under a new name, or remove its submissions from the gradebook first.")
+        finally:
+            shutil.rmtree(saved.parent, ignore_errors=True)
     if done.failed:
         raise CourseError(done.report(course), done)
     return done
