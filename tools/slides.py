@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import json
 import math
 import re
 import shutil
@@ -184,8 +183,7 @@ def _first_sentence(text: str) -> str:
 class DeckBuilder:
     """Cuts a chapter's executed notebook into slides (see the module's docstring)."""
 
-    def __init__(self, links):
-        self.links = links
+    def __init__(self):
         self.slides: list[Slide] = []
         self.heading = ""
         self.exercises = False
@@ -276,7 +274,7 @@ class DeckBuilder:
 def deck_notebook(executed: nbformat.NotebookNode, links, chapter_url: str = "") -> nbformat.NotebookNode:
     """The notebook nbconvert turns into the deck: one markdown cell per slide (plus the cell
     of its figure or explorer), its notes in a "notes" cell."""
-    builder = DeckBuilder(links)
+    builder = DeckBuilder()
     builder.new_slide("")
     for cell in executed.cells:
         tags = cell.metadata.get("tags", [])
