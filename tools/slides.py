@@ -69,27 +69,7 @@ LINES_PER_SLIDE = 11  # what fits under a heading at the deck's font size (estim
 CHARS_PER_LINE = 72
 LEAD_CHARS = 220
 
-CSS = """
-.reveal { --r-main-font-size: 28px; --r-heading-text-transform: none; --r-heading-font-weight: 600;
-          --r-heading2-size: 1.45em; --r-heading3-size: 1.15em; --r-block-margin: 14px; }
-.reveal .slides section { text-align: left; }
-.reveal h1 { font-size: 1.9em; }
-.reveal .jp-RenderedHTMLCommon { font-size: 1em; line-height: 1.35; overflow: visible; }
-.reveal .jp-RenderedHTMLCommon p, .reveal .jp-RenderedHTMLCommon li { margin: 0.3em 0; }
-.reveal .jp-RenderedHTMLCommon h2, .reveal .jp-RenderedHTMLCommon h1 { margin-bottom: 0.4em; }
-.reveal .jp-RenderedHTMLCommon blockquote { font-style: normal; width: auto; margin: 0.4em 0;
-          padding: 0.2em 0.8em; border-left: 4px solid #2a76dd; box-shadow: none; background: #f4f7fb; }
-.reveal .jp-RenderedHTMLCommon table { font-size: 0.8em; margin: 0.4em 0; }
-.reveal .jp-RenderedImage img { width: 100%; height: 560px; object-fit: contain; display: block; margin: 0; }
-.reveal .jp-OutputArea-output { padding: 0; }
-.reveal .lx-explorer { font-size: 18px; max-width: 100%; }
-.reveal .lx-explorer .lx-figure img { max-width: none; max-height: none; margin: 0; }  /* not reveal.js's 95%: the canvas lies on it */
-.reveal .deck-title p { font-size: 0.9em; color: #444; }
-.reveal a { color: #1a5fb4; }
-.reveal mjx-container[display="true"] { margin: 0.5em 0 !important; }
-.reveal a.anchor-link { display: none; }
-.reveal .slide-number { background-color: #333; color: #fff; font-size: 14px; }
-"""
+CSS = TEMPLATE_DIR / TEMPLATE / "deck.css"  # the decks' style, inlined into each deck
 
 
 @dataclass
@@ -390,7 +370,7 @@ def make_decks(book: Path = ROOT, html: Path | None = None) -> list[Path]:
     exporter = SlidesExporter(template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATE_DIR)],
                               reveal_url_prefix=REVEAL, reveal_theme="white", reveal_width=str(WIDTH), reveal_height=str(HEIGHT),
                               exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    deck_resources = {"css": CSS, "mathjax_url": f"../{MATHJAX}", "mathjax_config": mathjax_config(book)}
+    deck_resources = {"css": CSS.read_text(encoding="utf-8"), "mathjax_url": f"../{MATHJAX}", "mathjax_config": mathjax_config(book)}
     written = []
     for path in notebooks:
         links = book_links(book, docname=f"chapters/{path.stem}")
