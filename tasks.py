@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
-"""The book's six commands: `book` and `test` are the two a reader needs; `pdf`, `bench`,
-`student` and `assignments` serve the PDF, the benchmark and instructors.
+"""The book's commands: `book` and `test` are the two a reader needs; `pdf`, `slides`, `bench`,
+`student`, `assignments`, `lock`, `oldest` and `edition` serve the PDF, the decks, the
+benchmark, instructors and the locked environment.
 
     python3 tasks.py book    build the HTML book into _build/html, with the whole book as one PDF
                              (_build/pdf/training-deep-networks.pdf, linked from the landing page)
     python3 tasks.py pdf     the same: the PDF needs the HTML build, whose executed notebooks it reuses
+    python3 tasks.py slides  one reveal.js deck per chapter, _build/html/slides/<chapter>.html, from the
+                             book build's executed notebooks (the book command makes them too; see tools/slides.py)
     python3 tasks.py test    run every test: the book build (which executes every notebook once), unit tests,
                              the executed notebooks, the HTML in Chromium, the PDF, the nbgrader round trip
     python3 tasks.py bench   print the benchmark table (see benchmarks/run.py)
     python3 tasks.py student [--html]
                              the student edition: notebooks without solutions in student/
                              (and with --html, the student book in student/_build/html)
-    python3 tasks.py assignments [--course DIR]
+    python3 tasks.py assignments [--course DIR] [--replace CHAPTER ... | all]
                              the nbgrader course in course/: every chapter as an assignment,
-                             with `nbgrader generate_assignment` run for each (see tools/assignments.py)
+                             with `nbgrader generate_assignment` run for each; an instructor's edited
+                             source is kept unless --replace names it (backed up first; see tools/assignments.py)
     python3 tasks.py lock [--upgrade]
                              renew requirements.lock and requirements-oldest.lock after editing
                              requirements.txt or pyproject.toml (see tools/lock.py)
@@ -184,6 +188,9 @@ def build_book() -> int:
         print("The book build failed: see the messages above and _build/html/reports/.", flush=True)
         return result.returncode
     print(f"The book is in {ROOT / '_build' / 'html' / 'index.html'}", flush=True)
+    slides = make_slides()
+    if slides != 0:
+        return slides
     if not CHROMIUM.exists():
         print("No PDF: it is printed by Debian's Chromium (apt-get install chromium poppler-utils "
               "fonts-dejavu-core), which is not installed.", flush=True)
@@ -198,6 +205,18 @@ def make_pdf() -> int:
     """The whole book as one PDF, from a single-page build that reuses the HTML build's executed
     notebooks (no notebook runs twice), printed by Debian's Chromium."""
     return subprocess.run([str(PYTHON), str(ROOT / "tools" / "pdf.py")], cwd=ROOT, env=environment()).returncode
+
+
+def make_slides() -> int:
+    """The chapters' slide decks, from the executed notebooks of the last book build (seconds)."""
+    return subprocess.run([str(PYTHON), str(ROOT / "tools" / "slides.py")], cwd=ROOT, env=environment()).returncode
+
+
+def slides_command(extra: list[str]) -> int:
+    """`tasks.py slides`: the decks from the last book build, building the book first if there is none."""
+    if not (ROOT / "_build" / "jupyter_execute" / "chapters").is_dir():
+        return build_book()
+    return make_slides()
 
 
 def run_tests(extra: list[str]) -> int:
@@ -361,7 +380,7 @@ def main(argv: list[str]) -> int:
     commands = {"book": lambda extra: build_book(), "pdf": lambda extra: build_book(),
                 "test": run_tests, "bench": run_benchmarks, "student": make_student_edition,
                 "assignments": make_assignments, "lock": make_lock, "oldest": run_oldest,
-                "edition": make_edition}
+                "edition": make_edition, "slides": slides_command}
     if not argv or argv[0] not in commands:
         print(__doc__)
         return 2

@@ -77,7 +77,7 @@ def autograde_rows(cold: dict[str, float]) -> list[tuple[str, str]]:
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         course = Path(folder)
-        for name in write_course(course, quiet=True):
+        for name in write_course(course, quiet=True).names:
             release, source = (nbformat.read(course / step / name / f"{name}.ipynb", as_version=4)
                                for step in ("release", "source"))
             submit(course, name, "reference", reference_submission(release, source))

@@ -67,6 +67,9 @@ def test_page_shows_executed_figures_each_with_alt_text(built_book, notebook):
     assert len(outputs) >= figure_cells, f"{len(outputs)} figure images for {figure_cells} figure cells"
     missing = [img for img in outputs if not re.search(r'alt="[^"]{10,}"', img)]
     assert not missing, f"figures without alt text: {missing[:2]}"
+    # Without alt text in the cell's metadata, myst-nb writes the image's file name instead.
+    named = [img for img in outputs if re.search(r'alt="[^" ]*\.(?:png|jpe?g|svg)"', img)]
+    assert not named, f"figures whose alt text is a file name: {named[:2]}"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

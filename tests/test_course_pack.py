@@ -69,7 +69,7 @@ def test_pack_requirements_pin_torch_as_the_book_does_and_leave_out_build_tools(
     lowered = " ".join(ours).lower()
     for tool in ("jupyter-book", "pytest", "nbval", "playwright", "sphinx"):
         assert tool not in lowered, f"{tool} is for building the book, not for running it"
-    for needed in ("numpy", "scipy", "matplotlib", "ipywidgets", "ipykernel", "jupyterlab"):
+    for needed in ("numpy", "scipy", "matplotlib", "ipywidgets", "ipykernel", "jupyterlab", "jupyterlab-myst"):
         assert needed in lowered
 
 

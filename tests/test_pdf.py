@@ -128,8 +128,10 @@ def test_pdf_has_no_error_or_raw_tex(pages):
                 "\\(", "\\[", "$$", "<Figure size"):
         assert bad not in text, f"the PDF contains {bad!r}"
     sources = [source for notebook in NOTEBOOKS for source in code(notebook)]
+    sources += [block for page in ROOT.glob("*.md") for block in
+                re.findall(r"^[ \t]*```\w*\n(.*?)^[ \t]*```[ \t]*$", page.read_text(), re.M | re.S)]  # e.g. instructors.md's examples
     raw = [tex for tex in re.findall(r"\$[^$\s][^$\n]{0,80}\$", text)
-           if not any(tex in source for source in sources)]  # `$` in printed code is code
+           if not any(tex in " ".join(source.split()) for source in sources)]  # `$` in printed code is code
     assert not raw, f"raw TeX in the PDF: {raw[:3]}"
 
 
@@ -187,3 +189,83 @@ def test_pdf_has_the_errata_page_with_every_slip(pdf, pages):
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(start + 1), "-l", str(start + 1), "-singlefile",
                     str(pdf), str(folder / "pdf-errata")], check=True)
     assert (folder / "pdf-errata.png").stat().st_size > 20_000
+
+
+def section_titles(notebook: Path) -> list[str]:
+    """The chapter's `## ` sections, in order, as the book shows them (MyST roles as their text)."""
+    titles = re.findall(r"^## (.+?)\s*$", markdown(notebook), re.M)
+    return [re.sub(r"\{\w+\}`([^`<]*?)\s*(?:<[^>]*>)?`|`", r"\1", t).replace("*", "") for t in titles]
+
+
+def outline_of(reader) -> list[tuple[int, str, int]]:
+    """(depth, title, 0-based page) of every bookmark, in order."""
+    entries = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                entries.append((depth, item.title, reader.get_destination_page_number(item)))
+
+    walk(reader.outline, 0)
+    return entries
+
+
+def test_pdf_outline_lists_every_chapter_and_section_and_links_to_it(pdf, pages):
+    """The bookmarks (pypdf reads them): each chapter at the top level, numbered as in the book,
+    with its sections under it in the chapter's order; each bookmark leads to the page where its
+    heading is printed (or the one before, where its section begins)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(pdf)
+    assert reader.trailer["/Root"].get("/PageMode") == "/UseOutlines", "viewers should open the bookmarks"
+    outline = outline_of(reader)
+    for number, notebook in enumerate(NOTEBOOKS, start=1):
+        title = chapter_title(notebook)
+        [at] = [i for i, (depth, text, _) in enumerate(outline) if depth == 0 and squash(text) == squash(f"{number}. {title}")]
+        children = []
+        for depth, text, page in outline[at + 1:]:
+            if depth == 0:
+                break
+            children.append(text)
+        expected = [f"{number}.{k}. {section}" for k, section in enumerate(section_titles(notebook), start=1)]
+        assert [squash(c) for c in children] == [squash(e) for e in expected], f"the sections of {notebook.stem}"
+    for depth, text, page in outline:
+        heading = squash(re.sub(r"^[\d.]+\s*", "", text))[:30]
+        assert heading in squash(pages[page]) or heading in squash(pages[page + 1]), \
+            f"the bookmark {text!r} leads to page {page + 1}, which does not show its heading"
+
+
+def test_pdf_is_tagged_with_a_structure_tree_that_describes_the_figures(pdf):
+    """pdfinfo says Tagged: yes; the structure tree (read with pypdf) has headings, paragraphs,
+    lists and tables, and every figure of the chapters is a /Figure whose /Alt is the alt text
+    of its notebook cell."""
+    from pypdf import PdfReader
+
+    assert info(pdf)["Tagged"].strip() == "yes"
+    root = PdfReader(pdf).trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"]
+    kinds, alts = {}, set()
+    stack = [root["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            kind = node.get("/S")
+            kinds[kind] = kinds.get(kind, 0) + 1
+            if kind == "/Figure" and "/Alt" in node:
+                alts.add(" ".join(str(node["/Alt"]).split()))
+            if "/K" in node:
+                stack.append(node["/K"])
+    headings = sum(count for kind, count in kinds.items() if kind and re.fullmatch(r"/H\d", str(kind)))
+    assert headings >= sum(len(section_titles(n)) + 1 for n in NOTEBOOKS)
+    for kind in ("/P", "/L", "/LI", "/Table", "/Link"):
+        assert kinds.get(kind, 0) >= 5, f"the structure tree has {kinds.get(kind, 0)} {kind}"
+    figures = [" ".join(c.metadata["mystnb"]["image"]["alt"].split()) for n in NOTEBOOKS
+               for c in nbformat.read(n, as_version=4).cells
+               if c.cell_type == "code" and "image" in c.metadata.get("mystnb", {}) and ".static(" not in c.source]
+    missing = [alt for alt in figures if alt not in alts]
+    assert len(figures) > 30 and not missing, f"figures without their description: {missing[:2]}"

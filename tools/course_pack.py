@@ -33,7 +33,7 @@ ZIP_NAME = f"{PACK_NAME}-course-pack.zip"
 
 # requirements.txt lines that only the book's build and tests need, not a reader running the chapters
 BUILD_ONLY = ("jupyter-book", "sphinx-", "django-static-mathjax", "pytest", "nbval", "hypothesis",
-              "playwright", "nbgrader")
+              "playwright", "nbgrader", "nbconvert", "axe-", "pypdf")
 # what a reader needs besides the chapters' imports: a Jupyter to open them in
 FOR_READERS = ("jupyterlab>=4",)
 

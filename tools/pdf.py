@@ -25,10 +25,15 @@ shows: the same MathJax, the same figures, the same fonts.
    width; each chapter on a new page; page numbers at the foot.
 3. The contents get page numbers in a second print: the first print's named destinations
    (`pdfinfo -dests`, poppler-utils) say on which page each chapter and section starts. Without
-   poppler the contents keep their links, without page numbers. Not used: Chromium's tagged PDF
-   with its outline (bookmarks), which more than doubles the file (a 4 MB structure tree for a
-   125-page book); the contents' links do the outline's job, and the web book is the
-   accessible version.
+   poppler the contents keep their links, without page numbers. The print that is kept is
+   **tagged, with an outline** (Chromium's `tagged` and `outline` options through Playwright's
+   `page.pdf`): a structure tree (headings, paragraphs, lists, tables, figures with their alt
+   text, in reading order) that screen readers read, and bookmarks. Chromium builds the
+   bookmarks from the headings but repeats the text of a heading that meets a page break, so
+   `add_outline` (pypdf) then writes them from the contents instead: every chapter with its
+   sections, each linked where its contents entry links. Tagging roughly doubles the file,
+   well within the 30 MB budget; the first print, which only finds the page numbers, is
+   untagged, which is faster.
 4. Before printing, every character the PDF shows as text is looked up with fontconfig (which
    Chromium uses): a character no installed font has (it would print as an empty box) stops
    the step with its name. DejaVu (fonts-dejavu-core) covers θ, ε, ∇, ρ′ and the arrows.
@@ -121,7 +126,7 @@ PREPARE = r"""
   front.querySelector('.print-author').textContent = author;
   front.querySelector('.print-date').textContent = `Printed from the web book on ${date}.`;
   const list = front.querySelector('.print-contents ol');
-  const anchors = [];
+  const anchors = [], outline = [];
   for (const doc of docs) {
     const entries = [[doc, 1], ...[...doc.querySelectorAll(':scope > section')].map(s => [s, 2])];
     for (const [target, level] of entries) {
@@ -143,6 +148,7 @@ PREPARE = r"""
       item.append(link, page);
       list.append(item);
       anchors.push(anchor.id);
+      outline.push({anchor: anchor.id, level, title: link.textContent.replace(/\s+/g, ' ').trim()});
     }
   }
   article.prepend(front);
@@ -157,7 +163,7 @@ PREPARE = r"""
     if (!parent || parent.closest('mjx-container, script, style') || !parent.checkVisibility()) continue;
     for (const c of walker.currentNode.data) if (c.codePointAt(0) > 127) characters.add(c);
   }
-  return {anchors, characters: [...characters].join('')};
+  return {anchors, outline, characters: [...characters].join('')};
 }
 """
 
@@ -272,7 +278,8 @@ def print_book(url: str, out: Path, meta: dict) -> dict[str, int]:
         page.evaluate("document.fonts.ready.then(() => true)")
         numbers: dict[str, int] = {}
         for _ in range(3):  # the first print finds the pages; the next prints them (and checks)
-            page.pdf(path=str(out), prefer_css_page_size=True, print_background=True)
+            final = bool(numbers) or shutil.which("pdfinfo") is None  # tag the prints that may be kept
+            page.pdf(path=str(out), prefer_css_page_size=True, print_background=True, tagged=final)
             found = named_destinations(out)
             wanted = {a: found[a] for a in prepared["anchors"] if a in found}
             if not wanted or wanted == numbers:
@@ -280,7 +287,38 @@ def print_book(url: str, out: Path, meta: dict) -> dict[str, int]:
             numbers = wanted
             page.evaluate("""(numbers) => document.querySelectorAll('.print-toc-page').forEach(
                 span => { span.textContent = numbers[span.dataset.target] ?? ''; })""", numbers)
+    add_outline(out, prepared["outline"])
     return numbers
+
+
+def add_outline(pdf: Path, entries: list[dict]) -> None:
+    """Replace the PDF's bookmarks by the book's contents: every chapter (and the preface), each
+    with its sections, in order, each linked to the spot its contents entry links to (the
+    named destination Chromium writes for it). Chromium's own outline, built from the headings,
+    repeats the text of a heading that meets a page break ("2.2. 2.2. The catalogueThe
+    catalogue"); these titles are the headings' own text. The structure tree is kept as it is."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import Fit, NameObject
+
+    reader = PdfReader(pdf)
+    destinations = reader.named_destinations
+    writer = PdfWriter(clone_from=reader)
+    writer._root_object.pop(NameObject("/Outlines"), None)  # Chromium's
+    parent = None
+    for entry in entries:
+        target = destinations.get("/" + entry["anchor"]) or destinations.get(entry["anchor"])
+        if target is None:
+            raise RuntimeError(f"the PDF has no destination for the contents entry {entry['title']!r}")
+        page = reader.get_destination_page_number(target)
+        item = writer.add_outline_item(entry["title"], page, parent=parent if entry["level"] > 1 else None,
+                                       fit=Fit.xyz(left=target.left, top=target.top))
+        if entry["level"] == 1:
+            parent = item
+    writer.page_mode = "/UseOutlines"  # viewers open the bookmarks beside the first page
+    scratch = pdf.with_suffix(".outline.pdf")
+    with scratch.open("wb") as handle:
+        writer.write(handle)
+    scratch.replace(pdf)
 
 
 def make_pdf(book: Path = ROOT, path_output: Path | None = None) -> Path:

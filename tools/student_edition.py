@@ -15,7 +15,13 @@ the two cell by cell):
   `### END SOLUTION` by `# YOUR CODE HERE` and `raise NotImplementedError()` at the markers'
   indentation, and `ClearHiddenTests` deletes `### BEGIN HIDDEN TESTS` ... `### END HIDDEN TESTS`.
   `ClearSolutions` also refuses a solution region in a cell that is not an nbgrader answer cell;
-* outputs and execution counts are cleared.
+* outputs and execution counts are cleared;
+* the markdown becomes plain Markdown (`tools/plain_markdown.py`): students open these notebooks
+  in JupyterLab without `jupyterlab-myst`, in Colab, and read them in nbgrader's feedback,
+  none of which renders MyST. Exercise titles become headings, `{ref}` roles links to the
+  published book (`html: baseurl:` in `_config.yml`), any other directive a block quote with
+  its title; math stays as it is. The book itself keeps MyST; the student book (`--html`) is
+  built from the plain notebooks.
 
 Every exercise asks for a function, so a stub raises inside the exercise's checker, which
 reports "not done yet": the student notebook still runs top to bottom.
@@ -25,13 +31,18 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
 import yaml
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from plain_markdown import book_links, to_plain_markdown  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,15 +57,23 @@ def strip_markdown(source: str) -> str:
     return source.strip()
 
 
+@functools.lru_cache(maxsize=1)
+def chapter_links():
+    """The book's labels and its published address, for the roles in the chapters' markdown."""
+    return book_links(ROOT, docname="chapters/chapter")
+
+
 def without_markdown_solutions(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of `notebook` without the book's worked solutions and without outputs; code
-    solutions stay (this is the instructors' nbgrader source)."""
+    """A copy of `notebook` without the book's worked solutions and without outputs, its
+    markdown in plain Markdown (tools/plain_markdown.py: exercise titles as headings,
+    references as links to the published book); code solutions stay (this is the instructors'
+    nbgrader source)."""
     cells = []
     for cell in copy.deepcopy(notebook.cells):
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
         elif cell.cell_type == "markdown":
-            cell.source = strip_markdown(cell.source)
+            cell.source = to_plain_markdown(strip_markdown(cell.source), chapter_links())
             if not cell.source:
                 continue
         cells.append(cell)
