@@ -23,10 +23,13 @@ from sklearn.cluster import KMeans
 
 from bad_input import bad_numbers, clear_answer
 from lecturelib import approximation as ap
+from lecturelib import torch_approximation as tap
+from lecturelib.distances import squared_distances
 from lecturelib import kmeans as km
-from lecturelib import rbf, rbf_training
+from lecturelib import rbf, rbf_three_step, rbf_weights
+from lecturelib import torch_rbf as rbf_training
 from lecturelib.gng import growing_neural_gas
-from lecturelib.networks import mlp
+from lecturelib.torch_networks import mlp
 
 rng = np.random.default_rng(0)
 X = rng.normal(size=(12, 2))
@@ -81,17 +84,17 @@ KMEANS = [
     case("lloyd-centres", lambda v: km.lloyd(X, planted(X[:3], v)), ["centres"]),
     case("lloyd-max_iter", lambda v: km.lloyd(X, X[:3], max_iter=v), ["max_iter"]),
     case("lloyd-tol", lambda v: km.lloyd(X, X[:3], tol=v), ["tol"]),
-    case("squared_distances-centres", lambda v: km.squared_distances(X, planted(X[:3], v)), ["centres"]),
+    case("squared_distances-centres", lambda v: squared_distances(X, planted(X[:3], v)), ["centres"]),
 ]
 
 GNG = [
     case("gng-max_units", lambda v: growing_neural_gas(X, v, steps=100), ["max_units"]),
     case("gng-steps", lambda v: growing_neural_gas(X, 4, steps=v), ["steps"], (2000, 10**6)),
-    case("gng-lam", lambda v: growing_neural_gas(X, 4, steps=100, lam=v), ["lam"]),
+    case("gng-insert_every", lambda v: growing_neural_gas(X, 4, steps=100, insert_every=v), ["insert_every"]),
     case("gng-eps_b", lambda v: growing_neural_gas(X, 4, steps=100, eps_b=v), ["eps_b"]),
     case("gng-eps_n", lambda v: growing_neural_gas(X, 4, steps=100, eps_n=v), ["eps_n"]),
     case("gng-max_age", lambda v: growing_neural_gas(X, 4, steps=100, max_age=v), ["max_age"]),
-    case("gng-alpha", lambda v: growing_neural_gas(X, 4, steps=100, alpha=v), ["alpha"]),
+    case("gng-insert_decay", lambda v: growing_neural_gas(X, 4, steps=100, insert_decay=v), ["insert_decay"]),
     case("gng-decay", lambda v: growing_neural_gas(X, 4, steps=100, decay=v), ["decay"]),
     case("gng-seed", lambda v: growing_neural_gas(X, 4, steps=100, seed=v), ["seed"]),
     case("gng-X", lambda v: growing_neural_gas(planted(X, v), 4, steps=100), ["X", "max_units"]),
@@ -141,24 +144,24 @@ RBF_HEADS = [
     case("targets-task", lambda v: rbf.targets(X, Y_REG, v), ["task"]),
     case("targets-n_classes", lambda v: rbf.targets(X, Y_MULTI, "multiclass", v), ["n_classes", "y"]),
     case("targets-y", lambda v: rbf.targets(X, planted(Y_MULTI, v), "multiclass"), ["y"]),
-    case("output_weights-ridge", lambda v: rbf.output_weights(PHI, Y_REG, v), ["ridge"]),
-    case("output_weights-Phi", lambda v: rbf.output_weights(planted(PHI, v), Y_REG), ["Phi"]),
-    case("output_weights-Y", lambda v: rbf.output_weights(PHI, planted(Y_REG, v)), ["Y"]),
-    case("newton-ridge", lambda v: rbf.newton_weights(PHI, Y_BIN[:, None], "binary", v), ["ridge"]),
-    case("newton-max_iter", lambda v: rbf.newton_weights(PHI, Y_BIN[:, None], "binary", 0.1, max_iter=v),
+    case("output_weights-ridge", lambda v: rbf_weights.output_weights(PHI, Y_REG, v), ["ridge"]),
+    case("output_weights-Phi", lambda v: rbf_weights.output_weights(planted(PHI, v), Y_REG), ["Phi"]),
+    case("output_weights-Y", lambda v: rbf_weights.output_weights(PHI, planted(Y_REG, v)), ["Y"]),
+    case("newton-ridge", lambda v: rbf_weights.newton_weights(PHI, Y_BIN[:, None], "binary", v), ["ridge"]),
+    case("newton-max_iter", lambda v: rbf_weights.newton_weights(PHI, Y_BIN[:, None], "binary", 0.1, max_iter=v),
          ["max_iter"]),
-    case("newton-tol", lambda v: rbf.newton_weights(PHI, Y_BIN[:, None], "binary", 0.1, tol=v), ["tol"]),
-    case("newton-task", lambda v: rbf.newton_weights(PHI, Y_BIN[:, None], v, 0.1), ["task"]),
-    case("newton-Y", lambda v: rbf.newton_weights(PHI, planted(Y_BIN[:, None], v), "binary", 0.1), ["Y"]),
+    case("newton-tol", lambda v: rbf_weights.newton_weights(PHI, Y_BIN[:, None], "binary", 0.1, tol=v), ["tol"]),
+    case("newton-task", lambda v: rbf_weights.newton_weights(PHI, Y_BIN[:, None], v, 0.1), ["task"]),
+    case("newton-Y", lambda v: rbf_weights.newton_weights(PHI, planted(Y_BIN[:, None], v), "binary", 0.1), ["Y"]),
     case("RBFNet-w", lambda v: rbf.RBFNet(NET.mu, NET.sigma, planted(NET.w, v)), ["w"]),
     case("RBFNet-sigma", lambda v: rbf.RBFNet(NET.mu, planted(NET.sigma, v), NET.w), ["sigma"]),
     case("RBFNet-ridge", lambda v: rbf.RBFNet(NET.mu, NET.sigma, NET.w, ridge=v), ["ridge"]),
     case("RBFNet-task", lambda v: rbf.RBFNet(NET.mu, NET.sigma, NET.w, task=v), ["task"]),
     case("predict-X", lambda v: NET.predict(planted(X, v)), ["X"]),
     case("classify-X", lambda v: BINARY.classify(planted(X, v)), ["X"]),
-    case("objective-y", lambda v: rbf.objective(NET, X, planted(Y_REG, v)), ["y"]),
-    case("objective-binary-y", lambda v: rbf.objective(BINARY, X, planted(Y_BIN, v)), ["y"]),
-    case("gradients-y", lambda v: rbf.objective_gradients(NET, X, planted(Y_REG, v)), ["y"]),
+    case("objective-y", lambda v: rbf_three_step.objective(NET, X, planted(Y_REG, v)), ["y"]),
+    case("objective-binary-y", lambda v: rbf_three_step.objective(BINARY, X, planted(Y_BIN, v)), ["y"]),
+    case("gradients-y", lambda v: rbf_three_step.objective_gradients(NET, X, planted(Y_REG, v)), ["y"]),
 ]
 
 APPROXIMATION = [
@@ -179,16 +182,16 @@ APPROXIMATION = [
     case("tent-x", lambda v: ap.tent(planted([0.2, 0.7], v)), ["x"]),
     case("sawtooth-depth", lambda v: ap.sawtooth(X, v), ["depth"]),
     case("sawtooth-x", lambda v: ap.sawtooth(planted([0.2, 0.7], v), 3), ["x"]),
-    case("deep_sawtooth_network-depth", lambda v: ap.deep_sawtooth_network(v), ["depth"], (50, 1000)),
-    case("shallow_sawtooth_network-depth", lambda v: ap.shallow_sawtooth_network(v), ["depth"], (12, 20)),
-    case("count_parameters-model", lambda v: ap.count_parameters(v), ["model"]),
-    case("fit_full_batch-steps", lambda v: ap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T, T, steps=v),
+    case("deep_sawtooth_network-depth", lambda v: tap.deep_sawtooth_network(v), ["depth"], (50, 1000)),
+    case("shallow_sawtooth_network-depth", lambda v: tap.shallow_sawtooth_network(v), ["depth"], (12, 20)),
+    case("count_parameters-model", lambda v: tap.count_parameters(v), ["model"]),
+    case("fit_full_batch-steps", lambda v: tap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T, T, steps=v),
          ["steps"], (200, 10**6)),
-    case("fit_full_batch-lr", lambda v: ap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T, T, steps=3, lr=v),
+    case("fit_full_batch-lr", lambda v: tap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T, T, steps=3, lr=v),
          ["lr"]),
-    case("fit_full_batch-x", lambda v: ap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), v, T, steps=3),
+    case("fit_full_batch-x", lambda v: tap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), v, T, steps=3),
          ["x"]),
-    case("fit_full_batch-y", lambda v: ap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T, v, steps=3),
+    case("fit_full_batch-y", lambda v: tap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T, v, steps=3),
          ["y"]),
 ]
 
@@ -264,7 +267,7 @@ def test_kmeans_on_awkward_data_is_exact_or_refuses_clearly(points, data):
 def test_gng_on_awkward_data_answers_clearly(points, data):
     assume(len(points) >= 2)
     result = clear_answer(lambda: growing_neural_gas(points, data.draw(st.integers(2, len(points))), steps=200,
-                                                     lam=data.draw(st.integers(1, 50)), max_age=1), ["X"])
+                                                     insert_every=data.draw(st.integers(1, 50)), max_age=1), ["X"])
     if not isinstance(result, Exception):
         assert np.isfinite(result.units).all() and np.isfinite(result.inertia)
 
@@ -283,8 +286,8 @@ def test_rbf_fits_on_awkward_data_answer_clearly(points, data):
         centres=data.draw(st.sampled_from(rbf.METHODS))), ["X", "y", "mu", "n_centres", "ridge"])
     if not isinstance(net, Exception):
         clear_answer(lambda: net.predict(points), ["X"])
-        clear_answer(lambda: rbf.objective(net, points, y), ["ridge"])
-        clear_answer(lambda: rbf.objective_gradients(net, points, y), ["ridge"])
+        clear_answer(lambda: rbf_three_step.objective(net, points, y), ["ridge"])
+        clear_answer(lambda: rbf_three_step.objective_gradients(net, points, y), ["ridge"])
 
 
 @settings(max_examples=80, deadline=None)
@@ -319,7 +322,7 @@ def test_counts_are_whole_numbers_not_truncated():
 @pytest.mark.parametrize("call,words", [
     (lambda: growing_neural_gas(X, 1.5), "max_units must be a whole number >= 2, got 1.5"),
     (lambda: growing_neural_gas(X, 13), "max_units must lie between 2 and the number of points 12, got 13"),
-    (lambda: growing_neural_gas(X, 4, lam=0), "lam must be a whole number >= 1, got 0"),  # was ZeroDivisionError
+    (lambda: growing_neural_gas(X, 4, insert_every=0), "insert_every must be a whole number >= 1, got 0"),  # was ZeroDivisionError
     (lambda: growing_neural_gas(X, 4, eps_b=1.5), r"eps_b must lie in \(0, 1\]"),
     (lambda: growing_neural_gas(X, 4, decay=0), r"decay must lie in \(0, 1\]"),
     (lambda: growing_neural_gas(X, 4, steps=10**12), "steps must lie in"),  # was a MemoryError
@@ -333,16 +336,16 @@ def test_counts_are_whole_numbers_not_truncated():
     (lambda: rbf.targets(X, np.zeros(12), "multiclass"), "multiclass labels y must be 0 … K−1 with 2 <= K"),
     (lambda: rbf.targets(X, Y_MULTI, "multiclass", n_classes=2), "labels y must be 0 … 1 for n_classes = 2"),
     (lambda: NET.classify(X), "classify needs a network with task 'binary' or 'multiclass'"),
-    (lambda: rbf.newton_weights(PHI, Y_BIN[:, None], "binary", 0.1, tol=0), "tol must be > 0"),
+    (lambda: rbf_weights.newton_weights(PHI, Y_BIN[:, None], "binary", 0.1, tol=0), "tol must be > 0"),
     (lambda: rbf_training.fine_tune(NET, X, Y_REG, steps=2.5), "steps must be a whole number >= 0, got 2.5"),
     (lambda: km.kmeans(X * 1e200, 2), "X has entries as large as .*rescale X"),
     (lambda: ap.tent(np.inf), "x contains inf"),  # was NaN
     (lambda: ap.bump_sum(0.5, [0.0, 0.5, 0.5], [1.0, 2.0]), "edges must increase strictly"),
-    (lambda: ap.deep_sawtooth_network(0), "depth must be a whole number >= 1"),  # was a torch RuntimeError
-    (lambda: ap.shallow_sawtooth_network(40), r"depth must lie in \[1, 20\]"),
-    (lambda: ap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T, T[:, 0], steps=3),
-     r"y must have the shape of model\(x\), \(8, 1\), got \(8,\)"),  # was broadcast to (8, 8)
-    (lambda: ap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T.T, T, steps=3),
+    (lambda: tap.deep_sawtooth_network(0), "depth must be a whole number >= 1"),  # was a torch RuntimeError
+    (lambda: tap.shallow_sawtooth_network(40), r"depth must lie in \[1, 20\]"),
+    (lambda: tap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T, T[:, 0], steps=3),
+     r"y must be a finite tensor of shape \(8, 1\).*the shape of model\(x\); got \(8,\)"),  # was broadcast to (8, 8)
+    (lambda: tap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T.T, T, steps=3),
      r"x of shape \(1, 8\) does not fit the model"),  # was a torch RuntimeError
 ])
 def test_bad_input_gets_a_message_naming_the_argument(call, words):
@@ -363,16 +366,16 @@ def test_kmeans_plusplus_on_identical_points_does_not_divide_by_zero():
 
 def test_singular_least_squares_is_the_minimum_norm_solution_not_a_linalg_error():
     Phi = np.hstack([PHI, PHI[:, 1:2], np.zeros((12, 1))])  # a repeated and a zero column
-    np.testing.assert_allclose(rbf.output_weights(Phi, Y_REG), np.linalg.lstsq(Phi, Y_REG, rcond=None)[0],
+    np.testing.assert_allclose(rbf_weights.output_weights(Phi, Y_REG), np.linalg.lstsq(Phi, Y_REG, rcond=None)[0],
                                atol=1e-10)
-    np.testing.assert_array_equal(rbf.output_weights(np.zeros((5, 3)), np.ones(5)), np.zeros(3))
+    np.testing.assert_array_equal(rbf_weights.output_weights(np.zeros((5, 3)), np.ones(5)), np.zeros(3))
     twice = np.vstack([X, X])  # every point twice: the k-means centres of 24 points
     net = rbf.fit_two_step(twice, np.r_[Y_REG, Y_REG], 12, width=0.5, ridge=0.0)
     Phi = net.features(twice)
     np.testing.assert_allclose(net.w[:, 0], np.linalg.lstsq(Phi, np.r_[Y_REG, Y_REG], rcond=None)[0],
                                atol=1e-8)
     with pytest.raises(ValueError, match="weights reach .* use a larger ridge"):
-        rbf.output_weights(np.full((3, 1), 1e-160), np.ones(3))
+        rbf_weights.output_weights(np.full((3, 1), 1e-160), np.ones(3))
 
 
 def test_extreme_widths_give_the_limits_of_the_gaussian():

@@ -81,7 +81,7 @@ def test_saddle_is_a_stationary_point_with_eigenvalues_of_both_signs():
 
 @pytest.mark.parametrize("call, error, message", [
     (lambda: problems.canyon(condition_number=0.5), ValueError, "condition_number must be >= 1"),
-    (lambda: problems.quadratic([[1, 2], [0, 1]]), ValueError, "symmetric square"),
+    (lambda: problems.quadratic([[1, 2], [0, 1]]), ValueError, "H must be symmetric"),
     (lambda: problems.quadratic(np.eye(2), b=[1, 2, 3]), ValueError, "b must have shape"),
     (lambda: problems.rosenbrock().check_point([1, 2, 3]), ValueError, r"shape \(2,\)"),
     (lambda: problems.rosenbrock().check_point("ab"), TypeError, "theta must be"),
@@ -174,3 +174,36 @@ def test_as_problem_refuses_extra_arguments_with_a_problem_and_a_missing_dim():
         problems.as_problem(_f, _grad)
     with pytest.raises(TypeError, match="grad must be a function"):
         problems.as_problem(_f)
+
+
+def test_a_2d_function_given_three_coordinates_says_so_instead_of_unpacking():
+    for problem in (problems.rosenbrock(), problems.beale(), problems.himmelblau(), problems.saddle()):
+        for function in (problem.f, problem.grad):
+            with pytest.raises(ValueError, match="θ must have 2 entries"):
+                function([1.0, 2.0, 3.0])
+
+
+def test_himmelblaus_maximum_is_a_stationary_point_with_negative_curvature():
+    """Independent of the constant: the gradient there is 0 to the printed digits (SciPy's
+    root polishes it), and both Hessian eigenvalues are negative."""
+    from scipy.optimize import root
+
+    himmelblau = problems.himmelblau()
+    (maximum,) = himmelblau.maxima
+    polished = root(himmelblau.grad, maximum, jac=himmelblau.hess, tol=1e-14).x
+    np.testing.assert_allclose(polished, maximum, atol=1e-6)
+    assert np.linalg.eigvalsh(himmelblau.hess(polished)).max() < 0
+
+
+def test_l2_penalised_adds_half_lambda_theta_squared_and_its_derivatives():
+    base, l2 = problems.rosenbrock(), 0.3
+    penalised = problems.l2_penalised(base, l2)
+    rng = np.random.default_rng(1)
+    for theta in rng.normal(size=(5, 2)):
+        assert penalised.f(theta) == pytest.approx(base.f(theta) + l2 / 2 * theta @ theta, rel=1e-14)
+        steps = 1e-6 * np.eye(2)  # central differences, an independent reference
+        numeric = [(penalised.f(theta + s) - penalised.f(theta - s)) / 2e-6 for s in steps]
+        np.testing.assert_allclose(penalised.grad(theta), numeric, rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(penalised.hess(theta), base.hess(theta) + l2 * np.eye(2), rtol=1e-14)
+    with pytest.raises(ValueError, match="l2 must be >= 0"):
+        problems.l2_penalised(base, -1.0)

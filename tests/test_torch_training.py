@@ -1,12 +1,13 @@
-"""The torch adapter `training`: the flat NumPy objective of a network against torch's own
+"""The torch adapter `torch_training`: the flat NumPy objective of a network against torch's own
 gradients (and trained by our L-BFGS), and minibatch training with a torch optimizer."""
 
 import numpy as np
 import pytest
 import torch
 
-from lecturelib import training
+from lecturelib import torch_training as training
 from lecturelib.problems import as_problem
+from lecturelib.trajectory import Diverged
 
 
 def test_flat_objective_matches_torch_and_trains_with_our_lbfgs():
@@ -32,6 +33,6 @@ def test_train_torch_counts_epochs_and_rejects_divergence():
                                           lambda p: torch.optim.SGD(p, lr=0.1), batch_size=10, epochs=2)
     np.testing.assert_allclose(epochs, np.arange(9) / 4)
     assert losses[-1] < losses[0]
-    with pytest.raises(ArithmeticError, match="diverged"):
+    with pytest.raises(Diverged, match="diverged"):
         training.train_torch(torch.nn.Linear(2, 1), torch.nn.functional.mse_loss, X * 1e3, y,
                              lambda p: torch.optim.SGD(p, lr=10.0), epochs=50)

@@ -1,0 +1,75 @@
+"""Step 2 of RBF learning (lecturelib.rbf_weights): the closed-form weights against
+numpy.linalg.lstsq and scikit-learn's Ridge, the Newton (IRLS) weights, through the library's
+Newton method, against scikit-learn's LogisticRegression, and bad input."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+from sklearn.datasets import make_blobs, make_moons
+from sklearn.linear_model import LogisticRegression, Ridge
+
+from lecturelib import rbf
+from lecturelib.rbf_weights import output_weights
+
+rng = np.random.default_rng(0)
+X1 = np.sort(rng.uniform(-3, 3, 60))
+Y1 = np.sin(X1) + 0.1 * rng.normal(size=60)
+MOONS_X, MOONS_Y = make_moons(200, noise=0.2, random_state=0)
+BLOBS_X, BLOBS_Y = make_blobs(150, centers=3, cluster_std=1.5, random_state=0)
+
+
+
+def test_closed_form_weights_equal_lstsq():
+    Phi = rbf.rbf_features(X1, np.linspace(-3, 3, 8), 0.8)
+    np.testing.assert_allclose(output_weights(Phi, Y1), np.linalg.lstsq(Phi, Y1, rcond=None)[0],
+                               rtol=1e-8, atol=1e-10)
+
+
+def test_closed_form_weights_equal_lstsq_minimum_norm_when_rank_deficient():
+    Phi = rbf.rbf_features(X1, np.array([-1.0, -1.0, 1.0]), 0.8)  # two identical columns
+    ours = output_weights(Phi, Y1)
+    np.testing.assert_allclose(ours, np.linalg.lstsq(Phi, Y1, rcond=None)[0], atol=1e-10)
+    assert ours[1] == pytest.approx(ours[2])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(1e-4, 10.0), st.integers(2, 12), st.integers(1, 3))
+def test_ridge_weights_equal_sklearn_ridge(ridge, n_centres, outputs):
+    Phi = rbf.rbf_features(X1, np.linspace(-3, 3, n_centres), 1.0)
+    Y = np.column_stack([Y1 * (k + 1) for k in range(outputs)])
+    reference = Ridge(alpha=ridge, fit_intercept=False, solver="cholesky").fit(Phi, Y).coef_
+    reference = reference.reshape(outputs, -1).T
+    np.testing.assert_allclose(output_weights(Phi, Y, ridge), reference, rtol=1e-6, atol=1e-8)
+
+
+def test_binary_newton_weights_equal_sklearn_logistic_regression():
+    net = rbf.fit_two_step(MOONS_X, MOONS_Y, 12, task="binary", ridge=0.05)
+    # ours: mean BCE + (λ/n)‖w‖²  <=>  sklearn: ½‖w‖² + C Σ BCE with C = 1/(2λ)
+    reference = LogisticRegression(C=1 / (2 * 0.05), fit_intercept=False, solver="newton-cg",
+                                   tol=1e-10).fit(net.features(MOONS_X), MOONS_Y)
+    np.testing.assert_allclose(net.w[:, 0], reference.coef_[0], atol=1e-5)
+    assert (net.classify(MOONS_X) == MOONS_Y).mean() >= 0.95
+
+
+def test_multiclass_newton_weights_equal_sklearn_multinomial():
+    net = rbf.fit_two_step(BLOBS_X, BLOBS_Y, 10, task="multiclass", ridge=0.05)
+    reference = LogisticRegression(C=1 / (2 * 0.05), fit_intercept=False, solver="newton-cg",
+                                   tol=1e-10).fit(net.features(BLOBS_X), BLOBS_Y)
+    np.testing.assert_allclose(net.w, reference.coef_.T, atol=1e-5)
+    np.testing.assert_allclose(net.predict(BLOBS_X), reference.predict_proba(net.features(BLOBS_X)),
+                               atol=1e-6)
+
+
+def test_newton_says_when_separable_classes_have_no_unregularised_minimum():
+    X = np.array([[-2.0], [-1.0], [1.0], [2.0]])
+    with pytest.raises(ValueError, match="separable .* ridge > 0"):
+        rbf.fit_two_step(X, np.array([0, 0, 1, 1]), 2, task="binary", ridge=0.0)
+
+
+@pytest.mark.parametrize("call,words", [
+    (lambda: output_weights(np.ones((5, 2)), np.ones(4)), "same n"),
+    (lambda: output_weights(np.ones((5, 2)), np.ones(5), ridge=-1), "ridge must be >= 0"),
+])
+def test_bad_input_is_explained(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
