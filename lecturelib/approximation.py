@@ -64,7 +64,11 @@ def bump_heights(f, n_bumps: int, interval=(0.0, 1.0)) -> tuple[np.ndarray, np.n
     if interval.shape != (2,) or not interval[0] < interval[1] or not np.isfinite(np.diff(interval)).all():
         raise ValueError(f"interval must be (a, b) with a < b (and b − a finite), got {interval}")
     edges = np.linspace(*interval, n_bumps + 1)
-    heights = check_finite(f((edges[:-1] + edges[1:]) / 2), "f(midpoints) (the heights f returned)")
+    with np.errstate(over="ignore"):  # a + b overflows near the largest float: then a + (b − a)/2
+        midpoints = (edges[:-1] + edges[1:]) / 2
+    if not np.isfinite(midpoints).all():
+        midpoints = edges[:-1] + np.diff(edges) / 2
+    heights = check_finite(f(midpoints), "f(midpoints) (the heights f returned)")
     if heights.shape not in ((), (n_bumps,)):
         raise ValueError(f"f must return one value per midpoint, shape ({n_bumps},), got {heights.shape}")
     return edges, np.broadcast_to(heights, (n_bumps,)).copy()

@@ -66,7 +66,7 @@ def all_finite(*arrays) -> bool:
     ±inf entry makes its sum non-finite. The sum can also overflow when the entries are near the
     largest float, so a False is confirmed entry by entry (`non_finite`) before it is reported;
     this keeps the per-step check cheap (no boolean copy of a 200,000-entry gradient)."""
-    return math.isfinite(sum(float(x.sum()) for x in arrays))
+    return math.isfinite(sum(float((x.detach() if is_tensor(x) else x).sum()) for x in arrays))
 
 
 def is_list(params) -> bool:

@@ -184,15 +184,3 @@ def test_static_grids_offer_every_scheme_and_depth_and_say_so():
     scheme = next(c for c in small.data["controls"] if c["name"] == "scheme")
     assert scheme["options"] == list(RBF_SCHEMES) and scheme["kind"] == "menu"
     assert len(small.data["frames"]) == 6  # 3 schemes × 2 widths, all different
-
-
-@settings(max_examples=20, deadline=None)
-@given(value=bad_numbers())
-def test_careless_three_step_arguments_are_named(value):
-    from lecturelib.rbf_three_step import fine_tune
-
-    x, y, train, _ = data()
-    net = rbf.fit_two_step(x[train], y[train], 3, ridge=1e-6)
-    clear_answer(lambda: fine_tune(net, x[train], y[train], steps=value), ["steps"])
-    clear_answer(lambda: fine_tune(net, x[train], y[train], steps=2, lr=value), ["lr"])
-    clear_answer(lambda: fine_tune(value, x[train], y[train], steps=2), ["net"])

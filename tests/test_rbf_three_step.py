@@ -66,3 +66,33 @@ def test_a_learning_rate_that_drives_a_width_to_zero_is_divergence_naming_lr():
     two_step = rbf.fit_two_step(X1, Y1, 4, ridge=1e-3)
     with pytest.raises(Diverged, match="lr"):
         rbf_three_step.fine_tune(two_step, X1, Y1, steps=20, lr=1e6)
+
+
+# -- bad input: a clear ValueError/TypeError naming the argument, or a correct result (tests/bad_input.py) ---
+
+from bad_input import case, every_bad_argument_test, planted  # noqa: E402
+from chapter1_data import BINARY, NET, X, Y_BIN, Y_REG  # noqa: E402
+
+
+BAD_ARGUMENTS = [
+    case("objective-y", lambda v: rbf_three_step.objective(NET, X, planted(Y_REG, v)), ["y"]),
+    case("objective-binary-y", lambda v: rbf_three_step.objective(BINARY, X, planted(Y_BIN, v)), ["y"]),
+    case("gradients-y", lambda v: rbf_three_step.objective_gradients(NET, X, planted(Y_REG, v)), ["y"]),
+]
+
+
+test_every_bad_argument_is_answered_clearly = every_bad_argument_test(BAD_ARGUMENTS)
+
+
+from hypothesis import given, settings  # noqa: E402
+
+from bad_input import bad_numbers, clear_answer  # noqa: E402
+
+
+@settings(max_examples=20, deadline=None)
+@given(value=bad_numbers())
+def test_careless_three_step_arguments_are_named(value):
+    net = rbf.fit_two_step(X1, Y1, 3, ridge=1e-6)
+    clear_answer(lambda: rbf_three_step.fine_tune(net, X1, Y1, steps=value), ["steps"])
+    clear_answer(lambda: rbf_three_step.fine_tune(net, X1, Y1, steps=2, lr=value), ["lr"])
+    clear_answer(lambda: rbf_three_step.fine_tune(value, X1, Y1, steps=2), ["net"])

@@ -66,10 +66,48 @@ def test_newton_says_when_separable_classes_have_no_unregularised_minimum():
         rbf.fit_two_step(X, np.array([0, 0, 1, 1]), 2, task="binary", ridge=0.0)
 
 
-@pytest.mark.parametrize("call,words", [
+
+
+# -- bad input: a clear ValueError/TypeError naming the argument, or a correct result (tests/bad_input.py) ---
+
+from bad_input import case, every_bad_argument_test, message_test, planted  # noqa: E402
+from chapter1_data import PHI, X, Y_BIN, Y_REG  # noqa: E402
+from lecturelib import rbf_weights  # noqa: E402
+
+
+BAD_ARGUMENTS = [
+    case("output_weights-ridge", lambda v: rbf_weights.output_weights(PHI, Y_REG, v), ["ridge"]),
+    case("output_weights-Phi", lambda v: rbf_weights.output_weights(planted(PHI, v), Y_REG), ["Phi"]),
+    case("output_weights-Y", lambda v: rbf_weights.output_weights(PHI, planted(Y_REG, v)), ["Y"]),
+    case("newton-ridge", lambda v: rbf_weights.newton_weights(PHI, Y_BIN[:, None], "binary", v), ["ridge"]),
+    case("newton-max_iter", lambda v: rbf_weights.newton_weights(PHI, Y_BIN[:, None], "binary", 0.1, max_iter=v),
+         ["max_iter"]),
+    case("newton-tol", lambda v: rbf_weights.newton_weights(PHI, Y_BIN[:, None], "binary", 0.1, tol=v), ["tol"]),
+    case("newton-task", lambda v: rbf_weights.newton_weights(PHI, Y_BIN[:, None], v, 0.1), ["task"]),
+    case("newton-Y", lambda v: rbf_weights.newton_weights(PHI, planted(Y_BIN[:, None], v), "binary", 0.1), ["Y"]),
+]
+
+
+test_every_bad_argument_is_answered_clearly = every_bad_argument_test(BAD_ARGUMENTS)
+
+
+MESSAGES = [
     (lambda: output_weights(np.ones((5, 2)), np.ones(4)), "same n"),
     (lambda: output_weights(np.ones((5, 2)), np.ones(5), ridge=-1), "ridge must be >= 0"),
-])
-def test_bad_input_is_explained(call, words):
-    with pytest.raises(ValueError, match=words):
-        call()
+    (lambda: rbf_weights.newton_weights(PHI, Y_BIN[:, None], "binary", 0.1, tol=0), "tol must be > 0"),
+]
+test_bad_input_gets_a_message_naming_the_argument = message_test(MESSAGES)
+
+
+def test_singular_least_squares_is_the_minimum_norm_solution_not_a_linalg_error():
+    Phi = np.hstack([PHI, PHI[:, 1:2], np.zeros((12, 1))])  # a repeated and a zero column
+    np.testing.assert_allclose(rbf_weights.output_weights(Phi, Y_REG), np.linalg.lstsq(Phi, Y_REG, rcond=None)[0],
+                               atol=1e-10)
+    np.testing.assert_array_equal(rbf_weights.output_weights(np.zeros((5, 3)), np.ones(5)), np.zeros(3))
+    twice = np.vstack([X, X])  # every point twice: the k-means centres of 24 points
+    net = rbf.fit_two_step(twice, np.r_[Y_REG, Y_REG], 12, width=0.5, ridge=0.0)
+    Phi = net.features(twice)
+    np.testing.assert_allclose(net.w[:, 0], np.linalg.lstsq(Phi, np.r_[Y_REG, Y_REG], rcond=None)[0],
+                               atol=1e-8)
+    with pytest.raises(ValueError, match="weights reach .* use a larger ridge"):
+        rbf_weights.output_weights(np.full((3, 1), 1e-160), np.ones(3))

@@ -65,3 +65,39 @@ def test_full_batch_training_of_a_frozen_model_is_explained():
     grid = torch.linspace(0, 1, 5)[:, None]
     with pytest.raises(ValueError, match="trainable"):
         ap.fit_full_batch(model, grid, grid, steps=3)
+
+
+# -- bad input: a clear ValueError/TypeError naming the argument, or a correct result (tests/bad_input.py) ---
+
+from bad_input import case, every_bad_argument_test, message_test  # noqa: E402
+from chapter1_data import T  # noqa: E402
+from lecturelib import torch_approximation as tap  # noqa: E402
+
+
+BAD_ARGUMENTS = [
+    case("deep_sawtooth_network-depth", lambda v: tap.deep_sawtooth_network(v), ["depth"], (50, 1000)),
+    case("shallow_sawtooth_network-depth", lambda v: tap.shallow_sawtooth_network(v), ["depth"], (12, 20)),
+    case("count_parameters-model", lambda v: tap.count_parameters(v), ["model"]),
+    case("fit_full_batch-steps", lambda v: tap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T, T, steps=v),
+         ["steps"], (200, 10**6)),
+    case("fit_full_batch-lr", lambda v: tap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T, T, steps=3, lr=v),
+         ["lr"]),
+    case("fit_full_batch-x", lambda v: tap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), v, T, steps=3),
+         ["x"]),
+    case("fit_full_batch-y", lambda v: tap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T, v, steps=3),
+         ["y"]),
+]
+
+
+test_every_bad_argument_is_answered_clearly = every_bad_argument_test(BAD_ARGUMENTS)
+
+
+MESSAGES = [
+    (lambda: tap.deep_sawtooth_network(0), "depth must be a whole number >= 1"),  # was a torch RuntimeError
+    (lambda: tap.shallow_sawtooth_network(40), r"depth must lie in \[1, 20\]"),
+    (lambda: tap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T, T[:, 0], steps=3),
+     r"y must be a finite tensor of shape \(8, 1\).*the shape of model\(x\); got \(8,\)"),  # was broadcast to (8, 8)
+    (lambda: tap.fit_full_batch(mlp([1, 4, 1], dtype=torch.float64), T.T, T, steps=3),
+     r"x of shape \(1, 8\) does not fit the model"),  # was a torch RuntimeError
+]
+test_bad_input_gets_a_message_naming_the_argument = message_test(MESSAGES)

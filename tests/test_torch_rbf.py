@@ -30,3 +30,26 @@ def test_three_step_lowers_the_two_step_training_loss(task, X, y, n):
 def test_bad_input_is_explained():
     with pytest.raises(ValueError, match="lr must be > 0"):
         torch_rbf.fine_tune(rbf.fit_two_step(X1, Y1, 4), X1, Y1, lr=0)
+
+
+# -- bad input: a clear ValueError/TypeError naming the argument, or a correct result (tests/bad_input.py) ---
+
+from bad_input import case, every_bad_argument_test, message_test, planted  # noqa: E402
+from chapter1_data import NET, X, Y_REG  # noqa: E402
+
+
+BAD_ARGUMENTS = [
+    case("fine_tune-steps", lambda v: torch_rbf.fine_tune(NET, X, Y_REG, steps=v), ["steps"], (200, 10**6)),
+    case("fine_tune-lr", lambda v: torch_rbf.fine_tune(NET, X, Y_REG, steps=3, lr=v), ["lr"]),
+    case("fine_tune-y", lambda v: torch_rbf.fine_tune(NET, X, planted(Y_REG, v), steps=3), ["y"]),
+    case("fine_tune-net", lambda v: torch_rbf.fine_tune(v, X, Y_REG, steps=3), ["net"]),
+]
+
+
+test_every_bad_argument_is_answered_clearly = every_bad_argument_test(BAD_ARGUMENTS)
+
+
+MESSAGES = [
+    (lambda: torch_rbf.fine_tune(NET, X, Y_REG, steps=2.5), "steps must be a whole number >= 0, got 2.5"),
+]
+test_bad_input_gets_a_message_naming_the_argument = message_test(MESSAGES)
