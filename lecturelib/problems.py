@@ -89,8 +89,7 @@ def check_problem(problem) -> Problem:
 
 
 def _xy(t):
-    """(x, y) = θ for the 2-D test functions, or ValueError unless θ has exactly two entries (a
-    longer θ would otherwise be cut short, or raise Python's "too many values to unpack")."""
+    """(x, y) = θ of a 2-D test function, or ValueError unless θ has exactly two entries."""
     if len(t) != 2:
         raise ValueError(f"θ must have 2 entries (x, y) for this 2-D function, got {len(t)}: "
                          f"{np.asarray(t).tolist()}")
@@ -150,9 +149,8 @@ def quadratic(H, b=None, name: str = "quadratic") -> Problem:
 
 
 def l2_penalised(problem: Problem, l2: float) -> Problem:
-    """J(θ) = L(θ) + (λ/2)‖θ‖² for L = `problem`: Lecture 7's recipe, a loss plus the ℓ2 penalty
-    Ω(θ) = (λ/2)‖θ‖² (every parameter; λ = `l2` ≥ 0), with ∇J = ∇L + λθ and ∇²J = ∇²L + λI.
-    Its minimisers are not L's: `minima` is left empty. Raises TypeError unless problem is a
+    """J(θ) = L(θ) + (λ/2)‖θ‖², Lecture 7's loss plus ℓ2 penalty (λ = `l2` ≥ 0, on every
+    parameter): ∇J = ∇L + λθ, ∇²J = ∇²L + λI; no known minima. TypeError unless problem is a
     Problem, ValueError unless l2 is a finite number >= 0."""
     problem, l2 = check_problem(problem), check_positive(l2, "l2", allow_zero=True)
     hess = None if problem.hess is None else (lambda t: problem.hess(t) + l2 * np.eye(len(t)))
