@@ -11,7 +11,7 @@ from sklearn.cluster import KMeans
 from sklearn.datasets import make_moons
 
 from lecturelib import kmeans as km
-from lecturelib import rbf, rbf_training
+from lecturelib import rbf, torch_rbf
 
 
 def rows() -> list[tuple[str, str]]:
@@ -24,7 +24,7 @@ def rows() -> list[tuple[str, str]]:
     theirs_seconds = time.perf_counter() - start
 
     two = rbf.fit_two_step(X[:200], y[:200], 20, task="binary", ridge=1e-2)
-    three, _ = rbf_training.fine_tune(two, X[:200], y[:200], steps=200, lr=0.01)
+    three, _ = torch_rbf.fine_tune(two, X[:200], y[:200], steps=200, lr=0.01)
     accuracy = [float(np.mean(m.classify(X[200:]) == y[200:])) for m in (two, three)]
     return [
         ("k-means, two moons, k = 20, best of 10: inertia ours / scikit-learn",

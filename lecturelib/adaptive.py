@@ -1,5 +1,5 @@
 """Rules with adaptive, per-parameter learning rates: delta-bar-delta, AdaGrad, RMSProp (also
-with Nesterov momentum), Adam, AMSGrad, AdaMax, Nadam and AdaDelta. Each is the lecture's
+with Nesterov momentum), Adam, AMSGrad, AdaMax, Nadam, AdaDelta and AdamW. Each is the lecture's
 pseudo-code, line by line, on the explicit state of `optimizer.Optimizer`; the names of the
 hyper-parameters (β the decay of the average of g, ρ of the average of g ⊙ g, δ the constant
 in the denominator) are the same in every rule: see `optim`.
@@ -15,11 +15,12 @@ is 0/0 raises ValueError.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from .optimizer import (Optimizer, check_decay, check_delta, check_flag, check_lr, is_tensor,
-                        non_finite)
-from .validation import check_in_range, check_positive
+from .optimizer import Optimizer, non_finite, with_weight_decay
+from .validation import check_decay, check_flag, check_in_range, check_lr, check_positive, is_tensor
 
 # -- the pieces these rules share ------------------------------------------------------------
 
@@ -45,9 +46,9 @@ def _guard_delta(rule, delta: float):
     if delta > 0:
         return rule
 
-    def guarded(g, state, lr):
+    def guarded(g, state, lr, theta):
         with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 is reported just below
-            step, new_state = rule(g, state, lr)
+            step, new_state = rule(g, state, lr, theta)
         if non_finite(step):
             raise ValueError("with delta = 0 the step is 0/0 (or x/0) for a gradient component that "
                              "has been 0 so far: use a delta > 0, e.g. 1e-8")
@@ -81,7 +82,7 @@ def delta_bar_delta(lr: float = 0.01, kappa: float = 0.001, phi: float = 0.1, be
     kappa = check_positive(kappa, "kappa", allow_zero=True)
     phi, beta = check_in_range(phi, "phi", 0, 1, low_open=False), check_decay(beta, "beta")
 
-    def rule(g, s, _):
+    def rule(g, s, _, theta):
         agree = s["g_bar"] * g
         rates = s["rates"] + kappa * (agree > 0) - phi * s["rates"] * (agree < 0)
         return -rates * g, {"rates": rates, "g_bar": _ema(s["g_bar"], g, beta)}
@@ -96,9 +97,9 @@ def adagrad(lr: float = 0.01, delta: float = 1e-7) -> Optimizer:
 
     Every parameter gets its own step, shrinking with its whole gradient history. PyTorch:
     torch.optim.Adagrad(lr=ε, eps=δ) (its default δ is 1e-10, the lecture's 1e-7)."""
-    delta = check_delta(delta)
+    delta = check_positive(delta, "delta", allow_zero=True)
 
-    def rule(g, s, lr):
+    def rule(g, s, lr, theta):
         r = s["r"] + g * g
         return -lr / (delta + r**0.5) * g, {"r": r}
 
@@ -111,9 +112,9 @@ def rmsprop(lr: float = 0.001, rho: float = 0.9, delta: float = 1e-6, eps_inside
     θ ← θ − ε / √(δ + r) ⊙ g   (eps_inside=True: Lectures 4, 5, 7 and Goodfellow Alg. 8.5), or
     θ ← θ − ε / (δ + √r) ⊙ g   (eps_inside=False: Lecture 3 and torch.optim.RMSprop(alpha=ρ, eps=δ))."""
     rho = check_decay(rho, "rho")
-    delta, eps_inside = check_delta(delta), check_flag(eps_inside, "eps_inside")
+    delta, eps_inside = check_positive(delta, "delta", allow_zero=True), check_flag(eps_inside, "eps_inside")
 
-    def rule(g, s, lr):
+    def rule(g, s, lr, theta):
         r = _ema(s["r"], g * g, rho)
         return -lr / _root(r, delta, eps_inside) * g, {"r": r}
 
@@ -130,9 +131,9 @@ def rmsprop_nesterov(lr: float = 0.001, rho: float = 0.9, beta: float = 0.9, del
     we add δ as in RMSProp. With β = 0 this is RMSProp. PyTorch has no such optimiser
     (RMSprop(momentum=β) is the classical, not the Nesterov, momentum)."""
     rho, beta = check_decay(rho, "rho"), check_decay(beta, "beta")
-    delta, eps_inside = check_delta(delta), check_flag(eps_inside, "eps_inside")
+    delta, eps_inside = check_positive(delta, "delta", allow_zero=True), check_flag(eps_inside, "eps_inside")
 
-    def rule(g, s, lr):
+    def rule(g, s, lr, theta):
         r = _ema(s["r"], g * g, rho)
         v = beta * s["v"] - lr / _root(r, delta, eps_inside) * g
         return v, {"r": r, "v": v}
@@ -157,11 +158,11 @@ def adam(lr: float = 0.001, beta: float = 0.9, rho: float = 0.999, delta: float 
     r_max ← max(r_max, r), r̂ = r_max / (1 − ρᵗ), as torch.optim.Adam(amsgrad=True) does (the
     paper has no bias correction). PyTorch: torch.optim.Adam(lr, betas=(β, ρ), eps=δ)."""
     beta, rho = check_decay(beta, "beta"), check_decay(rho, "rho")
-    delta, eps_inside = check_delta(delta), check_flag(eps_inside, "eps_inside")
+    delta, eps_inside = check_positive(delta, "delta", allow_zero=True), check_flag(eps_inside, "eps_inside")
     bias_correction = check_flag(bias_correction, "bias_correction")
     amsgrad = check_flag(amsgrad, "amsgrad")
 
-    def rule(g, state, lr):
+    def rule(g, state, lr, theta):
         t = state["t"] + 1
         s = _ema(state["s"], g, beta)
         r = _ema(state["r"], g * g, rho)
@@ -181,6 +182,24 @@ def adam(lr: float = 0.001, beta: float = 0.9, rho: float = 0.999, delta: float 
                      state_names=("s", "r", "r_max") if amsgrad else ("s", "r"))
 
 
+def adamw(lr: float = 0.001, beta: float = 0.9, rho: float = 0.999, delta: float = 1e-8,
+          weight_decay: float = 0.01) -> Optimizer:
+    """AdamW (Loshchilov & Hutter, 2019, "Decoupled Weight Decay Regularization", ICLR): Adam
+    plus decoupled weight decay λ (`optimizer.with_weight_decay`), at step t = 1, 2, …:
+    s ← βs + (1 − β)g;  r ← ρr + (1 − ρ) g ⊙ g;  ŝ = s / (1 − βᵗ);  r̂ = r / (1 − ρᵗ);
+    θ ← θ − ε ŝ / (δ + √r̂) − ε λ θ.
+
+    Adam with the ℓ2 penalty (λ/2)‖θ‖² in the loss adds λθ to g, and then divides it by √r̂
+    like the rest of g: weights with large gradients are hardly decayed. AdamW keeps the decay
+    out of s and r, so every weight shrinks by the same factor 1 − ελ per step. PyTorch:
+    torch.optim.AdamW(lr, betas=(β, ρ), eps=δ, weight_decay=λ), whose default λ is 0.01; the
+    paper scales λ by the schedule multiplier alone, torch (and we) by ε_t. λ >= 0."""
+    opt = adam(lr, beta, rho, delta)
+    opt = replace(opt, name="AdamW", hyper=dict(lr=lr, beta=opt.hyper["beta"], rho=opt.hyper["rho"],
+                                                   delta=opt.hyper["delta"], weight_decay=weight_decay))
+    return with_weight_decay(opt, weight_decay, name="AdamW")
+
+
 def amsgrad(lr: float = 0.001, beta: float = 0.9, rho: float = 0.999, delta: float = 1e-8) -> Optimizer:
     """AMSGrad: Adam with r̂ taken from the running maximum of r (see `adam`)."""
     return adam(lr, beta, rho, delta, amsgrad=True)
@@ -192,9 +211,9 @@ def adamax(lr: float = 0.002, beta: float = 0.9, rho: float = 0.999, delta: floa
 
     The paper has max(ρu, |g|); PyTorch (torch.optim.Adamax) adds δ inside the max so that u > 0."""
     beta, rho = check_decay(beta, "beta"), check_decay(rho, "rho")
-    delta = check_delta(delta)
+    delta = check_positive(delta, "delta", allow_zero=True)
 
-    def rule(g, state, lr):
+    def rule(g, state, lr, theta):
         t = state["t"] + 1
         s = _ema(state["s"], g, beta)
         u = _maximum(rho * state["u"], abs(g) + delta)
@@ -216,10 +235,10 @@ def nadam(lr: float = 0.002, beta: float = 0.9, rho: float = 0.999, delta: float
 
     The look-ahead is folded into the step: the current gradient enters with its own weight."""
     beta, rho = check_decay(beta, "beta"), check_decay(rho, "rho")
-    delta = check_delta(delta)
+    delta = check_positive(delta, "delta", allow_zero=True)
     psi = check_positive(momentum_decay, "momentum_decay", allow_zero=True)
 
-    def rule(g, state, lr):
+    def rule(g, state, lr, theta):
         t = state["t"] + 1
         mu, mu_next = (beta * (1 - 0.5 * 0.96 ** (k * psi)) for k in (t, t + 1))
         mu_product = state["mu_product"] * mu
@@ -239,9 +258,9 @@ def adadelta(lr: float = 1.0, rho: float = 0.9, delta: float = 1e-6) -> Optimize
     r ← ρr + (1 − ρ) g ⊙ g;  Δθ = −√(u + δ)/√(r + δ) ⊙ g;  u ← ρu + (1 − ρ) Δθ ⊙ Δθ;  θ ← θ + εΔθ.
     The ratio of the two RMS values gives Δθ the units of θ. PyTorch: torch.optim.Adadelta."""
     rho = check_decay(rho, "rho")
-    delta = check_delta(delta)
+    delta = check_positive(delta, "delta", allow_zero=True)
 
-    def rule(g, state, lr):
+    def rule(g, state, lr, theta):
         r = _ema(state["r"], g * g, rho)
         change = -((state["u"] + delta) ** 0.5) / (r + delta) ** 0.5 * g
         u = _ema(state["u"], change * change, rho)

@@ -32,7 +32,7 @@ import math
 import numbers
 from typing import Callable, Iterator, Sequence
 
-from .validation import check_real
+from .validation import check_function, check_real
 
 
 def _as_value(other, op: str) -> "Value":
@@ -298,11 +298,6 @@ def as_point(x, name: str = "x") -> list[float]:
     return [real(v, f"{name}[{i}]") for i, v in enumerate(entries)]
 
 
-def _check_function(f) -> None:
-    if not callable(f):
-        raise TypeError(f"f must be a function, got {type(f).__name__}")
-
-
 def gradient(f: Callable[..., Value], x: Sequence[float]) -> tuple[float, list[float]]:
     """Value and gradient of a scalar function f: ℝⁿ → ℝ in **one** backward pass.
 
@@ -310,7 +305,7 @@ def gradient(f: Callable[..., Value], x: Sequence[float]) -> tuple[float, list[f
     Raises ValueError if f returns several outputs: reverse mode differentiates one scalar
     per pass (use `jacobian`); TypeError/ValueError unless x is a non-empty sequence of
     finite real numbers."""
-    _check_function(f)
+    check_function(f, "f")
     inputs = [Value(v, label=f"x{i + 1}") for i, v in enumerate(as_point(x))]
     output = _as_output(f(*inputs))
     output.backward()
@@ -319,7 +314,7 @@ def gradient(f: Callable[..., Value], x: Sequence[float]) -> tuple[float, list[f
 
 def jacobian(f: Callable[..., Sequence[Value]], x: Sequence[float]) -> list[list[float]]:
     """The m × n Jacobian of f: ℝⁿ → ℝᵐ in reverse mode: one backward pass per output (row)."""
-    _check_function(f)
+    check_function(f, "f")
     inputs = [Value(v, label=f"x{i + 1}") for i, v in enumerate(as_point(x))]
     outputs = f(*inputs)
     rows = []

@@ -32,8 +32,8 @@ import numpy as np
 
 from .linesearch import searched_gradient, wolfe_step
 from .problems import Problem, solver_input
-from .trajectory import CONVERGED, MAX_ITER, Method, Trajectory, check_start, iterate
-from .validation import (check_choice, check_finite, check_settings, check_symmetric,
+from .trajectory import CONVERGED, MAX_ITER, Method, Trajectory, iterate
+from .validation import (check_choice, check_finite, check_settings, check_start, check_symmetric,
                          check_whole, check_wolfe, checked, overflow_checked)
 
 
@@ -131,21 +131,22 @@ def conjugate_gradient(A, b, x0=None, *, tol: float = 1e-10, max_iter: int | Non
     return CGResult(x, np.array(points), np.array(norms), CONVERGED if norms[-1] <= threshold else MAX_ITER)
 
 
-BETAS = {
+FORMULAS = {  # β_k, the weight of the previous direction, by formula
     "FR": lambda g_new, g_old: (g_new @ g_new) / (g_old @ g_old),
     "PR": lambda g_new, g_old: max(0.0, g_new @ (g_new - g_old) / (g_old @ g_old)),
 }
 
 
 @overflow_checked
-def nonlinear_cg(problem: Problem, theta0, *, beta: str = "PR", restart: int | None = None,
+def nonlinear_cg(problem: Problem, theta0, *, formula: str = "PR", restart: int | None = None,
                  tol: float = 1e-5, max_iter: int = 1000, c1: float = 1e-4, c2: float = 0.1) -> Trajectory:
     """Minimise problem.f by nonlinear conjugate gradients until ‖∇f‖_∞ ≤ tol (SciPy's criterion).
 
     problem: a `problems.Problem` (f and grad are used), or plain callables through
     `problems.as_problem(f, grad, dim=n)`; theta0: (n,).
 
-    beta: "FR" (Fletcher–Reeves) or "PR" (Polak–Ribière, with β clipped at 0); restart: every
+    formula: the formula for β, "FR" (Fletcher–Reeves) or "PR" (Polak–Ribière, with β clipped
+    at 0; the name `beta` is the library's first-moment decay, see `optim`); restart: every
     how many steps to reset to −g (a whole number ≥ 1, default n = len(θ₀)); also restarts when
     a direction is not downhill or successive gradients are far from orthogonal. Each step
     uses a strong-Wolfe line search with constants 0 < c1 < c2 < 1 (c2 < ½ keeps
@@ -154,14 +155,14 @@ def nonlinear_cg(problem: Problem, theta0, *, beta: str = "PR", restart: int | N
     Returns a Trajectory whose `reason` is CONVERGED, MAX_ITER, LINE_SEARCH_FAILED (no
     strong-Wolfe step: f may be unbounded below) or DIVERGED. Raises TypeError unless problem
     is a Problem, ValueError if θ₀ is not a finite vector of length problem.dim or f(θ₀) is not
-    finite, for an unknown beta, bad restart, tol < 0, max_iter not a whole number ≥ 0, and if
+    finite, for an unknown formula, bad restart, tol < 0, max_iter not a whole number ≥ 0, and if
     f or grad raise or return the wrong shape (or grad NaN)."""
-    beta = check_choice(beta, "beta", sorted(BETAS))
+    formula = check_choice(formula, "formula", sorted(FORMULAS))
     tol, max_iter = check_settings(tol, max_iter)
     c1, c2 = check_wolfe(c1, c2)
     if restart is not None:
         restart = check_whole(restart, "restart", minimum=1)
-    name = {"FR": "nonlinear CG (Fletcher–Reeves)", "PR": "nonlinear CG (Polak–Ribière)"}[beta]
+    name = {"FR": "nonlinear CG (Fletcher–Reeves)", "PR": "nonlinear CG (Polak–Ribière)"}[formula]
     theta, f, grad = solver_input(problem, theta0)
     restart = theta.size if restart is None else restart
 
@@ -172,7 +173,7 @@ def nonlinear_cg(problem: Problem, theta0, *, beta: str = "PR", restart: int | N
         alpha, f_new, g_new = wolfe_step(f, grad, theta, d, loss, g, state["previous_f"], c1, c2)
         since_restart += 1
         powell = abs(g_new @ g) >= 0.2 * (g_new @ g_new)
-        b = 0.0 if since_restart >= restart or powell else BETAS[beta](g_new, g)
+        b = 0.0 if since_restart >= restart or powell else FORMULAS[formula](g_new, g)
         if b == 0.0:
             since_restart = 0
         return theta + alpha * d, f_new, {"d": -g_new + b * d, "since_restart": since_restart,

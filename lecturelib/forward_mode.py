@@ -28,6 +28,7 @@ import numbers
 from typing import Callable, Sequence
 
 from .autodiff import as_point, chain, check_result, power_slope, real
+from .validation import check_function
 
 
 def _as_dual(other, op: str) -> "Dual":
@@ -156,11 +157,6 @@ def _outputs(result) -> list[Dual]:
     return [_as_dual(r, "an output") for r in results]
 
 
-def _check_function(f) -> None:
-    if not callable(f):
-        raise TypeError(f"f must be a function, got {type(f).__name__}")
-
-
 def jvp(f: Callable[..., Dual | Sequence[Dual]], x: Sequence[float], v: Sequence[float]):
     """One forward pass: the values f(x) and the Jacobian-vector product J(x) v.
 
@@ -168,7 +164,7 @@ def jvp(f: Callable[..., Dual | Sequence[Dual]], x: Sequence[float], v: Sequence
     of length m. With ‖v‖ = 1 and m = 1, J v = vᵀ∇f is the directional derivative (Lecture 4).
     Raises TypeError/ValueError unless x and v are non-empty sequences of finite real numbers
     of the same length."""
-    _check_function(f)
+    check_function(f, "f")
     x, v = as_point(x, "x"), as_point(v, "v")
     if len(x) != len(v):
         raise ValueError(f"x and v must have the same length, got {len(x)} and {len(v)}")
@@ -178,7 +174,7 @@ def jvp(f: Callable[..., Dual | Sequence[Dual]], x: Sequence[float], v: Sequence
 
 def derivative(f: Callable[[Dual], Dual], x: float) -> tuple[float, float]:
     """(f(x), f′(x)) for f: ℝ → ℝ, one pass with tangent 1."""
-    _check_function(f)
+    check_function(f, "f")
     (value,), (slope,) = jvp(lambda a: _outputs(f(a))[:1], [real(x, "x")], [1.0])
     return value, slope
 

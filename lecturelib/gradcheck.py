@@ -26,12 +26,7 @@ from typing import Callable
 
 import numpy as np
 
-from .validation import check_finite, check_positive, check_real
-
-
-def _callable(f, name: str) -> None:
-    if not callable(f):
-        raise TypeError(f"{name} must be a function, got {type(f).__name__}")
+from .validation import check_finite, check_function, check_positive, check_real
 
 
 def _f_at(f, x, where: str) -> float:
@@ -66,14 +61,14 @@ def _stencil(x, h: float):
 
 def forward_difference(f: Callable[[float], float], x: float, h: float = 1e-7) -> float:
     """(f(x + h) − f(x)) / h, error O(h)."""
-    _callable(f, "f")
+    check_function(f, "f")
     x, h = _stencil(check_real(x, "x"), h)
     return (_f_at(f, x + h, f"x + h = {x + h!r}") - _f_at(f, x, f"x = {x!r}")) / h
 
 
 def central_difference(f: Callable[[float], float], x: float, h: float = 1e-5) -> float:
     """(f(x + h) − f(x − h)) / (2h), error O(h²)."""
-    _callable(f, "f")
+    check_function(f, "f")
     x, h = _stencil(check_real(x, "x"), h)
     return (_f_at(f, x + h, f"x + h = {x + h!r}") - _f_at(f, x - h, f"x - h = {x - h!r}")) / (2.0 * h)
 
@@ -83,7 +78,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x, h: float = 1e-5) -> 
 
     f maps an array of x's shape (any shape) to a scalar; the result has x's shape.
     Costs 2·x.size evaluations of f: fine for checking, far too slow for training."""
-    _callable(f, "f")
+    check_function(f, "f")
     x, h = _stencil(check_finite(x, "x").copy(), h)
     grad = np.zeros_like(x)
     for index in np.ndindex(x.shape):
@@ -125,7 +120,7 @@ def gradient_check(f: Callable[[np.ndarray], float], grad_f: Callable[[np.ndarra
     Raises ValueError naming the worst entry if the error exceeds `tolerance` (a bug in
     grad_f, or f not differentiable near x: a kink within h of x); ValueError if f is not
     finite at a point x ± h or grad_f(x) is not a finite array of x's shape."""
-    _callable(grad_f, "grad_f")
+    check_function(grad_f, "grad_f")
     tolerance = check_positive(tolerance, "tolerance")
     x, h = _stencil(check_finite(x, "x"), h)
     if x.size == 0:

@@ -32,10 +32,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .validation import check_finite, check_in_range, check_positive, check_whole
+from .distances import unchecked_squared_distances as squared_distances
+from .validation import check_in_range, check_points, check_positive, check_whole
 
 MAX_INIT = 1000  # n_init and n_local_trials: a bound against typos such as 10**12
-LARGEST = np.finfo(float).max
 
 
 @dataclass
@@ -48,51 +48,10 @@ class KMeansResult:
     n_iter: int
 
 
-def check_coordinates(X, name: str = "X") -> np.ndarray:
-    """Return X as a float array (n, d), a 1-D X as one feature (n, 1). Raises TypeError for
-    non-numbers and ValueError for NaN/inf, an empty X, or coordinates so large that the sum of
-    the n squared distances would overflow float64 (|x| ≲ 10¹⁵⁰ for small data sets)."""
-    X = check_finite(X, name)
-    if X.ndim == 1:
-        X = X[:, None]
-    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"{name} must have shape (n, d) with n >= 1 points and d >= 1 features, got {X.shape}")
-    return check_squares(X, name)
-
-
-def check_squares(array: np.ndarray, name: str) -> np.ndarray:
-    """Return `array`, or raise ValueError if it is so large that a sum of squared
-    differences of its entries could overflow float64: |entries| ≤ √(max float / (4·size))."""
-    largest, limit = np.abs(array).max(initial=0.0), np.sqrt(LARGEST / (4.0 * max(array.size, 1)))
-    if largest > limit:
-        raise ValueError(f"{name} has entries as large as {largest:.3g}: squared distances would "
-                         f"overflow float64, so rescale {name} (here |entries| <= {limit:.3g})")
-    return array
-
-
-def check_points(X, k, *, name: str = "k", minimum: int = 1) -> tuple[np.ndarray, int]:
-    """(X as a float array (n, d), k as an int) after checking X (`check_coordinates`) and
-    that k is a whole number with minimum ≤ k ≤ n. `name` is what the caller calls k
-    (n_centres, max_units), so that the message names the caller's argument."""
-    X = check_coordinates(X)
-    k = check_whole(k, name, minimum=minimum)
-    if k > X.shape[0]:
-        raise ValueError(f"{name} must lie between {minimum} and the number of points {X.shape[0]}, got {k}")
-    return X, k
-
-
-def squared_distances(X, centres) -> np.ndarray:
-    """‖xₙ − μᵢ‖² for every point (n, d) and centre (k, d), shape (n, k); never negative.
-    Raises like `check_coordinates`, and ValueError if the numbers of features differ."""
-    X, centres = check_coordinates(X), check_coordinates(centres, "centres")
-    if X.shape[1] != centres.shape[1]:
-        raise ValueError(f"X has {X.shape[1]} features but the centres have {centres.shape[1]}")
-    return _squared_distances(X, centres)
-
-
-def _squared_distances(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    d2 = (X**2).sum(1)[:, None] - 2.0 * X @ centres.T + (centres**2).sum(1)[None, :]
-    return np.maximum(d2, 0.0)
+def _points_and_count(X, k, name: str = "k", minimum: int = 1) -> tuple[np.ndarray, int]:
+    """(X checked as (n, d) points, k a whole number from `minimum` to n)."""
+    X = check_points(X)
+    return X, check_whole(k, name, minimum=minimum, maximum=X.shape[0], what="the number of points")
 
 
 def kmeans_plusplus(X, k: int, *, seed: int = 0, n_local_trials: int | None = None) -> np.ndarray:
@@ -103,7 +62,7 @@ def kmeans_plusplus(X, k: int, *, seed: int = 0, n_local_trials: int | None = No
     If X holds fewer than k distinct points, the remaining seeds are repeated points.
     Raises ValueError unless 1 ≤ k ≤ n, 1 ≤ n_local_trials ≤ 1000 and seed ≥ 0 are whole
     numbers (and for NaN/inf in X), TypeError for non-numbers."""
-    X, k = check_points(X, k)
+    X, k = _points_and_count(X, k)
     if n_local_trials is None:
         trials = 2 + int(np.log(k))
     else:
@@ -114,14 +73,14 @@ def kmeans_plusplus(X, k: int, *, seed: int = 0, n_local_trials: int | None = No
 
 def _seed(X: np.ndarray, k: int, rng: np.random.Generator, trials: int) -> np.ndarray:
     chosen = [int(rng.integers(X.shape[0]))]
-    d2 = _squared_distances(X, X[chosen])[:, 0]  # D(x)²: distance to the nearest chosen centre
+    d2 = squared_distances(X, X[chosen])[:, 0]  # D(x)²: distance to the nearest chosen centre
     for _ in range(1, k):
         if d2.sum() == 0:  # fewer distinct points than k: any remaining point will do
             chosen.append(int(np.setdiff1d(np.arange(X.shape[0]), chosen)[0]))
             continue
         candidates = rng.choice(X.shape[0], size=trials, p=d2 / d2.sum())
         # the potential Σ min(D², ‖x − candidate‖²) if each candidate were added
-        new_d2 = np.minimum(d2[:, None], _squared_distances(X, X[candidates]))
+        new_d2 = np.minimum(d2[:, None], squared_distances(X, X[candidates]))
         best = int(np.argmin(new_d2.sum(axis=0)))
         chosen.append(int(candidates[best]))
         d2 = new_d2[:, best]
@@ -138,10 +97,9 @@ def lloyd(X, centres, *, max_iter: int = 300, tol: float = 1e-4) -> KMeansResult
     than tol · (mean variance of the features of X), in squared distance, or max_iter
     iterations have run. Raises ValueError for NaN/inf in X or centres, centres of the wrong
     shape, more centres than points, max_iter < 1 or 2.5 (a whole number is needed), tol < 0."""
-    centres = check_coordinates(centres, "centres").copy()
-    X, _ = check_points(X, len(centres), name="the number of centres")
-    if centres.shape[1] != X.shape[1]:
-        raise ValueError(f"centres must have shape (k, {X.shape[1]}), got {centres.shape}")
+    X = check_points(X)
+    centres = check_points(centres, "centres", features=X.shape[1], of="X has").copy()
+    check_whole(len(centres), "the number of centres", minimum=1, maximum=X.shape[0], what="the number of points")
     max_iter, tol = _check_stopping(max_iter, tol)
     return _lloyd(X, centres, max_iter, tol)
 
@@ -150,20 +108,20 @@ def _lloyd(X: np.ndarray, centres: np.ndarray, max_iter: int, tol: float) -> KMe
     with np.errstate(over="ignore"):  # a huge tol gives threshold inf: one iteration
         threshold = tol * X.var(axis=0).mean()
     for iteration in range(1, max_iter + 1):
-        labels = _squared_distances(X, centres).argmin(axis=1)  # assignment step
+        labels = squared_distances(X, centres).argmin(axis=1)  # assignment step
         new = centres.copy()
         for i in range(centres.shape[0]):  # update step: the mean of each cluster
             members = X[labels == i]
             if len(members):
                 new[i] = members.mean(axis=0)
             else:  # empty cluster: restart it at the worst-served point
-                far = _squared_distances(X, centres)[np.arange(len(X)), labels].argmax()
+                far = squared_distances(X, centres)[np.arange(len(X)), labels].argmax()
                 new[i] = X[far]
         shift = ((new - centres) ** 2).sum(axis=1).max()
         centres = new
         if shift <= threshold:
             break
-    d2 = _squared_distances(X, centres)
+    d2 = squared_distances(X, centres)
     labels = d2.argmin(axis=1)
     return KMeansResult(centres, labels, float(d2[np.arange(len(X)), labels].sum()), iteration)
 
@@ -176,7 +134,7 @@ def kmeans(X, k: int, *, seed: int = 0, n_init: int = 1, max_iter: int = 300,
     scikit-learn; the seeds alone are `X[kmeans_plusplus(X, k)]`). Raises ValueError unless
     1 ≤ k ≤ n, 1 ≤ n_init ≤ 1000, max_iter ≥ 1 are whole numbers, tol ≥ 0 and seed ≥ 0, and
     for NaN/inf in X; TypeError for non-numbers."""
-    X, k = check_points(X, k)
+    X, k = _points_and_count(X, k)
     n_init = check_whole(n_init, "n_init", minimum=1)
     check_in_range(n_init, "n_init", 1, MAX_INIT, low_open=False, high_open=False)
     max_iter, tol = _check_stopping(max_iter, tol)

@@ -21,19 +21,9 @@ import numpy as np
 
 from .problems import Problem, check_problem
 from .trajectory import Trajectory, run
-from .validation import check_finite, check_positive, check_whole
+from .validation import check_finite, check_function, check_points, check_positive, check_whole
 
 MAX_STARTS = 10_000
-
-
-def _points(x, name: str) -> np.ndarray:
-    """`x` as an (n, d) array of finite numbers (a vector is one point per entry, d = 1)."""
-    x = check_finite(x, name)
-    if x.ndim == 1:
-        x = x[:, None]
-    if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0:
-        raise ValueError(f"{name} must be an (n, d) array of n >= 1 points, got shape {x.shape}")
-    return x
 
 
 def chord_gaps(f, a, b, lam) -> np.ndarray:
@@ -43,9 +33,8 @@ def chord_gaps(f, a, b, lam) -> np.ndarray:
     f: θ (d,) -> a number; a, b: (n, d) arrays (or (n,) for d = 1); lam: (n,) in [0, 1].
     Raises TypeError if f is not callable or returns a non-number, ValueError for arrays of other
     shapes, non-finite entries, λ outside [0, 1], or a non-finite value of f."""
-    if not callable(f):
-        raise TypeError(f"f must be a function of θ, got {type(f).__name__}")
-    a, b = _points(a, "a"), _points(b, "b")
+    check_function(f, "f", "a function of θ")
+    a, b = check_points(a, "a"), check_points(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"a and b must have the same shape, got {a.shape} and {b.shape}")
     lam = check_finite(lam, "lam")
@@ -92,7 +81,7 @@ def multi_start(method, problem: Problem, starts, steps: int, *, merge: float = 
     Raises TypeError/ValueError for a bad method, problem, starts of the wrong shape or not
     finite, steps not a whole number, or merge not > 0 (see `trajectory.run`)."""
     check_problem(problem)
-    starts = _points(starts, "starts")
+    starts = check_points(starts, "starts")
     if starts.shape[1] != problem.dim:
         raise ValueError(f"starts must have {problem.dim} column(s) for {problem.name}, got shape {starts.shape}")
     if len(starts) > MAX_STARTS:

@@ -66,21 +66,21 @@ def gauss_newton_step(J, r) -> np.ndarray:
 
 
 @overflow_checked
-def lm_step(J, r, lam: float) -> np.ndarray:
-    """δ solving (JᵀJ + λ diag(JᵀJ)) δ = −Jᵀr, the Levenberg-Marquardt step (λ ≥ 0). Raises
+def lm_step(J, r, damping: float) -> np.ndarray:
+    """δ solving (JᵀJ + λ diag(JᵀJ)) δ = −Jᵀr, the Levenberg-Marquardt step with damping λ ≥ 0. Raises
     ValueError if J and r do not match or hold NaN/inf, for λ < 0, and if the system is singular:
     a zero column of J (a parameter that does not change the residuals), or λ = 0 and JᵀJ
     singular."""
     J, r = _check_jr(J, r)
-    lam = check_positive(lam, "lam", allow_zero=True)
+    damping = check_positive(damping, "damping", allow_zero=True)
     zero = np.flatnonzero(~J.any(axis=0))
     if zero.size:
         raise ValueError(f"column {zero[0]} of J (the jacobian) is zero: parameter {zero[0]} does not "
                          "change the residuals, so JᵀJ + λ diag(JᵀJ) is singular and it cannot be "
                          "fitted")
     JtJ = check_no_overflow(J.T @ J, "JᵀJ (J)")
-    return _solve(JtJ + lam * np.diag(np.diag(JtJ)), -J.T @ r,
-                  f"JᵀJ + λ diag(JᵀJ) is singular at λ = {lam:g}: use λ > 0")
+    return _solve(JtJ + damping * np.diag(np.diag(JtJ)), -J.T @ r,
+                  f"JᵀJ + λ diag(JᵀJ) is singular at λ = {damping:g}: use λ > 0")
 
 
 def _solve(M, rhs, singular: str) -> np.ndarray:
@@ -144,12 +144,12 @@ def gauss_newton(residual, jacobian, theta0, *, tol: float = 1e-8, max_iter: int
 
 
 @overflow_checked
-def levenberg_marquardt(residual, jacobian, theta0, *, lam: float = 1e-3, up: float = 10.0,
+def levenberg_marquardt(residual, jacobian, theta0, *, damping: float = 1e-3, up: float = 10.0,
                         down: float = 10.0, tol: float = 1e-8, max_iter: int = 200,
                         callback: Callable | None = None, problem: str = "") -> Trajectory:
     """Minimise Σ r(θ)² by Levenberg-Marquardt with adaptive λ (see the module docstring).
 
-    lam: the initial λ, 0 < λ < 1e16; up, down > 1: the factors that raise λ after a rejected
+    damping: the initial λ, 0 < λ < 1e16; up, down > 1: the factors that raise λ after a rejected
     step and lower it after an accepted one (λ never falls below the smallest float). Stops
     when ‖∇f‖_∞ ≤ tol (reason CONVERGED), after max_iter accepted steps (MAX_ITER), or when no
     λ lowers f, λ reaching 1e16 or 1000 tries for one step (LINE_SEARCH_FAILED: a minimum to
@@ -157,28 +157,28 @@ def levenberg_marquardt(residual, jacobian, theta0, *, lam: float = 1e-3, up: fl
     Trajectory (accepted steps only). Raises ValueError for parameters out of range, if f(θ₀)
     is not finite, if the system is singular (a parameter the residuals do not depend on), and
     if residual or jacobian raise or return the wrong shape (or jacobian NaN/inf)."""
-    lam = check_positive(lam, "lam")
+    damping = check_positive(damping, "damping")
     up, down = check_positive(up, "up"), check_positive(down, "down")
     if up <= 1 or down <= 1:
         raise ValueError(f"up and down must be > 1, got up = {up}, down = {down}")
-    if lam >= 1e16:
-        raise ValueError(f"lam must be < 1e16, the largest λ LM tries, got {lam:g}")
+    if damping >= 1e16:
+        raise ValueError(f"damping must be < 1e16, the largest λ LM tries, got {damping:g}")
     tol, max_iter = check_settings(tol, max_iter)
     callback = check_callback(callback)
 
     def step(theta, loss, g, state, residual):
-        lam = state["lam"]
+        damping = state["damping"]
         for _ in range(MAX_TRIES):
-            candidate = theta + _located("Levenberg-Marquardt", theta, lm_step, state["J"], state["r"], lam)
+            candidate = theta + _located("Levenberg-Marquardt", theta, lm_step, state["J"], state["r"], damping)
             r = residual(candidate)
             f_new = float(r @ r)
             if np.isfinite(f_new) and f_new < loss:
-                return candidate, f_new, {**state, "r": r, "lam": max(lam / down, np.finfo(float).tiny)}
-            lam *= up
-            if lam >= 1e16:
+                return candidate, f_new, {**state, "r": r, "damping": max(damping / down, np.finfo(float).tiny)}
+            damping *= up
+            if damping >= 1e16:
                 break
         raise LineSearchError("no λ lowers f: a minimum (to rounding), or a wrong jacobian")
 
-    report = None if callback is None else (lambda k, theta, state: callback(k, theta, state["lam"]))
-    return _least_squares("Levenberg-Marquardt", step, residual, jacobian, theta0, {"lam": lam}, tol,
+    report = None if callback is None else (lambda k, theta, state: callback(k, theta, state["damping"]))
+    return _least_squares("Levenberg-Marquardt", step, residual, jacobian, theta0, {"damping": damping}, tol,
                           max_iter, report, problem)

@@ -25,20 +25,12 @@ from __future__ import annotations
 import numpy as np
 
 from .problems import Problem, check_problem
-from .trajectory import LineSearchError, Trajectory, check_start, descent, iterate
-from .validation import check_choice, check_finite, check_in_range, check_positive, check_whole
+from .trajectory import LineSearchError, Trajectory, descent, iterate
+from .validation import (check_choice, check_finite, check_function, check_in_range, check_positive, check_start,
+                         check_vector, check_whole)
 
 __all__ = ["LineSearchError", "backtracking", "coordinate_descent", "optimal_step", "steepest_descent",
            "searched_gradient", "wolfe_line_search", "wolfe_step"]  # LineSearchError: defined in trajectory, the loop stops on it
-
-
-def _vector(x, name: str, size: int | None = None) -> np.ndarray:
-    """`x` as a finite float vector (of length `size` if given), or TypeError/ValueError."""
-    x = check_finite(x, name)
-    if x.ndim != 1 or x.size == 0 or (size is not None and x.size != size):
-        wanted = f"({size},)" if size is not None else "(n,) with n >= 1"
-        raise ValueError(f"{name} must be a vector of shape {wanted}, got shape {x.shape}")
-    return x
 
 
 def _scaled_curvature(g: np.ndarray, H: np.ndarray):
@@ -68,7 +60,7 @@ def optimal_step(g, H) -> float:
     ValueError when gᵀHg ≤ 0 (the model has no minimum along −g: it predicts that larger steps
     decrease f for ever), when g = 0 (no direction), when g or H is not finite or has the wrong
     shape; TypeError for non-numbers."""
-    g = _vector(g, "g")
+    g = check_vector(g, "g")
     H = check_finite(H, "H")
     if H.shape != (g.size, g.size):
         raise ValueError(f"H must have shape ({g.size}, {g.size}) to match g, got {H.shape}")
@@ -95,11 +87,10 @@ def backtracking(f, theta, g, direction=None, lr0: float = 1.0, c: float = 1e-4,
     max_halvings a whole number >= 1. Raises TypeError/ValueError for other input, ValueError if
     d is not a descent direction (gᵀd ≥ 0) or f(θ) is not finite, and LineSearchError (a
     RuntimeError) if no step within `max_halvings` shrinkings decreases f enough."""
-    if not callable(f):
-        raise TypeError(f"f must be a function θ -> float, got {type(f).__name__}")
-    theta = _vector(theta, "theta")
-    g = _vector(g, "g", theta.size)
-    d = -g if direction is None else _vector(direction, "direction", theta.size)
+    check_function(f, "f", "a function θ -> float")
+    theta = check_vector(theta, "theta")
+    g = check_vector(g, "g", theta.size, of=", the shape of theta")
+    d = -g if direction is None else check_vector(direction, "direction", theta.size, of=", the shape of theta")
     lr = check_positive(lr0, "lr0")
     c = check_in_range(c, "c", 0, 1)
     shrink = check_in_range(shrink, "shrink", 0, 1)
@@ -232,18 +223,16 @@ def wolfe_line_search(f, grad, theta, d, f0=None, g0=None, alpha1: float = 1.0,
     ValueError if d is not a descent direction or the constants are not 0 < c₁ < c₂ < 1, and
     LineSearchError if no step is found in `max_iter` trials (a wrong gradient is the usual
     cause, or f unbounded below along d)."""
-    for name, function in (("f", f), ("grad", grad)):
-        if not callable(function):
-            raise TypeError(f"{name} must be a function of θ, got {type(function).__name__}")
+    check_function(f, "f", "a function of θ"), check_function(grad, "grad", "a function of θ")
     c1, c2 = check_in_range(c1, "c1", 0, 1), check_in_range(c2, "c2", 0, 1)
     if not c1 < c2:
         raise ValueError(f"need 0 < c1 < c2 < 1, got c1 = {c1}, c2 = {c2}")
-    theta = _vector(theta, "theta")
-    d = _vector(d, "d", theta.size)
+    theta = check_vector(theta, "theta")
+    d = check_vector(d, "d", theta.size, of=", the shape of theta")
     alpha1 = check_positive(alpha1, "alpha1")
     max_iter = check_whole(max_iter, "max_iter", minimum=1)
     f0 = check_start(f(theta), theta, "f") if f0 is None else check_start(f0, theta, "f0")
-    g0 = _vector(grad(theta) if g0 is None else g0, "g0", theta.size)
+    g0 = check_vector(grad(theta) if g0 is None else g0, "g0", theta.size, of=", the shape of theta")
     with np.errstate(over="ignore", invalid="ignore"):
         slope0 = float(g0 @ d)
     if not slope0 < 0:

@@ -97,12 +97,15 @@ MAX_ENTRIES = 10**8  # 800 MB of float64: the largest one-hot array we build
 
 
 def one_hot(labels, num_classes):
-    """Rows of the identity: one_hot([2, 0], 3) = [[0, 0, 1], [1, 0, 0]].
+    """Rows of the identity: one_hot([2, 0], 3) = [[0, 0, 1], [1, 0, 0]]; one_hot([], 3) has no
+    rows, shape (0, 3).
 
     Raises TypeError unless `labels` is a 1-D array of integers, ValueError unless they lie in
     0..num_classes − 1 (`num_classes` a whole number >= 1, labels × classes <= MAX_ENTRIES)."""
     num_classes = check_whole(num_classes, "num_classes", minimum=1)
     labels = _array(labels, "labels")
+    if labels.shape == (0,):  # no labels (NumPy reads [] as floats): no rows
+        return np.zeros((0, num_classes))
     if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
         raise TypeError(f"labels must be a 1-D array of integers, got dtype {labels.dtype} and shape {labels.shape}")
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):

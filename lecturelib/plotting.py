@@ -102,45 +102,71 @@ def plot_function_and_derivative(functions, x, *, ncols: int = 4, panel_size=(2.
 PATH_COLOURS = [PALETTE[name] for name in ("blue", "orange", "vermillion", "purple", "sky", "black")]
 
 
-def draw_paths(ax, problem, paths=(), labels=None, *, n: int = 90, levels: int = 12) -> None:
-    """Contours of a 2-D problem, its minima (green stars) and the paths of some runs.
+def draw_contours(ax, problem, *, n: int = 90, levels: int = 12, log: bool = False, minima: bool = True):
+    """Contours of a 2-D problem over its `window`, its minima (green stars, unless `minima` is
+    False) and its axes: the background of `draw_paths` and of the chapters' explorers.
 
-    problem: a 2-D `problems.Problem` (its `grid(n)`, `minima` (k, 2), `window` and `name`).
-    paths:   `trajectory.Trajectory` objects; path i is drawn through its points (steps + 1, 2)
-             in PATH_COLOURS[i % 6], labelled labels[i] (default: its method), with
-             "(diverged at step k)" added when it diverged.
-    n, levels: an n × n grid of f; `levels` contour lines spaced geometrically from
-             max(min f, 10⁻³·max f, 10⁻³) to max f (f need not be positive).
+    `levels` contour lines of f on an n × n grid, spaced geometrically from max(min f,
+    10⁻³·max f, 10⁻³) to max f (f need not be positive); with `log`, `levels` evenly spaced
+    lines of log(1 + f), which shows the bottom of a steep valley. Returns the contour set.
     Raises TypeError/ValueError naming the argument for a problem that is not 2-D, n outside
-    2 … 1000, levels outside 2 … 100, paths that are not trajectories or labels of another length.
-    """
+    2 … 1000 or levels outside 2 … 100."""
     if not callable(getattr(problem, "grid", None)) or getattr(problem, "dim", None) != 2:
         raise ValueError(f"problem must be a 2-D lecturelib.problems.Problem, got "
                          f"{getattr(problem, 'name', type(problem).__name__)}")
     levels = check_whole(levels, "levels", minimum=2)
     if levels > 100:
         raise ValueError(f"levels must be <= 100 contour lines, got {levels}")
+    X, Y, Z = problem.grid(n)  # checks n
+    if log:
+        contours = ax.contour(X, Y, np.log1p(Z - min(Z.min(), 0.0)), levels=levels, colors=PALETTE["black"],
+                              linewidths=0.5, alpha=0.4)
+    else:
+        low = max(Z.min(), 1e-3 * Z.max(), 1e-3)
+        contours = ax.contour(X, Y, Z, levels=np.geomspace(low, Z.max(), levels), colors=PALETTE["black"],
+                              linewidths=0.5, alpha=0.4)
+    if minima:
+        ax.plot(*np.asarray(problem.minima).reshape(-1, 2).T, "*", color=PALETTE["green"], markersize=12)
+    (x0, x1), (y0, y1) = problem.window
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="θ₁", ylabel="θ₂", title=problem.name)
+    return contours
+
+
+def draw_paths(ax, problem, paths=(), labels=None, *, styles=None, n: int = 90, levels: int = 12,
+               log: bool = False) -> list:
+    """Contours of a 2-D problem, its minima (green stars) and the paths of some runs, over
+    the axes `draw_contours` sets up. Returns the lines of the paths.
+
+    problem: a 2-D `problems.Problem` (its `grid(n)`, `minima` (k, 2), `window` and `name`).
+    paths:   `trajectory.Trajectory` objects; path i is drawn through its points (steps + 1, 2)
+             in PATH_COLOURS[i % 6] with small dots, labelled labels[i] (default: its method),
+             with "(diverged at step k)" added when it diverged.
+    styles:  one dict of matplotlib line settings per path (colour, marker, linestyle, …),
+             replacing those defaults.
+    n, levels, log: the contours, as `draw_contours` draws them.
+    Raises TypeError/ValueError naming the argument for a problem that is not 2-D, n outside
+    2 … 1000, levels outside 2 … 100, paths that are not trajectories, or labels or styles of
+    another length.
+    """
     paths = list(paths)
     for i, path in enumerate(paths):
         if not hasattr(path, "points") or not hasattr(path, "diverged"):
             raise TypeError(f"paths[{i}] must be a Trajectory (from trajectory.run), "
                             f"got {type(path).__name__}")
-    if labels is not None and len(labels) != len(paths):
-        raise ValueError(f"labels must give one label per path ({len(paths)}), got {len(labels)}")
-    X, Y, Z = problem.grid(n)  # checks n
-    low = max(Z.min(), 1e-3 * Z.max(), 1e-3)
-    ax.contour(X, Y, Z, levels=np.geomspace(low, Z.max(), levels), colors=PALETTE["black"],
-               linewidths=0.5, alpha=0.4)
+    for name, given in (("labels", labels), ("styles", styles)):
+        if given is not None and len(given) != len(paths):
+            raise ValueError(f"{name} must give one entry per path ({len(paths)}), got {len(given)}")
+    draw_contours(ax, problem, n=n, levels=levels, log=log, minima=False)
+    lines = []
     for i, path in enumerate(paths):
         label = labels[i] if labels else path.method
         if path.diverged:
             label += f" (diverged at step {path.diverged_at})"
-        ax.plot(*np.asarray(path.points).T, ".-", color=PATH_COLOURS[i % 6], markersize=3,
-                linewidth=1.2, label=label)
-    ax.plot(*np.asarray(problem.minima).reshape(-1, 2).T, "*", color=PALETTE["green"],
-            markersize=12)
-    (x0, x1), (y0, y1) = problem.window
-    ax.set(xlim=(x0, x1), ylim=(y0, y1), xlabel="θ₁", ylabel="θ₂", title=problem.name)
+        style = dict(color=PATH_COLOURS[i % 6], marker=".", markersize=3, linewidth=1.2)
+        style.update(styles[i] if styles else {})
+        lines += ax.plot(*np.asarray(path.points).T, label=label, **style)
+    ax.plot(*np.asarray(problem.minima).reshape(-1, 2).T, "*", color=PALETTE["green"], markersize=12)
+    return lines
 
 
 # the colours of classes 0, 1, 2, … in `draw_decision_regions`

@@ -23,8 +23,8 @@ from typing import Callable
 import numpy as np
 
 from .activations import sigmoid
-from .validation import (as_float_array, check_finite, check_in_range, check_objective, check_positive,
-                         check_real, check_whole)
+from .validation import (as_float_array, check_finite, check_in_range, check_indices, check_objective,
+                         check_positive, check_real, check_squares, check_symmetric, check_vector, check_whole)
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Problem:
     hess:   θ (d,) -> ∇²f(θ), shape (d, d), or None.
     minima: known local minimisers, shape (k, d) (may be empty).
     window: ((x_low, x_high), (y_low, y_high)) for contour plots of a 2-D problem.
+    maxima: known local maximisers, shape (k, d) (may be empty).
 
     Raises TypeError if f or grad is not callable (hess not callable or None) and ValueError
     unless dim is a whole number >= 1.
@@ -50,6 +51,7 @@ class Problem:
     hess: Callable[[np.ndarray], np.ndarray] | None = None
     minima: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
     window: tuple = ((-2.0, 2.0), (-2.0, 2.0))
+    maxima: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
 
     def __post_init__(self):
         for name in ("f", "grad"):
@@ -62,10 +64,7 @@ class Problem:
     def check_point(self, theta, name: str = "theta") -> np.ndarray:
         """θ as a float vector of length `dim`: TypeError if it is not numeric, ValueError if it
         has another shape or holds NaN or inf. `name`: the caller's name for θ, for the message."""
-        theta = check_finite(theta, name)
-        if theta.shape != (self.dim,):
-            raise ValueError(f"{name} must have shape ({self.dim},) for {self.name}, got shape {theta.shape}")
-        return theta
+        return check_vector(theta, name, self.dim, of=f" for {self.name}")
 
     def grid(self, n: int = 121):
         """X, Y, Z = f on an n × n grid over `window` (2-D problems), for contour plots.
@@ -87,6 +86,14 @@ def check_problem(problem) -> Problem:
         raise TypeError(f"problem must be a lecturelib.problems.Problem (e.g. problems.rosenbrock()), "
                         f"got {type(problem).__name__}")
     return problem
+
+
+def _xy(t):
+    """(x, y) = θ of a 2-D test function, or ValueError unless θ has exactly two entries."""
+    if len(t) != 2:
+        raise ValueError(f"θ must have 2 entries (x, y) for this 2-D function, got {len(t)}: "
+                         f"{np.asarray(t).tolist()}")
+    return t[0], t[1]
 
 
 def as_problem(f, grad=None, hess=None, *, dim=None, name: str = "f") -> Problem:
@@ -124,9 +131,9 @@ def quadratic(H, b=None, name: str = "quadratic") -> Problem:
     Its minimiser, when H is positive definite, solves Hθ = b. Raises TypeError for non-numbers
     and ValueError if H is not a symmetric square matrix of finite numbers (at least 1 × 1) or b
     is not a finite vector of matching length."""
-    H = check_finite(H, "H")
-    if H.ndim != 2 or H.shape[0] != H.shape[1] or H.size == 0 or not np.allclose(H, H.T):
-        raise ValueError(f"H must be a symmetric square matrix, got shape {H.shape}")
+    H = check_symmetric(H, "H")
+    if H.size == 0:
+        raise ValueError("H must be a symmetric square matrix of at least 1 × 1, got shape (0, 0)")
     d = H.shape[0]
     b = np.zeros(d) if b is None else check_finite(b, "b")
     if b.shape != (d,):
@@ -139,6 +146,17 @@ def quadratic(H, b=None, name: str = "quadratic") -> Problem:
             pass
     return Problem(name, lambda t: float(0.5 * t @ H @ t - b @ t), lambda t: H @ t - b, d,
                    hess=lambda t: H, minima=minima)
+
+
+def l2_penalised(problem: Problem, l2: float) -> Problem:
+    """J(θ) = L(θ) + (λ/2)‖θ‖², Lecture 7's loss plus ℓ2 penalty (λ = `l2` ≥ 0, on every
+    parameter): ∇J = ∇L + λθ, ∇²J = ∇²L + λI; no known minima. TypeError unless problem is a
+    Problem, ValueError unless l2 is a finite number >= 0."""
+    problem, l2 = check_problem(problem), check_positive(l2, "l2", allow_zero=True)
+    hess = None if problem.hess is None else (lambda t: problem.hess(t) + l2 * np.eye(len(t)))
+    return Problem(f"{problem.name} + (λ/2)‖θ‖², λ = {l2:g}", lambda t: problem.f(t) + l2 / 2 * float(t @ t),
+                   lambda t: problem.grad(t) + l2 * t, problem.dim, hess, np.zeros((0, problem.dim)),
+                   problem.window)
 
 
 def canyon(condition_number: float = 20.0, angle: float = np.pi / 6, curvature: float = 1.0) -> Problem:
@@ -167,15 +185,15 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Problem:
     a, b = check_real(a, "a"), check_positive(b, "b")
 
     def f(t):
-        x, y = t
+        x, y = _xy(t)
         return float((a - x) ** 2 + b * (y - x**2) ** 2)
 
     def grad(t):
-        x, y = t
+        x, y = _xy(t)
         return np.array([-2 * (a - x) - 4 * b * x * (y - x**2), 2 * b * (y - x**2)])
 
     def hess(t):
-        x, y = t
+        x, y = _xy(t)
         return np.array([[2 - 4 * b * (y - 3 * x**2), -4 * b * x], [-4 * b * x, 2 * b]])
 
     return Problem("Rosenbrock", f, grad, 2, hess, np.array([[a, a * a]]), ((-2.0, 2.0), (-1.0, 3.0)))
@@ -189,21 +207,21 @@ def beale() -> Problem:
     powers = np.arange(1, 4)
 
     def terms(t):
-        x, y = t
+        x, y = _xy(t)
         return _BEALE_C - x + x * y**powers
 
     def f(t):
         return float(np.sum(terms(t) ** 2))
 
     def grad(t):
-        x, y = t
+        x, y = _xy(t)
         r = terms(t)
         dr_dx = -1 + y**powers
         dr_dy = x * powers * y ** (powers - 1)
         return np.array([2 * r @ dr_dx, 2 * r @ dr_dy])
 
     def hess(t):
-        x, y = t
+        x, y = _xy(t)
         r = terms(t)
         dx = -1 + y**powers
         dy = x * powers * y ** (powers - 1)
@@ -219,13 +237,21 @@ def saddle() -> Problem:
     """f(x, y) = x² − y²: a saddle point at the origin (Hessian eigenvalues 2 and −2), unbounded
     below along y."""
     H = np.diag([2.0, -2.0])
-    return Problem("saddle x² − y²", lambda t: float(t[0] ** 2 - t[1] ** 2),
-                   lambda t: np.array([2 * t[0], -2 * t[1]]), 2, lambda t: H,
+    def f(t):
+        x, y = _xy(t)
+        return float(x**2 - y**2)
+
+    def grad(t):
+        x, y = _xy(t)
+        return np.array([2 * x, -2 * y])
+
+    return Problem("saddle x² − y²", f, grad, 2, lambda t: H,
                    np.zeros((0, 2)), ((-2.0, 2.0), (-2.0, 2.0)))
 
 
 HIMMELBLAU_MINIMA = np.array([[3.0, 2.0], [-2.805118, 3.131312], [-3.779310, -3.283186],
                               [3.584428, -1.848126]])
+HIMMELBLAU_MAXIMUM = np.array([[-0.270845, -0.923039]])  # f = 181.617
 
 
 def himmelblau() -> Problem:
@@ -233,20 +259,21 @@ def himmelblau() -> Problem:
     local maximum and four saddle points. Which minimum a method finds depends on where it starts."""
 
     def f(t):
-        x, y = t
+        x, y = _xy(t)
         return float((x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2)
 
     def grad(t):
-        x, y = t
+        x, y = _xy(t)
         a, b = x**2 + y - 11, x + y**2 - 7
         return np.array([4 * x * a + 2 * b, 2 * a + 4 * y * b])
 
     def hess(t):
-        x, y = t
+        x, y = _xy(t)
         a, b = x**2 + y - 11, x + y**2 - 7
         return np.array([[4 * a + 8 * x**2 + 2, 4 * x + 4 * y], [4 * x + 4 * y, 2 + 4 * b + 8 * y**2]])
 
-    return Problem("Himmelblau", f, grad, 2, hess, HIMMELBLAU_MINIMA, ((-5.0, 5.0), (-5.0, 5.0)))
+    return Problem("Himmelblau", f, grad, 2, hess, HIMMELBLAU_MINIMA, ((-5.0, 5.0), (-5.0, 5.0)),
+                   HIMMELBLAU_MAXIMUM)
 
 
 _DOUBLE_WELL_MAX_TILT = 8 / (3 * np.sqrt(3))  # beyond it f′ has one real root: one minimum
@@ -290,7 +317,7 @@ class Regression(Problem):
         theta = as_float_array(theta, "theta", allow_nan=True)
         if theta.shape != (self.dim,):
             raise ValueError(f"theta must have shape ({self.dim},), got {theta.shape}")
-        indices = _check_indices(indices, len(self.y))
+        indices = check_indices(indices, len(self.y))
         X, y = self.X[indices], self.y[indices]
         return -2.0 * X.T @ (y - X @ theta) / len(indices)
 
@@ -301,6 +328,7 @@ def linear_regression(x, y, name: str = "linear regression") -> Regression:
     x, y = check_finite(x, "x"), check_finite(y, "y")
     if x.ndim != 1 or x.shape != y.shape or x.size < 2:
         raise ValueError(f"x and y must be vectors of the same length >= 2, got shapes {x.shape}, {y.shape}")
+    check_squares(x, "x"), check_squares(y, "y")  # XᵀX and the squared residuals must not overflow
     n = x.size
     X = np.column_stack([np.ones(n), x])
     H = 2.0 * X.T @ X / n
@@ -315,25 +343,6 @@ def linear_regression(x, y, name: str = "linear regression") -> Regression:
     return Regression(name, f, grad, 2, lambda t: H, minimum[None, :], ((-1.0, 11.0), (-1.0, 6.0)), X=X, y=y)
 
 
-def _check_indices(indices, n: int) -> np.ndarray:
-    """`indices` as an integer array of m >= 1 entries in [0, n), or TypeError/ValueError."""
-    if isinstance(indices, (str, bytes)) or indices is None:
-        raise TypeError(f"indices must be a list or array of whole numbers, got {type(indices).__name__}")
-    try:
-        index = np.asarray(indices)
-    except ValueError:  # ragged nested lists
-        raise TypeError(f"indices must be a 1-D list or array of whole numbers, got {indices!r}") from None
-    if (index.dtype.kind == "f" and np.all(np.isfinite(index)) and np.all(index == np.round(index))
-            and np.all(np.abs(index) < n)):
-        index = index.astype(int)
-    if index.dtype.kind not in "iu" or index.ndim != 1:
-        raise TypeError(f"indices must be a 1-D list or array of whole numbers, got {index.dtype} of "
-                        f"shape {index.shape}")
-    if index.size == 0 or index.min() < 0 or index.max() >= n:
-        raise ValueError(f"indices must hold at least one example number in [0, {n}), got {indices!r}")
-    return index
-
-
 THETA0_REGRESSION = np.array([10.0, 5.0])  # the lecture's starting point
 
 
@@ -342,12 +351,15 @@ def lecture_regression(n: int = 30, seed: int = 0, x_scale: float = 1.0) -> Regr
 
     The slides do not say how x is drawn; we take x ~ N(0, x_scale²) (what `torch.randn` gives),
     seeded by `seed`. θ* ≈ (2, 3): intercept first, then slope. Raises ValueError unless
-    2 <= n <= 10⁶, seed is a whole number >= 0 and x_scale > 0."""
+    2 <= n <= 10⁶, seed is a whole number >= 0 and 0 < x_scale <= 1e100."""
     n = check_whole(n, "n", minimum=2)
     if n > 10**6:
         raise ValueError(f"n must be <= 1000000 samples, got {n}")
     rng = np.random.default_rng(check_whole(seed, "seed"))
-    x = rng.normal(scale=check_positive(x_scale, "x_scale"), size=n)
+    x_scale = check_positive(x_scale, "x_scale")
+    if x_scale > 1e100:
+        raise ValueError(f"x_scale must be <= 1e100 (the squares of x must not overflow), got {x_scale:g}")
+    x = rng.normal(scale=x_scale, size=n)
     y = 3.0 * x + 2.0 + rng.uniform(-0.1, 0.1, size=n)
     return linear_regression(x, y, "lecture regression")
 

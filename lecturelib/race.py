@@ -1,6 +1,6 @@
 """Racing optimisers: first-order rules (`optim`) against second-order methods on the same
 problems, counting iterations, function/gradient/Hessian evaluations and wall time. (Training a
-torch network with these methods: the adapter `training`.)
+torch network with these methods: the adapter `torch_training`.)
 
 The problems come from `problems` (there: the n-dimensional ill-conditioned quadratic and
 L2-regularised logistic regression on scikit-learn's breast-cancer data).
@@ -8,10 +8,14 @@ L2-regularised logistic regression on scikit-learn's breast-cancer data).
 Every method stops when ‖∇f‖_∞ ≤ tol, SciPy's criterion, so the counts compare with
 `scipy.optimize.minimize`'s `nit`, `nfev`, `njev`.
 
+A first-order contender is a rule of `optim`, or the name of one in the registry
+(`optim.REGISTRY`), built with its comparison learning rate unless `lr` is given; a
+second-order one is a key of SECOND_ORDER.
+
 Bad input (a method that is not a rule or a known name, a problem that is not a `Problem`, θ₀
 of the wrong shape or not finite, tol < 0, budgets that are not whole numbers, tensors of
 tensors) raises TypeError or ValueError naming the argument; a run whose gradient or loss
-becomes non-finite raises `trajectory.Diverged` (an ArithmeticError).
+becomes non-finite raises `trajectory.Diverged`, the library's one exception for it.
 """
 
 from __future__ import annotations
@@ -23,10 +27,11 @@ from functools import partial
 import numpy as np
 
 from . import conjugate_gradient, quasi_newton, second_order
-from .optim import Optimizer
+from .optim import REGISTRY, Optimizer
 from .problems import Problem, as_problem, check_problem
-from .trajectory import Diverged, check_start, iterate, rule
-from .validation import check_choice, check_point, check_positive, check_whole, checked
+from .trajectory import Diverged, iterate, rule
+from .validation import (check_choice, check_function, check_point, check_positive, check_start, check_whole,
+                         checked)
 
 # -- counting and racing -------------------------------------------------------------------
 
@@ -35,9 +40,7 @@ class Counted:
     """Wraps a callable and counts its calls (`.calls`)."""
 
     def __init__(self, fn):
-        if not callable(fn):
-            raise TypeError(f"fn must be a function, got {type(fn).__name__}")
-        self.fn, self.calls = fn, 0
+        self.fn, self.calls = check_function(fn, "fn"), 0
 
     def __call__(self, x):
         self.calls += 1
@@ -91,13 +94,22 @@ SECOND_ORDER = {  # name -> method(problem, theta0, tol=...), with the race's se
 }
 
 
-def lap(method, problem: Problem, theta0, tol: float = 1e-5, max_iter: int = 5000) -> Lap:
-    """Time one method on `problem`: `method` is an `optim.Optimizer` or a key of SECOND_ORDER.
-    Raises TypeError/ValueError for another method, a Newton method on a problem without a
-    Hessian, or a bad problem, θ₀, tol or max_iter."""
+def lap(method, problem: Problem, theta0, tol: float = 1e-5, max_iter: int = 5000, *,
+        lr: float | None = None) -> Lap:
+    """Time one method on `problem`: `method` is an `optim.Optimizer`, the name of a rule in
+    `optim.REGISTRY` (with its default hyper-parameters and learning rate `lr`, by default the
+    entry's comparison rate), or a key of SECOND_ORDER. Raises TypeError/ValueError for another
+    method, an lr for a method that is not a registered rule, a Newton method on a problem
+    without a Hessian, or a bad problem, θ₀, tol or max_iter."""
     check_problem(problem)
+    if isinstance(method, str) and method in REGISTRY:
+        entry = REGISTRY[method]
+        method = entry.make(lr=entry.lr if lr is None else lr)
+    elif lr is not None:
+        raise ValueError(f"lr is for a rule named in optim.REGISTRY ({', '.join(REGISTRY)}), "
+                         f"not for method {method!r}")
     if not isinstance(method, Optimizer):
-        check_choice(method, "method", SECOND_ORDER)
+        check_choice(method, "method", [*REGISTRY, *SECOND_ORDER])
         if method.startswith("Newton") and problem.hess is None:
             raise ValueError(f"method {method!r} needs a Hessian, and problem {problem.name} has none")
     theta0 = problem.check_point(theta0, "theta0")
@@ -131,7 +143,8 @@ def scipy_lap(method: str, problem: Problem, theta0, tol: float = 1e-5) -> Lap:
     if method == "Newton-CG" and problem.hess is None:
         raise ValueError(f"method 'Newton-CG' needs a Hessian, and problem {problem.name} has none")
     theta0 = problem.check_point(theta0, "theta0")
-    check_start(problem.f(theta0), theta0, problem.name)
+    with np.errstate(over="ignore", invalid="ignore"):  # f(θ₀) = inf is refused by check_start
+        check_start(problem.f(theta0), theta0, problem.name)
     tol = check_positive(tol, "tol")  # SciPy's BFGS divides 0 by 0 when asked for gtol = 0
     options = {"gtol": tol}
     if method == "L-BFGS-B":
@@ -141,8 +154,8 @@ def scipy_lap(method: str, problem: Problem, theta0, tol: float = 1e-5) -> Lap:
         options = {"xtol": 1e-12}
     f, grad = Counted(problem.f), Counted(problem.grad)
     start = time.perf_counter()
-    result = minimize(f, theta0, jac=grad, method=method,
-                      options=options, **kwargs)
+    with np.errstate(over="ignore", invalid="ignore"):  # SciPy may try points where f overflows: checked below
+        result = minimize(f, theta0, jac=grad, method=method, options=options, **kwargs)
     seconds = time.perf_counter() - start
     if not np.isfinite(result.x).all():
         raise Diverged(f"SciPy's {method} ended at a non-finite point: {result.message}")

@@ -1,4 +1,5 @@
-r"""Radial basis function (RBF) networks: features, widths, 2-step and 3-step learning.
+r"""Radial basis function (RBF) networks: features, centres and widths, the network, 2-step
+learning.
 
 Source: Lecture 3, "Radial Basis Function Nets" and "Learning mechanism". For centres
 μ₀ … μ_{N−1} ∈ ℝᵈ and widths σᵢ > 0 the network maps x ∈ ℝᵈ to the feature vector
@@ -17,16 +18,17 @@ The objective every fit minimises is the mean loss plus a ridge penalty,
 
 so that for regression the closed form is w = (ΦᵀΦ + λI)⁻¹ Φᵀy.
 
-* **2-step learning**: (1) centres by vector quantisation (k-means++ and Lloyd, or data
-  points drawn at random) and widths by a heuristic; (2) the weights w with μ, σ fixed, where
-  L is convex in w: in closed form for regression, by Newton's method (IRLS) for classification.
-* **3-step learning**: (3) then gradient descent on all of μ, σ, w together, with ∇L from
-  torch autograd: `rbf_training.fine_tune` (an adapter: this module needs NumPy and SciPy
-  only); `objective_gradients` derives the same gradients by hand.
+* **2-step learning** (`fit_two_step`): (1) centres by vector quantisation (k-means++ and
+  Lloyd, or data points drawn at random) and widths by a heuristic; (2) the weights w with μ,
+  σ fixed, where L is convex in w: in closed form for regression, by Newton's method (IRLS)
+  for classification (`rbf_weights`).
+* **3-step learning**: (3) then gradient descent on all of μ, σ, w together:
+  `rbf_three_step` (the objective, its gradients by hand, and the descent in NumPy) and
+  `torch_rbf.fine_tune` (the same descent with ∇L from torch autograd, an adapter: these
+  modules need NumPy and SciPy only).
 
 Bad input raises TypeError (non-numbers) or a ValueError that names the argument (each
-function's docstring says what is allowed). A singular ΦᵀΦ is no error: it gets the
-minimum-norm solution.
+function's docstring says what is allowed).
 """
 
 from __future__ import annotations
@@ -37,8 +39,10 @@ import numpy as np
 
 from . import kmeans as km
 from .activations import sigmoid, softmax
-from .losses import binary_cross_entropy_with_logits, cross_entropy
-from .validation import check_choice, check_finite, check_in_range, check_positive, check_whole
+from .distances import squared_distances
+from .rbf_weights import newton_weights, output_weights
+from .validation import (check_choice, check_finite, check_in_range, check_points, check_positive, check_squares,
+                         check_whole)
 
 TASKS = ("regression", "binary", "multiclass")
 METHODS = ("kmeans++", "random")  # how `place_centres` places the centres
@@ -65,15 +69,12 @@ def check_widths(sigma, n_centres: int, name: str = "sigma") -> np.ndarray:
 
 def _points(X, mu=None) -> np.ndarray:
     """X (n, d), finite; a 1-D X is n points with one feature."""
-    X = km.check_coordinates(X, "X")
-    if mu is not None and X.shape[1] != mu.shape[1]:
-        raise ValueError(f"X has {X.shape[1]} features but the centres mu have {mu.shape[1]}")
-    return X
+    return check_points(X, "X", features=None if mu is None else mu.shape[1], of="the centres mu have")
 
 
 def _centres(mu) -> np.ndarray:
     """mu (N, d), finite; a 1-D mu is N centres in one dimension."""
-    return km.check_coordinates(mu, "mu")
+    return check_points(mu, "mu")
 
 
 def rbf_features(X, mu, sigma) -> np.ndarray:
@@ -82,7 +83,7 @@ def rbf_features(X, mu, sigma) -> np.ndarray:
     mu = _centres(mu)
     X, sigma = _points(X, mu), check_widths(sigma, mu.shape[0])
     with np.errstate(over="ignore"):  # σ² = inf for σ > 1e154 gives the right limit, φ = 1
-        gaussians = np.exp(-km.squared_distances(X, mu) / (2.0 * sigma**2))
+        gaussians = np.exp(-squared_distances(X, mu) / (2.0 * sigma**2))
     return np.hstack([np.ones((X.shape[0], 1)), gaussians])
 
 
@@ -128,7 +129,8 @@ def place_centres(X, n_centres: int, *, method: str = "kmeans++", seed: int = 0)
     """N centres (N, d): "random" draws N distinct data points uniformly, "kmeans++" runs
     k-means++ seeding then Lloyd (lecturelib.kmeans). Raises ValueError unless
     1 ≤ n_centres ≤ n is a whole number, method is one of METHODS and seed ≥ 0."""
-    X, n_centres = km.check_points(X, n_centres, name="n_centres")
+    X = check_points(X)
+    n_centres = check_whole(n_centres, "n_centres", minimum=1, maximum=len(X), what="the number of points")
     method = check_choice(method, "method", METHODS)
     seed = check_whole(seed, "seed")
     if method == "random":
@@ -156,7 +158,7 @@ def width_max_distance(mu) -> np.ndarray:
     overlap, never flat. Raises ValueError for fewer than 2 centres or if all coincide."""
     mu = _centres(mu)
     _two_or_more(mu)
-    d_max = np.sqrt(km.squared_distances(mu, mu).max())
+    d_max = np.sqrt(squared_distances(mu, mu).max())
     return _no_zero_width(np.full(len(mu), d_max / np.sqrt(2 * len(mu))), "every other centre")
 
 
@@ -169,7 +171,7 @@ def width_nearest_centres(mu, p: int = 2) -> np.ndarray:
     mu = _centres(mu)
     _two_or_more(mu)
     p = min(p, len(mu) - 1)
-    d2 = km.squared_distances(mu, mu)
+    d2 = squared_distances(mu, mu)
     np.fill_diagonal(d2, np.inf)
     return _no_zero_width(np.sqrt(np.sort(d2, axis=1)[:, :p].mean(axis=1)), f"its {p} nearest centres")
 
@@ -181,7 +183,7 @@ def width_cluster_spread(X, mu) -> np.ndarray:
     N ≥ 2 distinct centres, else ValueError)."""
     mu = _centres(mu)
     X = _points(X, mu)
-    d2 = km.squared_distances(X, mu)
+    d2 = squared_distances(X, mu)
     labels = d2.argmin(axis=1)
     spread = np.array([d2[labels == i, i].mean() if (labels == i).sum() > 1 else 0.0
                        for i in range(len(mu))]) / X.shape[1]
@@ -262,7 +264,7 @@ def targets(X, y, task: str, n_classes: int | None = None) -> tuple[np.ndarray, 
     if task == "regression":
         if y.ndim > 2 or y.size == 0:
             raise ValueError(f"y must have shape (n,) or (n, K) with K >= 1 targets, got {y.shape}")
-        return X, km.check_squares(y[:, None] if y.ndim == 1 else y, "y")
+        return X, check_squares(y[:, None] if y.ndim == 1 else y, "y")
     if y.ndim != 1 or not np.array_equal(y, np.round(y)) or y.min() < 0:
         raise ValueError("classification labels y must be a 1-D array of whole numbers 0, 1, …")
     if task == "binary":
@@ -292,160 +294,7 @@ def _net_targets(net: RBFNet, X, y) -> tuple[np.ndarray, np.ndarray]:
     return X, Y
 
 
-def objective(net: RBFNet, X, y) -> float:
-    """L = (1/n) Σ ℓ + (λ/n)‖w‖² with ℓ the task's loss: (ŷ − y)², BCE or CE (of the logits)."""
-    X, Y = _net_targets(net, X, y)
-    z = net.logits(X)
-    with np.errstate(all="ignore"):  # huge weights: L = inf, an honest overflow (NaN: below)
-        if net.task == "regression":
-            data = np.mean(np.sum((z - Y) ** 2, axis=1))
-        elif net.task == "binary":
-            data = binary_cross_entropy_with_logits(z, Y)
-        else:
-            data = cross_entropy(z, Y)
-        return _overflow_check(float(data + _penalty(net.ridge, len(X), net.w)), net)
-
-
-def _penalty(ridge: float, n: int, w: np.ndarray) -> float:
-    """(λ/n)‖w‖²: 0 for λ = 0 and inf for λ > 0 even if ‖w‖² overflows float64."""
-    square = np.sum(w**2)
-    return 0.0 if ridge == 0 else np.inf if np.isinf(square) else ridge / n * square
-
-
-def _overflow_check(value, net: RBFNet):
-    if np.isnan(value).any():
-        raise ValueError(f"the objective of this network is NaN in float64 (w up to {np.abs(net.w).max():.3g}, "
-                         f"ridge = {net.ridge:g}): rescale y, or fit with another ridge")
-    return value
-
-
-def objective_gradients(net: RBFNet, X, y) -> dict[str, np.ndarray]:
-    """∇L by hand. With e = ∂L/∂z = (g(z) − Y)/n (times 2 for ℓ2) and δᵢ = ∂L/∂φᵢ = e w_{i+1}ᵀ:
-
-        ∇w = Φᵀe + (2λ/n) w,   ∇μᵢ = Σₙ δₙᵢ φᵢ(xₙ)(xₙ − μᵢ)/σᵢ²,   ∇σᵢ = Σₙ δₙᵢ φᵢ(xₙ)‖xₙ − μᵢ‖²/σᵢ³.
-
-    Returns {"mu": (N, d), "sigma": (N,), "w": (N+1, K)}."""
-    X, Y = _net_targets(net, X, y)
-    n = len(X)
-    z = net.logits(X)
-    phi, dphi_dmu, dphi_dsigma = gaussian_feature_gradients(X, net.mu, net.sigma)
-    with np.errstate(all="ignore"):  # huge weights: inf, an honest overflow (NaN: checked)
-        prediction = {"regression": z, "binary": sigmoid(z), "multiclass": softmax(z, axis=1)}[net.task]
-        e = (prediction - Y) / n * (2.0 if net.task == "regression" else 1.0)
-        delta = e @ net.w[1:].T  # ∂L/∂φᵢ(xₙ), (n, N)
-        features = np.hstack([np.ones((n, 1)), phi])
-        gradients = {"mu": np.einsum("ni,nid->id", delta, dphi_dmu),
-                     "sigma": np.einsum("ni,ni->i", delta, dphi_dsigma),
-                     "w": features.T @ e + 2.0 * net.ridge / n * net.w}
-    for gradient in gradients.values():
-        _overflow_check(gradient, net)
-    return gradients
-
-
-# -- step 2: the output weights --------------------------------------------------------------
-
-def output_weights(Phi, Y, ridge: float = 0.0) -> np.ndarray:
-    """The closed form w = argmin ‖Φw − Y‖² + λ‖w‖² = (ΦᵀΦ + λI)⁻¹ΦᵀY, computed from the SVD
-    Φ = U diag(s) Vᵀ as w = V diag(s/(s² + λ)) UᵀY (stable even when ΦᵀΦ is near-singular;
-    λ = 0 gives the minimum-norm least-squares solution Φ⁺Y, singular values below
-    the usual cutoff n·ε·s_max treated as 0, as numpy.linalg.lstsq does). So a singular
-    system is no error. Raises ValueError for NaN/inf, mismatched shapes, λ < 0, and if some
-    weight reaches 1e150 (Φ tiny or nearly singular for this λ, or Y huge)."""
-    Phi, Y = _design(Phi, Y)
-    ridge = check_positive(ridge, "ridge", allow_zero=True)
-    try:
-        U, s, Vt = np.linalg.svd(Phi, full_matrices=False)
-    except np.linalg.LinAlgError as error:  # LAPACK gave up: not seen for finite, scaled Φ
-        raise ValueError(f"the SVD of Phi {Phi.shape} did not converge ({error})") from None
-    cutoff = max(Phi.shape) * np.finfo(float).eps * s.max()
-    keep = s > cutoff if ridge == 0 else np.ones_like(s, dtype=bool)
-    filtered = np.zeros_like(s)
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # checked below
-        filtered[keep] = s[keep] / (s[keep] ** 2 + ridge)
-        w = Vt.T @ (filtered[:, None] * (U.T @ Y.reshape(len(Y), -1))).reshape((len(s),) + Y.shape[1:])
-    if not np.all(np.abs(w) < 1e150):  # NaN, inf, or too large to square and sum
-        raise ValueError(f"the least-squares weights reach {np.abs(w).max():.3g} (largest |Y| = "
-                         f"{np.abs(Y).max():.3g}, singular values of Phi {s.min():.3g} … {s.max():.3g}): "
-                         "use a larger ridge, or rescale the targets y (Y) or the features Phi")
-    return w
-
-
-def _design(Phi, Y) -> tuple[np.ndarray, np.ndarray]:
-    """Φ (n, M) and Y (n,) or (n, K), finite, with the same n and M, K ≥ 1."""
-    Phi, Y = km.check_coordinates(Phi, "Phi"), check_finite(Y, "Y")
-    if Y.ndim not in (1, 2) or Y.size == 0 or Y.shape[0] != Phi.shape[0]:
-        raise ValueError(f"Phi (n, M) and Y (n,) or (n, K) must have the same n, got {Phi.shape} and {Y.shape}")
-    return Phi, Y
-
-
-def newton_weights(Phi, Y, task: str, ridge: float, *, max_iter: int = 50, tol: float = 1e-10):
-    """Newton's method (IRLS) for the classification weights with Φ fixed: L is convex in w,
-    with gradient G = Φᵀ(P − Y)/n + (2λ/n)w and Hessian H = (1/n) Σₙ Sₙ ⊗ φₙφₙᵀ + (2λ/n)I,
-    Sₙ = pₙ(1 − pₙ) (sigmoid) or diag(pₙ) − pₙpₙᵀ (softmax). Each step w ← w − t H⁻¹G halves t
-    until L decreases. Y: (n, 1) labels 0/1 (binary) or (n, K) one-hot rows (multiclass).
-    Raises ValueError if it has not converged after max_iter steps, or if λ = 0 and the
-    classes are separable (then the infimum 0 is approached as ‖w‖ → ∞); for bad input
-    (NaN/inf, Y outside [0, 1], an unknown task, λ < 0, max_iter < 1 or not whole, tol ≤ 0)."""
-    Phi, Y = _design(Phi, Y)
-    task = check_choice(task, "task", TASKS[1:])
-    ridge = check_positive(ridge, "ridge", allow_zero=True)
-    max_iter, tol = check_whole(max_iter, "max_iter", minimum=1), check_positive(tol, "tol")
-    Y = Y.reshape(len(Y), -1)
-    n, M = Phi.shape
-    K = Y.shape[1]
-    if (Y < 0).any() or (Y > 1).any() or (task == "binary") != (K == 1) or (
-            task == "multiclass" and not np.allclose(Y.sum(axis=1), 1.0)):
-        raise ValueError(f"Y must hold labels 0/1 in one column (binary) or probability rows of K >= 2 "
-                         f"columns (multiclass); got shape {Y.shape} for task {task!r}")
-
-    def loss_and_probabilities(w):
-        z = Phi @ w
-        with np.errstate(all="ignore"):  # ‖w‖² = inf, L = NaN: the line search rejects the step
-            if task == "binary":
-                return binary_cross_entropy_with_logits(z, Y) + _penalty(ridge, n, w), sigmoid(z)
-            return cross_entropy(z, Y) + _penalty(ridge, n, w), softmax(z, axis=1)
-
-    shrink = 2 * ridge / n  # the ridge's part of the gradient and the Hessian
-    if not np.isfinite(shrink):
-        raise ValueError(f"ridge = {ridge:g} is too large: 2·ridge/n overflows float64")
-    w = np.zeros((M, K))
-    loss, P = loss_and_probabilities(w)
-    for _ in range(max_iter):
-        gradient = Phi.T @ (P - Y) / n + shrink * w
-        if task == "binary":
-            S = (P * (1 - P))[:, :, None]
-        else:
-            S = np.einsum("nk,kl->nkl", P, np.eye(K)) - np.einsum("nk,nl->nkl", P, P)
-        H = np.einsum("na,nb,nkl->akbl", Phi, Phi, S).reshape(M * K, M * K) / n
-        H += shrink * np.eye(M * K)
-        if not np.isfinite(H).all():
-            raise ValueError(f"the Newton system overflows float64: Phi has entries up to {np.abs(Phi).max():.3g}")
-        direction = np.linalg.lstsq(H, gradient.ravel(), rcond=None)[0].reshape(M, K)
-        t = 1.0
-        while t > 1e-10:
-            new_loss, new_P = loss_and_probabilities(w - t * direction)
-            if new_loss <= loss:
-                break
-            t /= 2
-        if not np.isfinite(new_loss):
-            raise ValueError(f"Newton's method diverged (L = {new_loss}, |w| up to {np.abs(w).max():.3g}): "
-                             "the classes may be separable and ridge too small, or Phi badly scaled")
-        w, converged = w - t * direction, loss - new_loss < tol
-        loss, P = new_loss, new_P
-        if converged:
-            break
-    else:
-        raise ValueError(f"Newton's method did not converge in max_iter = {max_iter} steps; "
-                         "use ridge > 0 (or a larger max_iter)")
-    z = Phi @ w
-    correct = (z[:, 0] > 0) == (Y[:, 0] == 1) if task == "binary" else z.argmax(1) == Y.argmax(1)
-    if ridge == 0 and correct.all():
-        raise ValueError("the classes are separable on these features, so with ridge = 0 the loss "
-                         "has no minimum (it falls to 0 as ‖w‖ → ∞): use ridge > 0")
-    return w
-
-
-# -- 2-step and 3-step learning ----------------------------------------------------------------
+# -- 2-step learning ---------------------------------------------------------------------------
 
 def fit_two_step(X, y, n_centres: int, *, task: str = "regression", centres: str = "kmeans++",
                  width="nearest centres", ridge: float = 1e-3, seed: int = 0) -> RBFNet:

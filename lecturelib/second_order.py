@@ -18,7 +18,7 @@ Every method here is one step with a different *direction*, run by the library's
 `trajectory.iterate`:
 
     newton                        d = −H⁻¹g
-    newton(alpha=α)               d = −(H + αI)⁻¹g      (Lecture 7, "regularising the Hessian")
+    newton(damping=α)             d = −(H + αI)⁻¹g      (Lecture 7, "regularising the Hessian")
     saddle_free_newton            d = −|H|⁻¹g,  |H| = Q|Λ|Qᵀ  (Dauphin et al., 2014)
 
 and returns a `trajectory.Trajectory` (the points visited, f and ‖∇f‖ at each, and its
@@ -29,7 +29,7 @@ Singular and indefinite Hessians, the documented behaviour:
   so with an indefinite but invertible H it takes the step, and walks to a saddle or a maximum
   as happily as to a minimum; the chapter shows this;
 * a singular H + αI (no unique Newton step) raises `SingularHessianError`, a ValueError, that
-  says where and which remedy to use (alpha > 0, or saddle_free_newton);
+  says where and which remedy to use (damping > 0, or saddle_free_newton);
 * with `line_search=True` (backtracking, Armijo), a direction that does not point downhill
   (gᵀd ≥ 0, possible only when H + αI is not positive definite) is replaced by −g, the
   steepest-descent direction, for that step.
@@ -115,21 +115,21 @@ def quadratic_model(f0: float, g, H, step) -> float:
 
 
 @overflow_checked
-def newton_direction(g, H, alpha: float = 0.0) -> np.ndarray:
+def newton_direction(g, H, damping: float = 0.0) -> np.ndarray:
     """d = −(H + αI)⁻¹g, by solving (H + αI) d = −g (α = 0: the plain Newton step).
 
     (H + αI) has the eigenvalues λᵢ + α: it is positive definite when α > −λ_min(H).
     Raises ValueError unless g (n,) and H (n, n) are finite and H symmetric, and
     SingularHessianError if H + αI is singular (or nearly: condition number > 1e12)."""
     g, H = _check_system(g, H)
-    alpha = check_positive(alpha, "alpha", allow_zero=True)
-    A = check_no_overflow(H + alpha * np.eye(g.size), "H + αI (H or alpha)")
+    damping = check_positive(damping, "damping", allow_zero=True)
+    A = check_no_overflow(H + damping * np.eye(g.size), "H + αI (H or damping)")
     eigenvalues = np.linalg.eigvalsh((A + A.T) / 2)
     largest, smallest = np.abs(eigenvalues).max(), np.abs(eigenvalues).min()
     if not smallest > 1e-12 * max(largest, 1e-300):
         raise SingularHessianError(
-            f"the Hessian is singular: H + αI has eigenvalues {np.round(eigenvalues, 6)} (α = {alpha:g}), "
-            "so the Newton step is not defined. Use alpha > 0 (regularised Newton) or saddle_free_newton.")
+            f"the Hessian is singular: H + αI has eigenvalues {np.round(eigenvalues, 6)} (α = {damping:g}), "
+            "so the Newton step is not defined. Use damping > 0 (regularised Newton) or saddle_free_newton.")
     return np.linalg.solve(A, -g)
 
 
@@ -178,7 +178,7 @@ def _newton_method(name, direction, problem, theta0, tol, max_iter, line_search)
                    problem=problem.name)
 
 
-def newton(problem: Problem, theta0, *, alpha: float = 0.0, line_search: bool = False,
+def newton(problem: Problem, theta0, *, damping: float = 0.0, line_search: bool = False,
            tol: float = 1e-8, max_iter: int = 50) -> Trajectory:
     """Newton's method θ ← θ − (H + αI)⁻¹g until ‖g‖_∞ ≤ tol (Lectures 4, 5, 7; Algorithm 8.8 of
     Goodfellow et al.).
@@ -186,7 +186,7 @@ def newton(problem: Problem, theta0, *, alpha: float = 0.0, line_search: bool = 
     problem: a `problems.Problem` with f: θ (n,) -> float, grad: θ -> (n,) and hess: θ -> (n, n)
     symmetric (e.g. `problems.rosenbrock()`, or plain callables through the adapter
     `as_problem(f, grad, lambda t: autograd.torch_hessian(f_torch, t), dim=n)`); its name labels
-    the Trajectory and the messages. theta0: (n,). alpha ≥ 0 regularises the Hessian
+    the Trajectory and the messages. theta0: (n,). damping α ≥ 0 regularises the Hessian
     (Lecture 7); line_search backtracks along d until f decreases enough (Armijo), so the step
     is d·ε with ε ∈ {1, ½, ¼, …}. Without line search the full step ε = 1 is always taken: "we
     got rid of the learning rate" (Lecture 5).
@@ -197,11 +197,11 @@ def newton(problem: Problem, theta0, *, alpha: float = 0.0, line_search: bool = 
     Raises SingularHessianError if H + αI is singular at a point it visits, TypeError unless
     problem is a Problem, ValueError if it has no Hessian, if θ₀ is not a finite vector of
     length problem.dim or f(θ₀) is not finite, for tol < 0, max_iter not a whole number ≥ 0,
-    alpha < 0, and if f, grad or hess raise or return the wrong shape (NaN from grad or hess,
+    damping < 0, and if f, grad or hess raise or return the wrong shape (NaN from grad or hess,
     a non-symmetric hess)."""
-    alpha = check_positive(alpha, "alpha", allow_zero=True)
-    name = "Newton" + (f" (H + {alpha:g}I)" if alpha else "") + (" + line search" if line_search else "")
-    return _newton_method(name, lambda g, H: newton_direction(g, H, alpha), problem, theta0,
+    damping = check_positive(damping, "damping", allow_zero=True)
+    name = "Newton" + (f" (H + {damping:g}I)" if damping else "") + (" + line search" if line_search else "")
+    return _newton_method(name, lambda g, H: newton_direction(g, H, damping), problem, theta0,
                           tol, max_iter, line_search)
 
 

@@ -1,149 +1,83 @@
-"""The torch adapter for training networks: a network's full-batch loss as NumPy functions of
-one flat parameter vector (so that `quasi_newton.lbfgs` & co. can train it), and minibatch
-training with a torch optimizer (including torch.optim.LBFGS, which needs a closure).
+"""The one training loop: a rule of `optim` on a loss it can only sample, minibatch by minibatch,
+run by the library's one iteration loop (`trajectory.iterate`), which records the losses,
+detects divergence and says why the run stopped. Every network of the book trains through it
+(`torch_networks`, `torch_rbf`, `torch_approximation`, `rbf_three_step` and the chapters' own
+experiments), with θ a NumPy array or a network's weight tensors.
 
-    f, grad, theta0 = flat_objective(model, loss_fn, X, y)
-    epochs, losses = train_torch(model, loss_fn, X, y, lambda p: torch.optim.Adam(p, 1e-2), batch_size=32)
+    path = fit(optim.adam(0.01), value_and_grad, theta0, steps=300)
+    path.losses        # the loss of batch k at θ_k, k = 0 … steps
+    path.final         # the trained θ
 
-Torch lives here and in `autograd`, never in the algorithms (`race`, `quasi_newton`, …).
-
-Bad input (a model without parameters, a loss that is not callable, tensors of mismatched sizes
-or holding NaN/inf, rates that are not finite numbers > 0) raises TypeError or ValueError naming
-the argument; training whose loss becomes non-finite raises `trajectory.Diverged` (an
-ArithmeticError).
+optax's update loop and d2l's `Trainer.fit` are the models: the rule supplies the step
+(`init`, `step`, `eval_point`: `optim`'s rules, or torch.optim through the bridge
+`torch_optim.from_torch`), `value_and_grad(θ, k)` the loss of batch k and its gradient, and
+the loop everything else. This module never imports torch: a tensor is handled through its own
+methods.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import torch
+from typing import Callable
 
-from .trajectory import Diverged, check_start
-from .validation import check_finite, check_positive, check_whole
+from .trajectory import MAX_STEPS, Diverged, Method, Trajectory, iterate, stepper
+from .validation import check_callback, check_positive, check_whole
 
-
-def _check_network(model, loss_fn, X, y) -> int:
-    """The number of examples in (X, y), or TypeError/ValueError naming the argument that
-    cannot be trained on: a model without parameters, a loss that is not callable, tensors
-    without rows, of different lengths, or holding NaN or inf."""
-    if not isinstance(model, torch.nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if not any(True for _ in model.parameters()):
-        raise ValueError("model has no parameters to train")
-    if not callable(loss_fn):
-        raise TypeError(f"loss_fn must be a function (prediction, target) -> loss, "
-                        f"got {type(loss_fn).__name__}")
-    for name, value in (("X", X), ("y", y)):
-        if not isinstance(value, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
-        if value.ndim == 0 or value.shape[0] == 0:
-            raise ValueError(f"{name} must hold at least one example (one per row), "
-                             f"got shape {tuple(value.shape)}")
-        if value.is_floating_point() and not bool(torch.isfinite(value).all()):
-            raise ValueError(f"{name} contains NaN or inf; only finite numbers can be trained on")
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(f"X and y must hold the same number of examples, got {X.shape[0]} and {y.shape[0]}")
-    return X.shape[0]
+__all__ = ["Diverged", "fit", "training"]
 
 
-def _loss(loss_fn, model, X, y) -> float:
-    """float(loss_fn(model(X), y)), with torch's complaint about mismatched shapes turned into a
-    ValueError that names the arguments."""
-    try:
-        return float(loss_fn(model(X), y))
-    except (RuntimeError, TypeError, ValueError) as error:
-        raise ValueError(f"loss_fn(model(X), y) failed: X must fit the model's input, y its output, and "
-                         f"loss_fn must return one number ({error})") from None
+def training(opt, value_and_grad: Callable, name: str | None = None) -> Method:
+    """A rule trained on a loss it can only sample, as a Method: the step of every training in
+    the library (`fit`). Its state is (the rule's state, the last gradient, k).
+
+    opt: a rule of `optim` (or the torch.optim bridge `torch_optim.from_torch`): `init`, `step`
+         (or `update`) and `eval_point`.
+    value_and_grad: (θ, k) -> (the loss on batch k, its gradient), both at the rule's evaluation
+         point (θ, or the look-ahead point of Nesterov-type rules), from one forward and one
+         backward pass; θ, and the gradient, are an array, a tensor or a list of them. It may
+         raise `Diverged` when the point is unusable (a width σ the model refuses): the run then
+         stops as DIVERGED.
+    The loss recorded for θ_k is the loss of batch k, evaluated before the step from θ_k."""
+    take_step = stepper(opt)
+
+    def evaluate(theta, rule_state, k):
+        loss, g = value_and_grad(opt.eval_point(theta, rule_state), k)
+        return float(loss), g
+
+    def init(theta):
+        rule_state = opt.init(theta)
+        loss, g = evaluate(theta, rule_state, 0)
+        return loss, (rule_state, g, 0)
+
+    def step(theta, loss, g, state):
+        rule_state, _, k = state
+        theta, rule_state = take_step(theta, g, rule_state)
+        loss, g = evaluate(theta, rule_state, k + 1)
+        return theta, loss, (rule_state, g, k + 1)
+
+    return Method(name or getattr(opt, "name", str(opt)), init, step, lambda theta, state: (state[1], state))
 
 
-def flat_objective(model: torch.nn.Module, loss_fn, X: torch.Tensor, y: torch.Tensor):
-    """(f, grad, θ₀): the full-batch loss of `model` as NumPy functions of one flat float64
-    parameter vector, so that `quasi_newton.lbfgs` & co. can train a torch network.
+def fit(opt, value_and_grad: Callable, theta0, steps: int, *, problem: str = "the training loss",
+        callback: Callable | None = None, explode: float = 1e8, name: str | None = None) -> Trajectory:
+    """Train θ₀ for `steps` steps of the rule `opt` on the loss that `value_and_grad(θ, k)`
+    samples (`training`): the one training loop of the library, `iterate` without the points
+    (a network's weights are too many to keep at every step). What optax's update loop and
+    d2l's `Trainer.fit` do, with `iterate`'s divergence test.
 
-    Raises TypeError/ValueError for a bad model, loss_fn, X or y (see `_check_network`); f and
-    grad raise ValueError for a θ that is not a finite vector of the model's size."""
-    _check_network(model, loss_fn, X, y)
-    params = list(model.parameters())
-    size = sum(p.numel() for p in params)
-
-    def load(theta):
-        theta = check_finite(theta, "theta")
-        if theta.shape != (size,):
-            raise ValueError(f"theta must have shape ({size},), the model's number of parameters, "
-                             f"got {theta.shape}")
-        torch.nn.utils.vector_to_parameters(torch.as_tensor(theta, dtype=params[0].dtype), params)
-
-    def f(theta):
-        load(theta)
-        with torch.no_grad():
-            return _loss(loss_fn, model, X, y)
-
-    def grad(theta):
-        load(theta)
-        loss = loss_fn(model(X), y)
-        grads = torch.autograd.grad(loss, params)
-        return torch.cat([g.reshape(-1) for g in grads]).double().numpy()
-
-    theta0 = torch.nn.utils.parameters_to_vector(params).detach().double().numpy().copy()
-    return f, grad, theta0
-
-
-def _check_rates(optimizer) -> None:
-    """Raise unless `optimizer` is a torch optimizer whose learning rates are finite and > 0
-    (torch accepts lr = nan, and training then 'diverges' at once)."""
-    if not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(f"make_optimizer must return a torch.optim.Optimizer, got {type(optimizer).__name__}")
-    for group in optimizer.param_groups:
-        if "lr" in group:
-            check_positive(float(group["lr"]), "lr (of the optimizer that make_optimizer built)")
-
-
-def train_torch(model, loss_fn, X, y, make_optimizer, *, batch_size: int | None = None,
-                epochs: int = 10, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """Train with a torch optimizer on minibatches (None: full batch), the closure style that
-    torch.optim.LBFGS needs. Returns (examples processed / N, full-data loss) after each
-    step: an L-BFGS step may evaluate its closure several times, and every evaluation counts.
-
-    make_optimizer: parameters -> torch.optim.Optimizer; batch_size: None or a whole number
-    >= 1; epochs > 0 (fractions allowed); seed a whole number >= 0. Raises TypeError/ValueError
-    for other values, for a bad model, loss_fn, X or y, an optimizer whose lr is not a finite
-    number > 0 or whose step ignores its closure, or a non-finite loss at the start; `Diverged`
-    (an ArithmeticError) if the loss becomes non-finite during training."""
-    n = _check_network(model, loss_fn, X, y)
-    batch_size = n if batch_size is None else check_whole(batch_size, "batch_size", minimum=1)
-    epochs, seed = check_positive(epochs, "epochs"), check_whole(seed, "seed")
-    if not callable(make_optimizer):
-        raise TypeError(f"make_optimizer must be a function parameters -> torch optimizer, "
-                        f"got {type(make_optimizer).__name__}")
-    optimizer = make_optimizer(model.parameters())
-    _check_rates(optimizer)
-    generator = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        first = check_start(_loss(loss_fn, model, X, y), "the model's initial parameters", "the loss on X, y")
-    seen, epochs_seen, losses = [0], [0.0], [first]
-    while epochs_seen[-1] < epochs:
-        order = torch.randperm(n, generator=generator)
-        for batch in order.split(batch_size):
-            xb, yb = X[batch], y[batch]
-
-            def closure():
-                optimizer.zero_grad()
-                loss = loss_fn(model(xb), yb)
-                loss.backward()
-                seen[0] += len(batch)
-                return loss
-
-            before = seen[0]
-            optimizer.step(closure)
-            if seen[0] == before:
-                raise TypeError("make_optimizer's optimizer must call the closure in step(closure), "
-                                "as every torch.optim optimizer does")
-            with torch.no_grad():
-                losses.append(float(loss_fn(model(X), y)))
-            if not np.isfinite(losses[-1]):
-                raise Diverged(f"training diverged after {seen[0] / n:.2f} epochs: the loss is not "
-                               "finite (try a smaller lr)")
-            epochs_seen.append(seen[0] / n)
-            if epochs_seen[-1] >= epochs:
-                break
-    return np.array(epochs_seen), np.array(losses)
+    θ₀: a NumPy array, a torch tensor, or a list of them (a network's weights; `value_and_grad`
+    loads them into the model). callback(k, θ_k, state) runs after each step. Returns the
+    Trajectory: `losses[k]` the loss of batch k at θ_k, `grad_norms[k]` the norm of its gradient,
+    `final` the trained θ (a new array or new tensors). Raises `Diverged` (a ValueError) if the
+    loss becomes non-finite or exceeds explode·(1 + |loss₀|), or a step raised it; ValueError
+    unless steps is a whole number in [0, MAX_STEPS] and explode > 0, and for a non-finite loss
+    or gradient at θ₀."""
+    steps = check_whole(steps, "steps")
+    if steps > MAX_STEPS:
+        raise ValueError(f"steps must be <= {MAX_STEPS}, got {steps}")
+    explode = check_positive(explode, "explode")
+    check_callback(callback)
+    path = iterate(training(opt, value_and_grad, name), theta0, max_iter=steps, problem=problem,
+                   explode=explode, callback=callback, keep_points=False)
+    if path.diverged:
+        raise Diverged(f"{path.message}; the rule: {opt!r}")
+    return path

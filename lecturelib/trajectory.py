@@ -11,13 +11,18 @@ norms, whether (and when) the run diverged, and why it stopped.
 
 Every method of chapters 4 and 5 (the `optim` rules through `run`, steepest and coordinate
 descent, Newton, BFGS, L-BFGS, nonlinear CG, Gauss-Newton, Levenberg-Marquardt) is a `Method`,
-its step with explicit state, and `iterate` runs it. The loop alone records the path, applies
-the stopping test, detects divergence and says why the run stopped:
+its step with explicit state, and `iterate` runs it. So does every training of a network
+(`training.fit`: a rule on a loss sampled by minibatches, θ a NumPy vector or a network's
+tensors): chapters 1 to 4 train through it, and `torch_training` runs torch.optim's own
+optimisers in it. The loop alone records the path, applies the stopping test, detects
+divergence and says why the run stopped:
 
     stopping test   ‖∇f(θ_k)‖_∞ ≤ tol  (the test of scipy.optimize.minimize's BFGS and CG, `gtol`)
     divergence      f(θ_k) not finite, |f(θ_k)| > explode·(1 + |f(θ₀)|), θ_k or ∇f(θ_k) not finite
 
-A run that diverges stops there and says so, instead of returning NaNs for a figure to draw.
+A run that diverges stops there and says so, instead of returning NaNs for a figure to draw; the
+functions that return a trained model instead of a Trajectory raise `Diverged`, the one
+exception of the library for it.
 """
 from __future__ import annotations
 
@@ -27,48 +32,19 @@ from typing import Callable
 
 import numpy as np
 
+from .optimizer import add, all_finite, is_list, non_finite
 from .problems import Problem, check_problem
-from .validation import as_float_array, check_choice, check_positive, check_whole
+from .validation import (Diverged, as_float_array, check_callback, check_choice, check_positive, check_start,
+                         check_start_gradient, check_whole)
 
 
 # Why a run stopped (`Trajectory.reason`); `message` turns each into a sentence.
 STEPS = "steps"                      # a fixed number of steps was asked for and taken
+STOPPED = "stopped"                  # the callback asked to stop (an epoch budget, early stopping)
 CONVERGED = "converged"              # the stopping test (gradient norm <= tol) held
 MAX_ITER = "max_iter"                # the iteration limit came first
 LINE_SEARCH_FAILED = "line search failed"  # no acceptable step along the search direction
 DIVERGED = "diverged"                # the loss became non-finite or exploded
-
-
-def check_start(f0, theta0, problem: str = "f") -> float:
-    """Return f(θ₀) as a float, or raise ValueError if it is not finite: every solver refuses a
-    start where the loss is NaN or ±inf, with the same message."""
-    try:
-        value = float(f0)
-    except (TypeError, ValueError):
-        raise TypeError(f"{problem} must return a real number, got {type(f0).__name__} at θ₀") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{problem} is not finite at θ₀ = {np.asarray(theta0)} (f = {value}); "
-                         "start at a point where the loss is a finite number")
-    return value
-
-
-def check_start_gradient(g0, theta0, problem: str = "f") -> np.ndarray:
-    """Return ∇f(θ₀) as a float array, or raise ValueError if it is not finite (the companion of
-    `check_start` for methods that use the gradient at the start)."""
-    g0 = np.asarray(g0, dtype=float)
-    if g0.shape != np.shape(theta0):
-        raise ValueError(f"the gradient of {problem} has shape {g0.shape} at θ₀, but θ₀ has shape "
-                         f"{np.shape(theta0)}; they must match")
-    if not np.isfinite(g0).all():
-        raise ValueError(f"the gradient of {problem} is not finite at θ₀ = {theta0}; start at a "
-                         "point where f is differentiable")
-    return g0
-
-
-class Diverged(ArithmeticError):
-    """Raised by `run(..., raise_on_divergence=True)` and `race.first_order` when the loss is
-    non-finite or explodes. A Method's step may raise it to say that it overflowed (a non-finite
-    minibatch or look-ahead gradient): `iterate` then records the run as DIVERGED."""
 
 
 @dataclass(frozen=True)
@@ -77,11 +53,13 @@ class Trajectory:
 
     method: str
     problem: str
-    points: np.ndarray
+    points: np.ndarray | None  # None for a run that keeps only its last point (`fit`)
     losses: np.ndarray
     grad_norms: np.ndarray
     diverged_at: int | None = None
     reason: str = STEPS
+    last: object = None  # the final θ: an array, a tensor or a list of them
+    why: str = ""  # what a step that raised Diverged said
 
     def __post_init__(self):
         if self.diverged_at is not None and self.reason != DIVERGED:
@@ -97,24 +75,28 @@ class Trajectory:
 
     @property
     def steps(self) -> int:
-        return len(self.points) - 1
+        return len(self.losses) - 1
 
     @property
-    def final(self) -> np.ndarray:
-        return self.points[-1]
+    def final(self):
+        """θ after the last step that did not diverge (the trained weights, for `fit`)."""
+        return self.last if self.points is None else self.points[-1]
 
     @property
     def message(self) -> str:
         """Why the run stopped, in one sentence."""
         if self.diverged:
-            return (f"{self.method} diverged at step {self.diverged_at} on {self.problem}: the loss "
-                    "became non-finite or exploded (try a smaller step size)")
+            what = self.why or "the loss became non-finite or exploded"
+            return (f"{self.method} diverged at step {self.diverged_at} on {self.problem}: {what} "
+                    "(try a smaller step size)")
         final = f"final loss {self.losses[-1] + 0.0:.3g}, ‖∇f‖ = {self.grad_norms[-1]:.3g}"
         if self.reason == CONVERGED:
             return f"{self.method} converged in {self.steps} steps on {self.problem}: {final}"
         if self.reason == MAX_ITER:
             return (f"{self.method} did not converge on {self.problem}: it stopped at the iteration "
                     f"limit after {self.steps} steps ({final})")
+        if self.reason == STOPPED:
+            return f"{self.method} stopped after {self.steps} steps on {self.problem}, as asked ({final})"
         if self.reason == LINE_SEARCH_FAILED:
             return (f"{self.method} failed on {self.problem} after {self.steps} steps: no step along "
                     "the search direction lowered f enough; f may be unbounded below, the gradient may "
@@ -162,27 +144,61 @@ def converged(g, tol: float) -> bool:
     return bool(np.abs(g).max() <= tol)
 
 
+def _finite(x) -> bool:
+    """Every entry of the array, tensor or list of them is finite."""
+    if isinstance(x, np.ndarray):
+        return bool(np.isfinite(x).all())
+    leaves = list(x) if is_list(x) else [x]
+    return all_finite(*leaves) or not any(non_finite(v) for v in leaves)
+
+
+def _norm(g) -> float:
+    """‖g‖₂ of an array, a tensor or a list of them (all entries together); NaN for None."""
+    if isinstance(g, np.ndarray):
+        return math.sqrt(np.vdot(g, g))
+    if g is None:
+        return math.nan
+    return math.sqrt(sum(float((v * v).sum()) for v in (g if is_list(g) else [g])))
+
+
+def _first_gradient(g, theta, problem: str):
+    """∇f(θ₀), checked: finite and of θ₀'s shape (`check_start_gradient`) for a NumPy vector;
+    finite for a tensor or a list of them; None for a method that does not report it."""
+    if g is None or isinstance(theta, np.ndarray):
+        return g if g is None else check_start_gradient(g, theta, problem)
+    if not _finite(g):
+        raise ValueError(f"the gradient of {problem} is not finite at the start; start at a point "
+                         "where the loss is differentiable")
+    return g
+
+
 def iterate(method: Method, theta0, *, max_iter: int, tol: float | None = None, problem: str = "f",
-            explode: float = 1e8, callback: Callable | None = None) -> Trajectory:
-    """Run `method` from θ₀ (a checked float vector) for at most max_iter steps: the loop of
-    every optimiser in the library.
+            explode: float = 1e8, callback: Callable | None = None, keep_points: bool = True) -> Trajectory:
+    """Run `method` from θ₀ for at most max_iter steps: the loop of every optimiser and every
+    training in the library. θ₀ is a checked float vector, or (for a network, `training.fit`) a
+    tensor or a list of arrays or tensors.
 
     Before each step it stops if ‖∇f(θ_k)‖_∞ ≤ tol (reason CONVERGED; tol = None: no test, the
     run takes all max_iter steps and its reason is STEPS); a step that raises LineSearchError
     stops it (LINE_SEARCH_FAILED); a new point whose f is not finite or exceeds
     explode·(1 + |f(θ₀)|), or whose θ or ∇f is not finite, is not recorded and stops it
-    (DIVERGED, `diverged_at` = the step); otherwise it stops after max_iter steps (MAX_ITER).
-    callback(k, θ_k, state) runs after each recorded step. Records θ₀ and every accepted θ_k,
-    f(θ_k) and ‖∇f(θ_k)‖₂. Raises ValueError if f(θ₀) or ∇f(θ₀) is not finite (`check_start`)."""
+    (DIVERGED, `diverged_at` = the step); so does a step that raises `Diverged`; otherwise it
+    stops after max_iter steps (MAX_ITER). callback(k, θ_k, state) runs after each recorded
+    step; if it returns True the run stops there (STOPPED: an epoch budget, early stopping). Records θ₀ and every accepted θ_k (only the last with keep_points=False), f(θ_k) and
+    ‖∇f(θ_k)‖₂ (NaN when the method's gradient is None: it does not report one, and tol must
+    then be None). Raises ValueError if f(θ₀) or ∇f(θ₀) is not finite (`check_start`)."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         theta = theta0
         loss, state = method.init(theta)
         loss = check_start(loss, theta, problem)
         g, state = method.gradient(theta, state)
-        g = check_start_gradient(g, theta, problem)
+        g = _first_gradient(g, theta, problem)
+        if g is None and tol is not None:
+            raise ValueError(f"{method.name} does not report its gradient, so it has no stopping test: "
+                             f"tol must be None, got {tol}")
         limit = explode * (1 + abs(loss))
-        points, losses, norms = [theta], [loss], [math.sqrt(g @ g)]
-        reason, diverged_at = None, None
+        points, losses, norms = [theta], [loss], [_norm(g)]
+        reason, diverged_at, why = None, None, ""
         for k in range(max_iter):
             if tol is not None and converged(g, tol):
                 break
@@ -191,26 +207,28 @@ def iterate(method: Method, theta0, *, max_iter: int, tol: float | None = None, 
             except LineSearchError:
                 reason = LINE_SEARCH_FAILED
                 break
-            except Diverged:
-                diverged_at = k + 1
+            except Diverged as error:
+                diverged_at, why = k + 1, str(error)
                 break
-            if not (math.isfinite(loss) and abs(loss) <= limit and np.isfinite(theta_new).all()):
+            if not (math.isfinite(loss) and abs(loss) <= limit and _finite(theta_new)):
                 diverged_at = k + 1
                 break
             g_new, state = method.gradient(theta_new, state)
-            if not np.isfinite(g_new).all():
+            if g_new is not None and not _finite(g_new):
                 diverged_at = k + 1
                 break
             theta, g = theta_new, g_new
-            points.append(theta)
+            if keep_points:
+                points.append(theta)
             losses.append(loss)
-            norms.append(math.sqrt(g @ g))
-            if callback is not None:
-                callback(k + 1, theta, state)
+            norms.append(_norm(g))
+            if callback is not None and callback(k + 1, theta, state) is True:
+                reason = STOPPED
+                break
     if reason is None:
         reason = STEPS if tol is None else CONVERGED if converged(g, tol) else MAX_ITER
-    return Trajectory(method.name, problem, np.array(points), np.array(losses), np.array(norms),
-                      diverged_at, reason)
+    return Trajectory(method.name, problem, np.array(points) if keep_points else None, np.array(losses),
+                      np.array(norms), diverged_at, reason, theta, why)
 
 
 def rule(opt, f: Callable, grad: Callable, gradient: Callable | None = None) -> Method:
@@ -222,9 +240,7 @@ def rule(opt, f: Callable, grad: Callable, gradient: Callable | None = None) -> 
     lookahead = getattr(opt, "lookahead", None)
     exact = gradient is None and lookahead is None
     gradient = gradient or (lambda point, k: grad(point))
-    # The loop has checked g and made the state: an `optim.Optimizer` skips its per-step input
-    # checks (`advance`); any other object with the optimiser interface gets `update`.
-    advance = getattr(opt, "advance", None) or (lambda g, state, theta: opt.update(g, state, theta))
+    take_step = stepper(opt)
 
     def step(theta, loss, g, state):
         rule_state, k = state
@@ -236,26 +252,42 @@ def rule(opt, f: Callable, grad: Callable, gradient: Callable | None = None) -> 
                                  f"{theta.shape}")
             if not np.isfinite(g).all():  # the look-ahead point or a minibatch overflowed
                 raise Diverged(f"gradient(θ, {k}) is not finite")
-        update, rule_state = advance(g, rule_state, theta)
-        theta = theta + update
+        theta, rule_state = take_step(theta, g, rule_state)
         return theta, f(theta), (rule_state, k + 1)
 
     return Method(getattr(opt, "name", str(opt)), lambda theta: (f(theta), (opt.init(theta), 0)), step,
                   lambda theta, state: (grad(theta), state))
 
 
+def stepper(opt) -> Callable:
+    """(θ, g, state) -> (θ_new, state): the rule's step without per-step input checks (the loop
+    has checked g and made the state): `opt.step` (an `optim.Optimizer`, the torch.optim bridge
+    of `torch_optim`), or `update` then θ + Δθ for any other object with the optimiser interface."""
+    if callable(getattr(opt, "step", None)):
+        return opt.step
+
+    def step(theta, g, state):
+        update, state = opt.update(g, state, theta)
+        return add(theta, update), state
+
+    return step
+
+
 MAX_STEPS = 10**6  # run keeps every iterate in memory
 
 
 def run(method, problem: Problem, theta0, steps: int, *, gradient: Callable | None = None,
-        explode: float = 1e8, raise_on_divergence: bool = False) -> Trajectory:
-    """Run `method` (a `lecturelib.optim.Optimizer`) for `steps` steps from θ₀ on `problem`.
+        explode: float = 1e8, raise_on_divergence: bool = False, callback: Callable | None = None) -> Trajectory:
+    """Run `method` (a `lecturelib.optim.Optimizer`, or torch.optim through
+    `torch_optim.from_torch`) for `steps` steps from θ₀ on `problem`.
 
     gradient: (θ, k) -> the gradient used at step k (e.g. a minibatch estimate); by default the
               exact `problem.grad(θ)`, evaluated at `method.eval_point` (the look-ahead point for
               Nesterov-type rules). Losses and gradient norms are always the exact ones at θ_k.
     explode:  the run diverges when the loss is non-finite or |f(θ_k)| > explode · (1 + |f(θ₀)|),
               or when the gradient it would step with is non-finite.
+    callback: (k, θ_k, the rule's state after k steps) -> None, after each step (to record what
+              the state holds: per-parameter rates, averages).
 
     The trajectory's `reason` is STEPS, or DIVERGED. Raises TypeError if `method` is not an
     optimiser or `problem` not a `Problem`; ValueError if θ₀ has the wrong shape or is not
@@ -273,8 +305,10 @@ def run(method, problem: Problem, theta0, steps: int, *, gradient: Callable | No
         raise ValueError(f"steps must be <= {MAX_STEPS} (run keeps every iterate), got {steps}")
     explode = check_positive(explode, "explode")
     check_choice(raise_on_divergence, "raise_on_divergence", [True, False])
+    check_callback(callback)
+    report = None if callback is None else (lambda k, theta, state: callback(k, theta, state[0]))
     path = iterate(rule(method, problem.f, problem.grad, gradient), theta, max_iter=steps,
-                   problem=problem.name, explode=explode)
+                   problem=problem.name, explode=explode, callback=report)
     if path.diverged and raise_on_divergence:
         limit = explode * (1 + abs(path.losses[0]))
         raise Diverged(path.message + f" (|loss| above {limit:.3g} or not finite)")

@@ -1,5 +1,12 @@
 """Checks of user input, shared by every module, so that bad input fails early with a
-message that says what was wrong and what is allowed."""
+message that says what was wrong and what is allowed (written by `formatting`). One check per
+kind of argument: numbers (`check_real`, `check_positive`, `check_in_range`,
+`check_whole`, `check_seed`, `check_flag`, `check_choice`), the hyper-parameters every update
+rule shares (`check_lr`, `check_decay`), arrays (`as_float_array`, `check_finite`, the one
+"finite vector" `check_vector`, the one "(n, d) points" `check_points`), a solver's start
+(`check_start`, `check_start_gradient`) and its caller's functions (`checked`), and torch
+tensors for a model (`is_tensor`, the one "tensor fits the model" `check_batch`), recognised
+without importing torch."""
 
 from __future__ import annotations
 
@@ -7,6 +14,16 @@ import math
 import numbers
 
 import numpy as np
+
+from .formatting import format_point, number, plain  # noqa: F401 (the messages' formatters)
+
+
+class Diverged(ValueError, ArithmeticError):
+    """The one exception of the library for a run whose loss or step became non-finite or
+    exploded: raised by `training.fit` (so by every function that trains a network), `race`,
+    `trajectory.run(..., raise_on_divergence=True)` and a rule's overflowing step. A step that
+    raises it inside `trajectory.iterate` makes the run DIVERGED. A ValueError (too large a
+    learning rate is a bad argument) and an ArithmeticError; `trajectory` re-exports it."""
 
 
 def as_float_array(x, name: str = "x", *, allow_nan: bool = False) -> np.ndarray:
@@ -65,8 +82,9 @@ def check_vector_axis(array: np.ndarray, name: str, axis: int = -1) -> None:
         raise ValueError(f"{name} must have at least one entry along axis {axis}, got shape {array.shape}")
 
 
-def check_whole(value, name: str, *, minimum: int = 0) -> int:
-    """Return `value` as an int, or raise unless it is a whole number >= `minimum`.
+def check_whole(value, name: str, *, minimum: int = 0, maximum: int | None = None, what: str = "") -> int:
+    """Return `value` as an int, or raise unless it is a whole number >= `minimum` (and <=
+    `maximum` if given; `what` names the maximum in the message, e.g. "the number of points").
 
     Counts, periods, memories, steps and depths: `3`, `3.0` and `np.int64(3)` are accepted,
     `2.5`, `True`, `"3"` and `nan` are not."""
@@ -77,6 +95,9 @@ def check_whole(value, name: str, *, minimum: int = 0) -> int:
             raise ValueError(f"{name} must be a whole number >= {minimum}, got {value!r}")
     if int(value) < minimum:
         raise ValueError(f"{name} must be a whole number >= {minimum}, got {int(value)}")
+    if maximum is not None and int(value) > maximum:
+        raise ValueError(f"{name} must lie between {minimum} and {what + ' ' if what else ''}{maximum}, "
+                         f"got {int(value)}")
     return int(value)
 
 
@@ -107,6 +128,50 @@ def check_choice(value, name: str, choices) -> object:
     return value
 
 
+def check_flag(value, name: str) -> bool:
+    """A switch between two forms of a rule: True or False (ValueError otherwise)."""
+    return bool(check_choice(value, name, [True, False]))
+
+
+def check_seed(seed, name: str = "seed") -> int:
+    """A seed for NumPy's and torch's generators: a whole number in [0, 2⁶⁴)."""
+    seed = check_whole(seed, name)
+    if seed >= 2**64:
+        raise ValueError(f"{name} must be below 2**64, got {seed}")
+    return seed
+
+
+def check_lr(lr):
+    """ε: a number > 0, or a schedule t -> ε_t (a callable, checked at each step it is used)."""
+    if callable(lr):
+        return lr
+    return check_positive(lr, "lr")
+
+
+def check_decay(value, name: str) -> float:
+    """A decay rate of a moving average (β, ρ): a number in [0, 1)."""
+    return check_in_range(value, name, 0, 1, low_open=False)
+
+
+def check_indices(indices, n: int) -> np.ndarray:
+    """`indices` as an integer array of m >= 1 entries in [0, n), or TypeError/ValueError."""
+    if isinstance(indices, (str, bytes)) or indices is None:
+        raise TypeError(f"indices must be a list or array of whole numbers, got {type(indices).__name__}")
+    try:
+        index = np.asarray(indices)
+    except ValueError:  # ragged nested lists
+        raise TypeError(f"indices must be a 1-D list or array of whole numbers, got {indices!r}") from None
+    if (index.dtype.kind == "f" and np.all(np.isfinite(index)) and np.all(index == np.round(index))
+            and np.all(np.abs(index) < n)):
+        index = index.astype(int)
+    if index.dtype.kind not in "iu" or index.ndim != 1:
+        raise TypeError(f"indices must be a 1-D list or array of whole numbers, got {index.dtype} of "
+                        f"shape {index.shape}")
+    if index.size == 0 or index.min() < 0 or index.max() >= n:
+        raise ValueError(f"indices must hold at least one example number in [0, {n}), got {indices!r}")
+    return index
+
+
 def check_finite(array, name: str) -> np.ndarray:
     """Return `array` as float64, or raise unless every entry is a finite real number."""
     array = as_float_array(array, name, allow_nan=True)
@@ -114,34 +179,6 @@ def check_finite(array, name: str) -> np.ndarray:
         bad = "NaN" if np.isnan(array).any() else "inf"
         raise ValueError(f"{name} contains {bad}; only finite real numbers are allowed")
     return array
-
-
-def number(x: float, digits: int = 6) -> str:
-    """A float with `digits` significant digits, NaN as "NaN"."""
-    return "NaN" if math.isnan(x) else f"{x:.{digits}g}"
-
-
-def plain(value, digits: int = 6) -> str:
-    """`value` as a reader writes it: `0.4759`, `'adam'`, `[1, 2.5]`, `(64, 8)`; not
-    `np.float64(0.4759)`. The one formatter of every message (the checkers' too)."""
-    if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
-    if isinstance(value, numbers.Integral):
-        text = str(int(value))
-        return text if len(text) < 16 else f"a {len(text.lstrip('-'))}-digit integer"
-    if isinstance(value, numbers.Real):
-        return number(float(value), digits)
-    if isinstance(value, np.ndarray):
-        return plain(value.tolist(), digits) if value.size <= 12 else f"an array of shape {value.shape}"
-    if isinstance(value, (list, tuple)):
-        if len(value) > 12:
-            return f"a {type(value).__name__} of length {len(value)}"
-        inner = ", ".join(plain(v, digits) for v in value)
-        return f"[{inner}]" if isinstance(value, list) else f"({inner}{',' if len(value) == 1 else ''})"
-    if callable(value):
-        return getattr(value, "__name__", "a function")
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # -- checks of the solvers' inputs: points, matrices, settings and the caller's functions -------
@@ -157,11 +194,6 @@ CALLER_ERRORS = (ArithmeticError, AssertionError, AttributeError, LookupError, N
 overflow_checked = np.errstate(over="ignore", invalid="ignore", divide="ignore")
 
 
-def format_point(theta) -> str:
-    """θ for an error message: short, even for many parameters."""
-    return np.array2string(np.asarray(theta), precision=4, threshold=6)
-
-
 def check_no_overflow(value, what: str):
     """value, or ValueError if it overflowed to inf or NaN: never a silent NaN."""
     if not np.isfinite(value).all():
@@ -169,13 +201,74 @@ def check_no_overflow(value, what: str):
     return value
 
 
+def check_vector(x, name: str, size: int | None = None, *, of: str = "") -> np.ndarray:
+    """`x` as a float64 vector of finite numbers (of length `size` if given), or TypeError /
+    ValueError naming `name` (`of` says whose length `size` is, for the message)."""
+    x = check_finite(x, name)
+    if x.ndim != 1 or x.size == 0 or (size is not None and x.size != size):
+        wanted = f"shape ({size},){of}" if size is not None else "a vector (1-D, at least one entry)"
+        raise ValueError(f"{name} must have {wanted}, got shape {x.shape}")
+    return x
+
+
 def check_point(theta0, name: str = "theta0") -> np.ndarray:
-    """θ₀ as a new float64 vector, or TypeError/ValueError (naming `name`) unless it is a
-    non-empty vector of finite numbers."""
-    theta = np.array(check_finite(theta0, name), dtype=np.float64)
-    if theta.ndim != 1 or theta.size == 0:
-        raise ValueError(f"{name} must be a vector (1-D, at least one entry), got shape {theta.shape}")
-    return theta
+    """θ₀ as a new float64 vector (a copy the caller may change), checked by `check_vector`."""
+    return np.array(check_vector(theta0, name), dtype=np.float64)
+
+
+LARGEST = np.finfo(float).max
+
+
+def check_squares(array: np.ndarray, name: str) -> np.ndarray:
+    """Return `array`, or raise ValueError if it is so large that a sum of squared
+    differences of its entries could overflow float64: |entries| ≤ √(max float / (4·size))."""
+    largest, limit = np.abs(array).max(initial=0.0), np.sqrt(LARGEST / (4.0 * max(array.size, 1)))
+    if largest > limit:
+        raise ValueError(f"{name} has entries as large as {largest:.3g}: squared distances would "
+                         f"overflow float64, so rescale {name} (here |entries| <= {limit:.3g})")
+    return array
+
+
+def check_points(X, name: str = "X", *, features: int | None = None, of: str = "") -> np.ndarray:
+    """The one check of "(n, d) points": X as a float array (n, d) with n >= 1 points and d >= 1
+    features (`features` of them if given; `of` says whose), a 1-D X as n points of one feature.
+    Raises TypeError for non-numbers and ValueError for NaN/inf, an empty X, another number of
+    features, or coordinates so large that a sum of the n squared distances would overflow
+    float64 (|x| ≲ 10¹⁵⁰ for small data sets)."""
+    X = check_finite(X, name)
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"{name} must have shape (n, d) with n >= 1 points and d >= 1 features, got {X.shape}")
+    if features is not None and X.shape[1] != features:
+        raise ValueError(f"{name} has {X.shape[1]} features but {of or 'it must have'} {features}")
+    return check_squares(X, name)
+
+
+def check_start(f0, theta0, problem: str = "f") -> float:
+    """Return f(θ₀) as a float, or raise ValueError if it is not finite: every solver refuses a
+    start where the loss is NaN or ±inf, with the same message."""
+    try:
+        value = float(f0)
+    except (TypeError, ValueError):
+        raise TypeError(f"{problem} must return a real number, got {type(f0).__name__} at θ₀") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{problem} is not finite at θ₀ = {format_point(theta0)} (f = {value}); "
+                         "start at a point where the loss is a finite number")
+    return value
+
+
+def check_start_gradient(g0, theta0, problem: str = "f") -> np.ndarray:
+    """Return ∇f(θ₀) as a float array, or raise ValueError if it is not finite (the companion of
+    `check_start` for methods that use the gradient at the start)."""
+    g0 = np.asarray(g0, dtype=float)
+    if g0.shape != np.shape(theta0):
+        raise ValueError(f"the gradient of {problem} has shape {g0.shape} at θ₀, but θ₀ has shape "
+                         f"{np.shape(theta0)}; they must match")
+    if not np.isfinite(g0).all():
+        raise ValueError(f"the gradient of {problem} is not finite at θ₀ = {format_point(theta0)}; "
+                         "start at a point where f is differentiable")
+    return g0
 
 
 @overflow_checked
@@ -204,12 +297,17 @@ def check_wolfe(c1, c2) -> tuple[float, float]:
     return c1, c2
 
 
+def check_function(value, name: str, what: str = "a function", *, optional: bool = False):
+    """`value` if it is callable (or None when `optional`), else TypeError: "{name} must be
+    {what} [or None], got int"."""
+    if not (callable(value) or (optional and value is None)):
+        raise TypeError(f"{name} must be {what}{' or None' if optional else ''}, got {type(value).__name__}")
+    return value
+
+
 def check_callback(callback):
-    """callback, or TypeError unless it is a function or None."""
-    if callback is not None and not callable(callback):
-        raise TypeError("callback must be a function (k, θ_k, state) or None, got "
-                        f"{type(callback).__name__}")
-    return callback
+    """callback, or TypeError unless it is a function (k, θ_k, state) or None."""
+    return check_function(callback, "callback", "a function (k, θ_k, state)", optional=True)
 
 
 def checked(fn, name: str, shape: tuple | None, *, finite: bool = False, symmetric: bool = False,
@@ -256,3 +354,57 @@ def check_objective(f, grad, theta0):
     a number and grad a finite vector of θ's shape (`checked`)."""
     theta = check_point(theta0)
     return theta, checked(f, "f", ()), checked(grad, "grad", theta.shape, finite=True)
+
+
+# -- torch tensors, recognised without importing torch (the core never imports it) -------------
+
+
+def is_tensor(x) -> bool:
+    """True for a torch tensor, recognised without importing torch."""
+    return type(x).__module__.startswith("torch")
+
+
+def _is_module(model) -> bool:
+    return any(c.__module__.startswith("torch.nn") and c.__name__ == "Module" for c in type(model).__mro__)
+
+
+def check_tensor(value, name: str) -> object:
+    """`value` if it is a floating-point torch tensor of finite numbers, else TypeError /
+    ValueError naming `name`."""
+    if not is_tensor(value) or not value.is_floating_point():
+        kind = f"a {value.dtype} tensor" if is_tensor(value) else type(value).__name__
+        raise TypeError(f"{name} must be a floating-point torch tensor, got {kind}")
+    if not bool(value.isfinite().all()):
+        raise ValueError(f"{name} contains NaN or inf; only finite numbers are allowed")
+    return value
+
+
+def check_batch(model, x, name: str = "x", *, y=None, y_name: str = "y"):
+    """The one check of "a tensor fits the model": `x` a finite floating tensor of M >= 1 samples
+    (one per row) in the dtype of the model's parameters, which the model accepts; and `y`, if
+    given, a finite tensor of the shape of model(x) in the same dtype. Returns x (and y).
+    Raises TypeError for a model that is not a torch.nn.Module or has no parameters, for arrays
+    that are not floating tensors or of another dtype, ValueError for NaN/inf, no samples, an x
+    the model refuses (with torch's own words) or a y of another shape."""
+    if not _is_module(model):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    first = next(iter(model.parameters()), None)
+    if first is None:
+        raise ValueError("model has no parameters")
+    x = check_tensor(x, name)
+    if x.ndim == 0 or x.shape[0] == 0:
+        raise ValueError(f"{name} must hold M >= 1 samples, one per row, got shape {tuple(x.shape)}")
+    if x.dtype != first.dtype:
+        raise TypeError(f"{name} must have the model's dtype {first.dtype}, got {x.dtype}")
+    try:
+        output = model(x[:1])
+    except RuntimeError as error:  # torch's own words on the mismatch
+        raise ValueError(f"{name} of shape {tuple(x.shape)} does not fit the model: {error}") from None
+    if y is None:
+        return x
+    y = check_tensor(y, y_name)
+    wanted = (x.shape[0], *output.shape[1:])
+    if tuple(y.shape) != wanted or y.dtype != x.dtype:
+        raise ValueError(f"{y_name} must be a finite tensor of shape {wanted} and dtype {x.dtype}, the shape "
+                         f"of model({name}); got {tuple(y.shape)}, {y.dtype}")
+    return x, y

@@ -23,7 +23,8 @@ from lecturelib import activations as A
 from lecturelib import autodiff as ad
 from lecturelib import forward_mode as fm
 from lecturelib import gradcheck as G
-from lecturelib import graphs, losses as L, networks
+from lecturelib import graphs, losses as L
+from lecturelib import torch_networks as networks
 from lecturelib.autodiff import Value
 from lecturelib.backprop import backprop
 from lecturelib.forward_mode import Dual

@@ -59,7 +59,7 @@ def rosenbrock_jacobian(p):
 # solver: (a call of it on the small problem with keyword overrides, its hyper-parameters)
 SOLVERS = {
     "newton": (lambda **kw: so.newton(SMALL, X0, **kw),
-               ["alpha", "line_search", "tol", "max_iter"]),
+               ["damping", "line_search", "tol", "max_iter"]),
     "saddle_free_newton": (lambda **kw: so.saddle_free_newton(SMALL, X0, **kw),
                            ["min_curvature", "line_search", "tol", "max_iter"]),
     "bfgs": (lambda **kw: bfgs(SMALL, X0, **kw), ["tol", "max_iter", "c1", "c2"]),
@@ -68,13 +68,13 @@ SOLVERS = {
                      ["beta", "restart", "tol", "max_iter", "c1", "c2"]),
     "gauss_newton": (lambda **kw: gauss_newton(residual, jacobian, X0, **kw), ["tol", "max_iter"]),
     "levenberg_marquardt": (lambda **kw: levenberg_marquardt(residual, jacobian, X0, **kw),
-                            ["lam", "up", "down", "tol", "max_iter"]),
+                            ["damping", "up", "down", "tol", "max_iter"]),
     "conjugate_gradient": (lambda **kw: conjugate_gradient(Q, B, **kw), ["tol", "max_iter"]),
-    "newton_direction": (lambda **kw: so.newton_direction(grad(X0), Q, **kw), ["alpha"]),
+    "newton_direction": (lambda **kw: so.newton_direction(grad(X0), Q, **kw), ["damping"]),
     "saddle_free_direction": (lambda **kw: so.saddle_free_direction(grad(X0), Q, **kw),
                               ["min_curvature"]),
     "finite_difference_hvp": (lambda **kw: so.finite_difference_hvp(grad, X0, B, **kw), ["eps"]),
-    "lm_step": (lambda **kw: lm_step(jacobian(X0), residual(X0), **{"lam": 1.0, **kw}), ["lam"]),
+    "lm_step": (lambda **kw: lm_step(jacobian(X0), residual(X0), **{"damping": 1.0, **kw}), ["damping"]),
     "memory_floats": (lambda **kw: memory_floats(**{"n": 10, **kw}), ["n", "m"]),
     "lbfgs_inverse_hessian": (lambda **kw: lbfgs_inverse_hessian([B], [Q @ B], **{"n": 2, **kw}), ["n"]),
     "hessian_cost": (lambda **kw: so.hessian_cost(**{"k": 3, "repeats": 1, **kw}), ["k", "repeats", "seed"]),
@@ -128,7 +128,7 @@ def test_wolfe_constants_need_0_lt_c1_lt_c2_lt_1(solver):
 
 def test_levenberg_marquardt_factors_and_lambda():
     for kwargs, named in [({"up": 1.0}, "up and down must be > 1"), ({"down": 0.5}, "up and down"),
-                          ({"lam": 0.0}, "lam must be > 0"), ({"lam": 1e16}, "lam must be < 1e16")]:
+                          ({"damping": 0.0}, "damping must be > 0"), ({"damping": 1e16}, "damping must be < 1e16")]:
         with pytest.raises(ValueError, match=named):
             levenberg_marquardt(residual, jacobian, X0, **kwargs)
 
@@ -293,11 +293,11 @@ def test_a_wrong_gradient_shape_names_grad():
 
 @given(arrays(1), arrays(2), st.floats(0, 10))
 @settings(max_examples=100, deadline=None)
-def test_newton_directions_and_the_model_answer_bad_matrices_clearly(g, H, alpha):
+def test_newton_directions_and_the_model_answer_bad_matrices_clearly(g, H, damping):
     H_sym = (H + H.T) / 2 if H.ndim == 2 and H.shape[0] == H.shape[1] else H
-    names = ["g", "H", "u", "step", "alpha"]
+    names = ["g", "H", "u", "step", "damping"]
     for candidate in (H, H_sym):
-        clear_answer(lambda: so.newton_direction(g, candidate, alpha), names)
+        clear_answer(lambda: so.newton_direction(g, candidate, damping), names)
         clear_answer(lambda: so.saddle_free_direction(g, candidate), names)
         clear_answer(lambda: so.curvature(candidate, g), names)
         clear_answer(lambda: so.quadratic_model(1.0, g, candidate, g), names)
@@ -332,7 +332,7 @@ def test_two_loop_rejects_pairs_without_curvature_instead_of_dividing_by_zero():
 def test_singular_systems_say_where_and_what_to_do_never_linalg_error():
     flat = as_problem(lambda t: float(t[0] ** 2), lambda t: np.array([2 * t[0], 0.0]),
                       lambda t: np.diag([2.0, 0.0]), dim=2)
-    singular = r"at θ = \[1. 1.\]: the Hessian is singular.*alpha > 0"
+    singular = r"at θ = \[1. 1.\]: the Hessian is singular.*damping > 0"
     with pytest.raises(so.SingularHessianError, match=singular):
         so.newton(flat, [1.0, 1.0])
     with pytest.raises(ValueError, match="must be symmetric"):  # numpy.linalg.solve raised LinAlgError
@@ -398,7 +398,7 @@ def test_newton_variants_on_functions_without_a_minimum():
                                dim=2)
     with pytest.raises(so.SingularHessianError, match="singular"):  # H = 0: no Newton step
         so.newton(minus_theta_1, np.zeros(2))
-    damped = so.newton(minus_theta_1, np.zeros(2), alpha=1.0)  # f falls by 1 a step, for ever
+    damped = so.newton(minus_theta_1, np.zeros(2), damping=1.0)  # f falls by 1 a step, for ever
     assert damped.reason == MAX_ITER and damped.losses[-1] == pytest.approx(-50)
     saddle = as_problem(lambda t: t[0] ** 2 - t[1] ** 2, lambda t: np.array([2 * t[0], -2 * t[1]]),
                         lambda t: np.diag([2.0, -2.0]), dim=2)

@@ -81,10 +81,10 @@ def test_cg_rejects_bad_systems_with_clear_messages():
         conjugate_gradient(np.eye(2), "b")
 
 
-@pytest.mark.parametrize("beta", ["PR", "FR"])
-def test_nonlinear_cg_finds_scipys_minimiser_on_rosenbrock(beta):
+@pytest.mark.parametrize("formula", ["PR", "FR"])
+def test_nonlinear_cg_finds_scipys_minimiser_on_rosenbrock(formula):
     x0 = np.array([-1.2, 1.0])
-    ours = nonlinear_cg(as_problem(rosen, rosen_der, dim=2), x0, beta=beta, tol=1e-8, max_iter=5000)
+    ours = nonlinear_cg(as_problem(rosen, rosen_der, dim=2), x0, formula=formula, tol=1e-8, max_iter=5000)
     theirs = minimize(rosen, x0, jac=rosen_der, method="CG", options={"gtol": 1e-8})
     np.testing.assert_allclose(ours.final, theirs.x, atol=1e-6)
     np.testing.assert_allclose(ours.final, [1.0, 1.0], atol=1e-6)
@@ -113,6 +113,6 @@ def test_nonlinear_cg_on_a_quadratic_is_linear_cg():
     assert path.steps <= 2 * 6
 
 
-def test_nonlinear_cg_rejects_an_unknown_beta():
-    with pytest.raises(ValueError, match="beta must be one of"):
-        nonlinear_cg(as_problem(rosen, rosen_der, dim=2), [0.0, 0.0], beta="HS")
+def test_nonlinear_cg_rejects_an_unknown_formula():
+    with pytest.raises(ValueError, match="formula must be one of"):
+        nonlinear_cg(as_problem(rosen, rosen_der, dim=2), [0.0, 0.0], formula="HS")

@@ -177,7 +177,7 @@ def test_a_value_outside_its_control_is_refused_with_what_the_control_offers(exp
     steps = len(explorers["backward pass (ch. 3)"].controls["step"])
     error = clear_answer(lambda: explorers["backward pass (ch. 3)"].update(step=steps), names=["step"])
     assert f"got {steps}" in str(error)
-    error = clear_answer(lambda: explorers["second-order methods (ch. 5)"].update(alpha=3.0), names=["alpha"])
+    error = clear_answer(lambda: explorers["second-order methods (ch. 5)"].update(damping=3.0), names=["damping"])
     assert "one of 0, 1, 2, 5, 10" in str(error)  # a Newton path is computed only for these
 
 

@@ -2,7 +2,7 @@
 
 References are independent of the explorers: torch autograd of the composed activation (written
 with torch's own ops), closed forms (PReLU's αᴸ, the sigmoid's (1/4)ᴸ bound), k-means and random
-centres from `rbf.place_centres`, and 3-step learning by `rbf_training.fine_tune` (torch Adam,
+centres from `rbf.place_centres`, and 3-step learning by `torch_rbf.fine_tune` (our Adam,
 torch gradients) against the explorer's NumPy fine-tuning (hand-derived gradients)."""
 
 import numpy as np
@@ -138,14 +138,14 @@ def test_random_scheme_draws_its_centres_from_the_training_points(explorer, n):
 
 @pytest.mark.parametrize("n", [3, 6])
 def test_three_step_is_torch_fine_tune_from_the_k_means_fit(explorer, n):
-    from lecturelib import rbf_training
+    from lecturelib import torch_rbf
 
     x, y, train, _ = data()
     sigma = RBF_WIDTHS[10]
     mu = rbf.place_centres(x[train], n, seed=0)
     w = rbf.output_weights(rbf.rbf_features(x[train], mu, sigma), y[train], ridge=1e-6)
     start = rbf.RBFNet(mu, np.full(n, sigma), w, ridge=1e-6)
-    tuned, history = rbf_training.fine_tune(start, x[train], y[train], **THREE_STEP)
+    tuned, history = torch_rbf.fine_tune(start, x[train], y[train], **THREE_STEP)
     explorer.update(scheme="3-step", n_centres=n, sigma=sigma)
     fit_line = explorer.fig.axes[0].lines[2]
     np.testing.assert_allclose(fit_line.get_ydata(), tuned.predict(fit_line.get_xdata()), atol=1e-6)
@@ -189,15 +189,3 @@ def test_static_grids_offer_every_scheme_and_depth_and_say_so():
     scheme = next(c for c in small.data["controls"] if c["name"] == "scheme")
     assert scheme["options"] == list(RBF_SCHEMES) and scheme["kind"] == "menu"
     assert len(small.data["frames"]) == 6  # 3 schemes × 2 widths, all different
-
-
-@settings(max_examples=20, deadline=None)
-@given(value=bad_numbers())
-def test_careless_three_step_arguments_are_named(value):
-    from lecturelib.explore.rbf import three_step
-
-    x, y, train, _ = data()
-    net = rbf.fit_two_step(x[train], y[train], 3, ridge=1e-6)
-    clear_answer(lambda: three_step(net, x[train], y[train], steps=value), ["steps"])
-    clear_answer(lambda: three_step(net, x[train], y[train], steps=2, lr=value), ["lr"])
-    clear_answer(lambda: three_step(value, x[train], y[train], steps=2), ["net"])

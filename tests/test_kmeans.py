@@ -115,3 +115,78 @@ def test_repeated_points_still_give_k_distinct_indices():
 def test_bad_input_is_explained(X, k, error, words):
     with pytest.raises(error, match=words):
         km.kmeans(X, k)
+
+
+# -- bad input: a clear ValueError/TypeError naming the argument, or a correct result (tests/bad_input.py) ---
+
+import warnings  # noqa: E402
+from bad_input import awkward_points, case, clear_answer, every_bad_argument_test, message_test, planted  # noqa: E402
+from chapter1_data import X  # noqa: E402
+
+
+BAD_ARGUMENTS = [
+    case("kmeans-k", lambda v: km.kmeans(X, v), ["k"]),
+    case("kmeans-seed", lambda v: km.kmeans(X, 3, seed=v), ["seed"]),
+    case("kmeans-n_init", lambda v: km.kmeans(X, 3, n_init=v), ["n_init"], (20, km.MAX_INIT)),
+    case("kmeans-max_iter", lambda v: km.kmeans(X, 3, max_iter=v), ["max_iter"]),
+    case("kmeans-tol", lambda v: km.kmeans(X, 3, tol=v), ["tol"]),
+    case("kmeans-X", lambda v: km.kmeans(planted(X, v), 3), ["X", "k"]),
+    case("kmeans++-k", lambda v: km.kmeans_plusplus(X, v), ["k"]),
+    case("kmeans++-seed", lambda v: km.kmeans_plusplus(X, 3, seed=v), ["seed"]),
+    case("kmeans++-n_local_trials", lambda v: km.kmeans_plusplus(X, 3, n_local_trials=v), ["n_local_trials"]),
+    case("kmeans++-X", lambda v: km.kmeans_plusplus(planted(X, v), 2), ["X", "k"]),
+    case("lloyd-centres", lambda v: km.lloyd(X, planted(X[:3], v)), ["centres"]),
+    case("lloyd-max_iter", lambda v: km.lloyd(X, X[:3], max_iter=v), ["max_iter"]),
+    case("lloyd-tol", lambda v: km.lloyd(X, X[:3], tol=v), ["tol"]),
+]
+
+
+test_every_bad_argument_is_answered_clearly = every_bad_argument_test(BAD_ARGUMENTS)
+
+
+MESSAGES = [
+    (lambda: km.kmeans(X * 1e200, 2), "X has entries as large as .*rescale X"),
+]
+test_bad_input_gets_a_message_naming_the_argument = message_test(MESSAGES)
+
+
+@settings(max_examples=80, deadline=None)
+@given(awkward_points(), st.data())
+def test_kmeans_on_awkward_data_is_exact_or_refuses_clearly(points, data):
+    k = data.draw(st.integers(1, len(points)))
+    result = clear_answer(lambda: km.kmeans(points, k, n_init=data.draw(st.integers(1, 3))), ["X"])
+    if not isinstance(result, Exception):  # the inertia of the answer, recomputed by brute force
+        brute = sum(float(((x - result.centres[c]) ** 2).sum()) for x, c in zip(points, result.labels))
+        # the rounding of ‖x‖² − 2x·μ + ‖μ‖², and of subnormal squares
+        rounding = points.size * (16 * np.finfo(float).eps * np.abs(points).max() ** 2 + 1e-321)
+        assert result.inertia == pytest.approx(brute, rel=1e-6, abs=rounding)
+        assert set(result.labels) <= set(range(k))
+
+
+def test_kmeans_needs_at_least_one_lloyd_iteration_and_one_equals_sklearns_first():
+    with pytest.raises(ValueError, match="max_iter must be a whole number >= 1, got 0"):
+        km.kmeans(X, 3, max_iter=0)  # was an UnboundLocalError
+    start = X[km.kmeans_plusplus(X, 3)]
+    ours = km.lloyd(X, start, max_iter=1)
+    theirs = KMeans(3, init=start, n_init=1, max_iter=1, algorithm="lloyd").fit(X)
+    assert ours.n_iter == 1
+    np.testing.assert_allclose(ours.centres, theirs.cluster_centers_, atol=1e-12)
+
+
+def test_counts_are_whole_numbers_not_truncated():
+    with pytest.raises(ValueError, match="k must be a whole number >= 1, got 2.5"):
+        km.kmeans(X, 2.5)
+    np.testing.assert_array_equal(km.kmeans(X, 2.0).centres, km.kmeans(X, 2).centres)
+    with pytest.raises(ValueError, match="n_init must lie in"):
+        km.kmeans(X, 2, n_init=10**12)  # was a MemoryError
+
+
+def test_kmeans_plusplus_on_identical_points_does_not_divide_by_zero():
+    same = np.ones((6, 2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for trials in (1, None):
+            assert len(set(km.kmeans_plusplus(same, 4, n_local_trials=trials).tolist())) == 4
+        result = km.kmeans(same, 3, n_init=2)
+    assert result.inertia == 0.0
+    np.testing.assert_array_equal(result.centres, np.ones((3, 2)))

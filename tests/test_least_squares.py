@@ -65,9 +65,9 @@ def test_lm_step_tends_to_gauss_newton_for_small_lambda_and_scaled_gradient_for_
     p = np.array([1.0, 0.5, 0.0])
     J, r = jacobian(p), residual(p)
     np.testing.assert_allclose(lm_step(J, r, 1e-12), gauss_newton_step(J, r), rtol=1e-8)
-    lam = 1e8
-    scaled_gradient = -(J.T @ r) / np.diag(J.T @ J) / lam
-    np.testing.assert_allclose(lm_step(J, r, lam), scaled_gradient, rtol=1e-6)
+    damping = 1e8
+    scaled_gradient = -(J.T @ r) / np.diag(J.T @ J) / damping
+    np.testing.assert_allclose(lm_step(J, r, damping), scaled_gradient, rtol=1e-6)
 
 
 def test_gauss_newton_can_diverge_where_lm_does_not():
@@ -81,7 +81,7 @@ def test_gauss_newton_can_diverge_where_lm_does_not():
 def test_bad_input():
     with pytest.raises(ValueError, match="J of shape"):
         lm_step(np.ones((3, 2)), np.ones(4), 1.0)
-    with pytest.raises(ValueError, match="lam must be >= 0"):
+    with pytest.raises(ValueError, match="damping must be >= 0"):
         lm_step(np.ones((3, 2)), np.ones(3), -1.0)
     with pytest.raises(ValueError, match="singular"):
         gauss_newton_step(np.ones((3, 2)), np.ones(3))

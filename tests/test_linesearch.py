@@ -105,3 +105,94 @@ def test_backtracking_with_a_known_f0_takes_the_same_step_with_one_evaluation_le
     calls.clear()
     assert ls.backtracking(f, theta, g, lr0=1.0, f0=known) == step
     assert len(calls) == evaluations_without_f0 - 1
+
+
+# -- bad input: a clear ValueError/TypeError naming the argument, or a correct result (tests/bad_input.py) ---
+
+import math  # noqa: E402
+from hypothesis import assume, given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+from bad_input import FEW, SOME, bad_numbers, careless_vectors, clear_answer, large_but_valid  # noqa: E402
+from lecturelib.trajectory import CONVERGED, LINE_SEARCH_FAILED, MAX_ITER  # noqa: E402
+
+
+@SOME
+@given(g=careless_vectors(),
+       H=st.one_of(hnp.arrays(np.float64, st.sampled_from([(2, 2), (3, 3), (2,)]),
+                              elements=st.floats(allow_nan=True, allow_infinity=True)),
+                   st.sampled_from([None, "H", [[1.0, 0.0]], np.eye(2), -np.eye(2), np.zeros((2, 2))])))
+def test_optimal_step_answers_careless_input_clearly_or_is_the_minimiser(g, H):
+    answer = clear_answer(lambda: ls.optimal_step(g, H), names=["g", "H"])
+    if not isinstance(answer, Exception):
+        u = np.asarray(g, float) / np.abs(g).max()
+        assert math.isfinite(answer) and answer >= 0  # halving 1000 times underflows to 0
+        assert answer * (u @ np.asarray(H) @ u) == pytest.approx(u @ u, rel=1e-9)
+
+def quadratic(theta):
+    return float(theta @ theta)
+
+BACKTRACKING = dict(theta=np.array([1.0, -2.0]), g=np.array([2.0, -4.0]), direction=None, lr0=1.0, c=1e-4,
+                    shrink=0.5, max_halvings=60, f0=None)
+
+def clear_or_no_step(call, names):
+    """`clear_answer`, but a LineSearchError (the documented 'no acceptable step') also counts."""
+    try:
+        return clear_answer(call, names)
+    except AssertionError as error:
+        if isinstance(error.__cause__, ls.LineSearchError):
+            return error.__cause__
+        raise
+
+@SOME
+@given(name=st.sampled_from(list(BACKTRACKING)), bad=st.one_of(bad_numbers(), careless_vectors()))
+def test_backtracking_answers_careless_input_clearly_or_satisfies_armijo(name, bad):
+    kwargs = {**BACKTRACKING, name: bad}
+    answer = clear_or_no_step(lambda: ls.backtracking(quadratic, **kwargs), names=[name, "f"])
+    if isinstance(answer, ls.LineSearchError):
+        assert "sufficient decrease" in str(answer)
+    elif not isinstance(answer, Exception):
+        theta, g = kwargs["theta"], kwargs["g"]
+        d = -g if kwargs["direction"] is None else np.asarray(kwargs["direction"], float)
+        f0 = quadratic(theta) if kwargs["f0"] is None else float(kwargs["f0"])  # a false f0 is believed
+        assert quadratic(theta + answer * d) <= f0 + kwargs["c"] * answer * (g @ d) + 1e-12
+
+X0 = np.array([-1.2, 1.0])
+
+WOLFE = dict(theta=X0, d=-rosen_der(X0), f0=None, g0=None, alpha1=1.0, c1=1e-4, c2=0.9, max_iter=30)
+
+@SOME
+@given(name=st.sampled_from(list(WOLFE)), bad=st.one_of(bad_numbers(), careless_vectors()))
+def test_wolfe_line_search_answers_careless_input_clearly_or_satisfies_both_conditions(name, bad):
+    kwargs = {**WOLFE, name: bad}
+    answer = clear_or_no_step(lambda: ls.wolfe_line_search(rosen, rosen_der, **kwargs),
+                              names=[name, "f", "c1 < c2", "descent direction"])
+    if not isinstance(answer, Exception):
+        alpha, value, g_new = answer
+        theta, d = kwargs["theta"], kwargs["d"]
+        slope = rosen_der(theta) @ d
+        assert value == rosen(theta + alpha * d) and np.array_equal(g_new, rosen_der(theta + alpha * d))
+        if name not in ("f0", "g0"):  # with a false f(θ) or ∇f(θ) the conditions refer to those
+            assert value <= rosen(theta) + kwargs["c1"] * alpha * slope
+            assert abs(g_new @ d) <= kwargs["c2"] * abs(slope) + 1e-12
+
+DESCENT = {"problem": problems.canyon(10.0), "theta0": [-3.0, 2.0], "steps": 5}
+
+@FEW
+@given(function=st.sampled_from(["steepest exact", "steepest armijo", "coordinate"]),
+       name=st.sampled_from(["problem", "theta0", "steps", "lr0"]),
+       bad=st.one_of(bad_numbers(), careless_vectors(), st.sampled_from(["exact", problems.rosenbrock()])))
+def test_steepest_and_coordinate_descent_answer_careless_input_clearly(function, name, bad):
+    assume(not (name == "steps" and large_but_valid(bad, 200)))
+    kwargs = {**DESCENT, name: bad}
+    if function == "coordinate":
+        if name == "lr0":
+            return
+        kwargs["sweeps"] = kwargs.pop("steps")
+        call = lambda: ls.coordinate_descent(**kwargs)  # noqa: E731
+    else:
+        call = lambda: ls.steepest_descent(**kwargs, line_search=function.split()[1])  # noqa: E731
+    answer = clear_answer(call, names=[name, "sweeps", "not convex", "θ₀"])
+    if not isinstance(answer, Exception):
+        assert answer.reason in (CONVERGED, MAX_ITER, LINE_SEARCH_FAILED)
+        assert np.all(np.diff(answer.losses) <= 1e-12)  # every line search only goes down

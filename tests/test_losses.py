@@ -75,3 +75,11 @@ def test_cross_entropy_gradient_matches_central_finite_differences():
 def test_bad_input_says_what_is_wrong(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_one_hot_of_no_labels_is_an_empty_matrix_with_a_column_per_class():
+    from lecturelib.losses import one_hot
+
+    empty = one_hot([], 3)
+    assert empty.shape == (0, 3)
+    np.testing.assert_array_equal(one_hot(np.array([], dtype=int), 2), np.zeros((0, 2)))

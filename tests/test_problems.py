@@ -81,7 +81,7 @@ def test_saddle_is_a_stationary_point_with_eigenvalues_of_both_signs():
 
 @pytest.mark.parametrize("call, error, message", [
     (lambda: problems.canyon(condition_number=0.5), ValueError, "condition_number must be >= 1"),
-    (lambda: problems.quadratic([[1, 2], [0, 1]]), ValueError, "symmetric square"),
+    (lambda: problems.quadratic([[1, 2], [0, 1]]), ValueError, "H must be symmetric"),
     (lambda: problems.quadratic(np.eye(2), b=[1, 2, 3]), ValueError, "b must have shape"),
     (lambda: problems.rosenbrock().check_point([1, 2, 3]), ValueError, r"shape \(2,\)"),
     (lambda: problems.rosenbrock().check_point("ab"), TypeError, "theta must be"),
@@ -174,3 +174,101 @@ def test_as_problem_refuses_extra_arguments_with_a_problem_and_a_missing_dim():
         problems.as_problem(_f, _grad)
     with pytest.raises(TypeError, match="grad must be a function"):
         problems.as_problem(_f)
+
+
+def test_a_2d_function_given_three_coordinates_says_so_instead_of_unpacking():
+    for problem in (problems.rosenbrock(), problems.beale(), problems.himmelblau(), problems.saddle()):
+        for function in (problem.f, problem.grad):
+            with pytest.raises(ValueError, match="θ must have 2 entries"):
+                function([1.0, 2.0, 3.0])
+
+
+def test_himmelblaus_maximum_is_a_stationary_point_with_negative_curvature():
+    """Independent of the constant: the gradient there is 0 to the printed digits (SciPy's
+    root polishes it), and both Hessian eigenvalues are negative."""
+    from scipy.optimize import root
+
+    himmelblau = problems.himmelblau()
+    (maximum,) = himmelblau.maxima
+    polished = root(himmelblau.grad, maximum, jac=himmelblau.hess, tol=1e-14).x
+    np.testing.assert_allclose(polished, maximum, atol=1e-6)
+    assert np.linalg.eigvalsh(himmelblau.hess(polished)).max() < 0
+
+
+def test_l2_penalised_adds_half_lambda_theta_squared_and_its_derivatives():
+    base, l2 = problems.rosenbrock(), 0.3
+    penalised = problems.l2_penalised(base, l2)
+    rng = np.random.default_rng(1)
+    for theta in rng.normal(size=(5, 2)):
+        assert penalised.f(theta) == pytest.approx(base.f(theta) + l2 / 2 * theta @ theta, rel=1e-14)
+        steps = 1e-6 * np.eye(2)  # central differences, an independent reference
+        numeric = [(penalised.f(theta + s) - penalised.f(theta - s)) / 2e-6 for s in steps]
+        np.testing.assert_allclose(penalised.grad(theta), numeric, rtol=1e-6, atol=1e-6)
+        np.testing.assert_allclose(penalised.hess(theta), base.hess(theta) + l2 * np.eye(2), rtol=1e-14)
+    with pytest.raises(ValueError, match="l2 must be >= 0"):
+        problems.l2_penalised(base, -1.0)
+
+
+# -- bad input: a clear ValueError/TypeError naming the argument, or a correct result (tests/bad_input.py) ---
+
+from hypothesis import assume  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+from bad_input import SOME, bad_numbers, careless_vectors, clear_answer, large_but_valid  # noqa: E402
+
+
+FACTORIES = {
+    problems.canyon: dict(condition_number=20.0, angle=0.5, curvature=1.0),
+    problems.rosenbrock: dict(a=1.0, b=100.0),
+    problems.lecture_regression: dict(n=30, seed=0, x_scale=1.0),
+    problems.ill_conditioned_quadratic: dict(n=5, kappa=100.0, seed=0),
+    problems.logistic_regression: dict(l2=0.01),
+    problems.quadratic: dict(H=np.eye(2), b=np.ones(2)),
+    problems.linear_regression: dict(x=[0.0, 1.0, 2.0], y=[1.0, 3.0, 5.0]),
+}
+
+@SOME
+@given(case=st.sampled_from([(f, name) for f, kwargs in FACTORIES.items() for name in kwargs]),
+       bad=st.one_of(bad_numbers(), careless_vectors(),
+                     hnp.arrays(np.float64, (2, 2), elements=st.floats(allow_nan=True, allow_infinity=True))))
+def test_problem_factories_answer_careless_input_clearly(case, bad):
+    factory, name = case
+    assume(not (factory is problems.ill_conditioned_quadratic and name == "n" and large_but_valid(bad, 100)))
+    answer = clear_answer(lambda: factory(**{**FACTORIES[factory], name: bad}), names=[name])
+    if not isinstance(answer, Exception):
+        assert isinstance(answer, problems.Problem) and answer.dim >= 1
+
+@SOME
+@given(name=st.sampled_from(sorted(problems.PROBLEMS)), theta=careless_vectors())
+def test_check_point_answers_careless_points_clearly(name, theta):
+    problem = problems.PROBLEMS[name]()
+    answer = clear_answer(lambda: problem.check_point(theta), names=["theta"])
+    if not isinstance(answer, Exception):
+        assert answer.shape == (2,) and np.isfinite(answer).all()
+
+@SOME
+@given(field=st.sampled_from(["f", "grad", "dim", "hess"]),
+       bad=st.one_of(bad_numbers(), st.sampled_from(["f", None, [1.0]])))
+def test_problem_and_its_grid_answer_careless_input_clearly(field, bad):
+    kwargs = dict(name="bowl", f=lambda t: float(t @ t), grad=lambda t: 2 * t, dim=2, hess=None)
+    clear_answer(lambda: problems.Problem(**{**kwargs, field: bad}), names=[field])
+    bowl = problems.Problem(**kwargs)
+    assume(not large_but_valid(bad, 60))
+    answer = clear_answer(lambda: bowl.grid(bad), names=["n"])
+    if not isinstance(answer, Exception):
+        assert np.isfinite(answer[2]).all()
+
+def test_grid_of_a_problem_that_is_not_2d_says_so():
+    with pytest.raises(ValueError, match="2-D problems"):
+        problems.ill_conditioned_quadratic(n=3).grid(10)
+
+REGRESSION = problems.lecture_regression()
+
+@SOME
+@given(theta=careless_vectors(), indices=st.one_of(bad_numbers(), careless_vectors(),
+                                                    st.lists(st.integers(-40, 40), max_size=5)))
+def test_batch_grad_answers_careless_points_and_indices_clearly(theta, indices):
+    answer = clear_answer(lambda: REGRESSION.batch_grad(theta, indices), names=["theta", "indices"])
+    if not isinstance(answer, Exception):
+        i = np.asarray(indices, dtype=int)
+        expected = -2 * REGRESSION.X[i].T @ (REGRESSION.y[i] - REGRESSION.X[i] @ np.asarray(theta)) / len(i)
+        np.testing.assert_allclose(answer, expected, rtol=1e-12)

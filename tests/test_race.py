@@ -64,3 +64,53 @@ def test_first_order_reports_divergence_instead_of_returning_nans():
     problem = rosenbrock()
     with pytest.raises(ArithmeticError, match="SGD diverged at step"):
         race.first_order(optim.sgd(lr=0.1), problem.f, problem.grad, [-1.2, 1.0], max_iter=100)
+
+
+# -- bad input: a clear ValueError/TypeError naming the argument, or a correct result (tests/bad_input.py) ---
+
+from hypothesis import assume, given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from bad_input import FEW, SOME, bad_numbers, careless_vectors, clear_answer  # noqa: E402
+
+
+CANYON = problems.canyon(2.0, angle=0.0)
+
+FIRST_ORDER = dict(opt=optim.sgd(0.5), f=CANYON.f, grad=CANYON.grad, theta0=[1.0, 1.0], tol=1e-5,
+                   max_iter=5000)
+
+@SOME
+@given(name=st.sampled_from(list(FIRST_ORDER)),
+       bad=st.one_of(bad_numbers(), careless_vectors(), st.sampled_from([optim.adam, "sgd", None]),
+                     st.just(lambda theta: theta * np.nan)))
+def test_first_order_answers_careless_input_clearly(name, bad):
+    answer = clear_answer(lambda: race.first_order(**{**FIRST_ORDER, name: bad}), names=[name])
+    if not isinstance(answer, Exception):
+        final, iterations, norms = answer
+        assert np.isfinite(final).all() and np.isfinite(norms).all()
+        if iterations is not None:
+            assert np.abs(CANYON.grad(final)).max() <= FIRST_ORDER["tol"] if name != "tol" else True
+
+@FEW
+@given(name=st.sampled_from(["method", "problem", "theta0", "tol", "max_iter"]),
+       bad=st.one_of(bad_numbers(), careless_vectors(),
+                     st.sampled_from(["Newton", "BFGS", "adam", optim.adam])))
+def test_lap_and_scipy_lap_answer_careless_input_clearly(name, bad):
+    assume(not (name == "tol" and isinstance(bad, float) and 0 <= bad < 1e-12))  # valid but slow to reach
+    kwargs = {**dict(method="BFGS", problem=CANYON, theta0=[1.0, 1.0], tol=1e-5, max_iter=100), name: bad}
+    answer = clear_answer(lambda: race.lap(**kwargs), names=[name, "θ₀"])
+    if not isinstance(answer, Exception):
+        assert np.isfinite(answer.final).all()
+    if name != "max_iter":
+        kwargs.pop("max_iter")
+        clear_answer(lambda: race.scipy_lap(**kwargs), names=[name, "θ₀"])
+
+def test_race_table_rejects_what_is_not_a_list_of_laps():
+    for bad in (None, 3, ["lap"], "laps"):
+        clear_answer(lambda: race.race_table(bad), names=["laps"])
+
+def test_lap_says_which_method_needs_a_hessian():
+    no_hessian = problems.Problem("no Hessian", CANYON.f, CANYON.grad, 2)
+    with pytest.raises(ValueError, match="'Newton \\(line search\\)' needs a Hessian"):
+        race.lap("Newton (line search)", no_hessian, [1.0, 1.0])
+    with pytest.raises(ValueError, match="method must be one of"):
+        race.lap("Newton", CANYON, [1.0, 1.0])

@@ -1,24 +1,21 @@
-"""RBF networks (lecturelib.rbf): the features against the formula (scipy's cdist), the
-closed-form weights against numpy.linalg.lstsq and scikit-learn's Ridge, the Newton (IRLS)
-weights against scikit-learn's LogisticRegression, the hand-derived gradients against torch
-autograd, 3-step training against 2-step, and bad input."""
+"""RBF networks (lecturelib.rbf): the features against the formula (scipy's cdist), the hand
+derivatives of the Gaussian feature against torch autograd, the width heuristics against their
+formulas, and bad input. (Step 2's weights: test_rbf_weights.py; step 3: test_rbf_three_step.py
+and test_torch_rbf.py.)"""
 
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as F
-from hypothesis import given, settings, strategies as st
 from scipy.spatial.distance import cdist, pdist
-from sklearn.datasets import make_blobs, make_moons
-from sklearn.linear_model import LogisticRegression, Ridge
+from sklearn.datasets import make_moons
 
-from lecturelib import rbf, rbf_training
+from lecturelib import rbf
 
 rng = np.random.default_rng(0)
 X1 = np.sort(rng.uniform(-3, 3, 60))
 Y1 = np.sin(X1) + 0.1 * rng.normal(size=60)
 MOONS_X, MOONS_Y = make_moons(200, noise=0.2, random_state=0)
-BLOBS_X, BLOBS_Y = make_blobs(150, centers=3, cluster_std=1.5, random_state=0)
+
 
 
 def test_features_are_one_then_gaussians_of_the_distance():
@@ -28,53 +25,6 @@ def test_features_are_one_then_gaussians_of_the_distance():
     assert Phi.shape == (200, 6)
     np.testing.assert_array_equal(Phi[:, 0], 1.0)
     np.testing.assert_allclose(Phi[:, 1:], expected, rtol=1e-12, atol=1e-14)
-
-
-def test_closed_form_weights_equal_lstsq():
-    Phi = rbf.rbf_features(X1, np.linspace(-3, 3, 8), 0.8)
-    np.testing.assert_allclose(rbf.output_weights(Phi, Y1), np.linalg.lstsq(Phi, Y1, rcond=None)[0],
-                               rtol=1e-8, atol=1e-10)
-
-
-def test_closed_form_weights_equal_lstsq_minimum_norm_when_rank_deficient():
-    Phi = rbf.rbf_features(X1, np.array([-1.0, -1.0, 1.0]), 0.8)  # two identical columns
-    ours = rbf.output_weights(Phi, Y1)
-    np.testing.assert_allclose(ours, np.linalg.lstsq(Phi, Y1, rcond=None)[0], atol=1e-10)
-    assert ours[1] == pytest.approx(ours[2])
-
-
-@settings(max_examples=25, deadline=None)
-@given(st.floats(1e-4, 10.0), st.integers(2, 12), st.integers(1, 3))
-def test_ridge_weights_equal_sklearn_ridge(ridge, n_centres, outputs):
-    Phi = rbf.rbf_features(X1, np.linspace(-3, 3, n_centres), 1.0)
-    Y = np.column_stack([Y1 * (k + 1) for k in range(outputs)])
-    reference = Ridge(alpha=ridge, fit_intercept=False, solver="cholesky").fit(Phi, Y).coef_
-    reference = reference.reshape(outputs, -1).T
-    np.testing.assert_allclose(rbf.output_weights(Phi, Y, ridge), reference, rtol=1e-6, atol=1e-8)
-
-
-def test_binary_newton_weights_equal_sklearn_logistic_regression():
-    net = rbf.fit_two_step(MOONS_X, MOONS_Y, 12, task="binary", ridge=0.05)
-    # ours: mean BCE + (λ/n)‖w‖²  <=>  sklearn: ½‖w‖² + C Σ BCE with C = 1/(2λ)
-    reference = LogisticRegression(C=1 / (2 * 0.05), fit_intercept=False, solver="newton-cg",
-                                   tol=1e-10).fit(net.features(MOONS_X), MOONS_Y)
-    np.testing.assert_allclose(net.w[:, 0], reference.coef_[0], atol=1e-5)
-    assert (net.classify(MOONS_X) == MOONS_Y).mean() >= 0.95
-
-
-def test_multiclass_newton_weights_equal_sklearn_multinomial():
-    net = rbf.fit_two_step(BLOBS_X, BLOBS_Y, 10, task="multiclass", ridge=0.05)
-    reference = LogisticRegression(C=1 / (2 * 0.05), fit_intercept=False, solver="newton-cg",
-                                   tol=1e-10).fit(net.features(BLOBS_X), BLOBS_Y)
-    np.testing.assert_allclose(net.w, reference.coef_.T, atol=1e-5)
-    np.testing.assert_allclose(net.predict(BLOBS_X), reference.predict_proba(net.features(BLOBS_X)),
-                               atol=1e-6)
-
-
-def test_newton_says_when_separable_classes_have_no_unregularised_minimum():
-    X = np.array([[-2.0], [-1.0], [1.0], [2.0]])
-    with pytest.raises(ValueError, match="separable .* ridge > 0"):
-        rbf.fit_two_step(X, np.array([0, 0, 1, 1]), 2, task="binary", ridge=0.0)
 
 
 def test_hand_gradients_of_the_gaussian_feature_equal_autograd():
@@ -89,47 +39,6 @@ def test_hand_gradients_of_the_gaussian_feature_equal_autograd():
             assert phi[n, i] == pytest.approx(value.item(), rel=1e-12)
             np.testing.assert_allclose(dmu[n, i], g_mu[i].numpy(), rtol=1e-10, atol=1e-14)
             assert dsigma[n, i] == pytest.approx(g_sigma[i].item(), rel=1e-10, abs=1e-14)
-
-
-def torch_loss(task, z, Y):
-    """The task's loss written with torch's own loss functions (independent of rbf.py)."""
-    if task == "regression":
-        return F.mse_loss(z, Y, reduction="sum") / len(z)
-    if task == "binary":
-        return F.binary_cross_entropy_with_logits(z, Y)
-    return F.cross_entropy(z, Y.argmax(dim=1))
-
-
-@pytest.mark.parametrize("task,X,y", [("regression", X1, Y1), ("binary", MOONS_X, MOONS_Y),
-                                      ("multiclass", BLOBS_X, BLOBS_Y)])
-def test_hand_gradients_of_the_objective_equal_autograd(task, X, y):
-    net = rbf.fit_two_step(X, y, 6, task=task, ridge=0.3)
-    net.mu = net.mu + 0.1  # away from the minimum in w, so that no gradient is zero by accident
-    _, Y = rbf.targets(X, y, task)
-    mu = torch.tensor(net.mu, requires_grad=True)
-    sigma = torch.tensor(net.sigma, requires_grad=True)
-    w = torch.tensor(net.w, requires_grad=True)
-    Xt = torch.tensor(X.reshape(len(X), -1))
-    phi = torch.exp(-torch.cdist(Xt, mu) ** 2 / (2 * sigma**2))
-    z = torch.cat([torch.ones(len(X), 1, dtype=torch.float64), phi], 1) @ w
-    loss = torch_loss(task, z, torch.tensor(Y)) + 0.3 / len(X) * (w**2).sum()
-    loss.backward()
-    assert rbf.objective(net, X, y) == pytest.approx(loss.item(), rel=1e-10)
-    hand = rbf.objective_gradients(net, X, y)
-    np.testing.assert_allclose(hand["w"], w.grad.numpy(), rtol=1e-7, atol=1e-12)
-    np.testing.assert_allclose(hand["mu"], mu.grad.numpy(), rtol=1e-7, atol=1e-12)
-    np.testing.assert_allclose(hand["sigma"], sigma.grad.numpy(), rtol=1e-7, atol=1e-12)
-
-
-@pytest.mark.parametrize("task,X,y,n", [("regression", X1, Y1, 6), ("binary", MOONS_X, MOONS_Y, 8),
-                                        ("multiclass", BLOBS_X, BLOBS_Y, 6)])
-def test_three_step_lowers_the_two_step_training_loss(task, X, y, n):
-    two_step = rbf.fit_two_step(X, y, n, task=task, ridge=1e-3)
-    three_step, history = rbf_training.fine_tune(two_step, X, y, steps=150, lr=0.01)
-    assert history[0] == pytest.approx(rbf.objective(two_step, X, y), rel=1e-12)
-    assert history[-1] == pytest.approx(rbf.objective(three_step, X, y), rel=1e-12)
-    assert rbf.objective(three_step, X, y) < 0.98 * rbf.objective(two_step, X, y)
-    assert (three_step.sigma > 0).all()
 
 
 def test_width_heuristics_follow_their_formulas():
@@ -163,10 +72,109 @@ def test_random_centres_are_distinct_data_points():
     (lambda: rbf.fit_two_step(MOONS_X, MOONS_Y + 0.5, 4, task="multiclass"), ValueError, "whole numbers"),
     (lambda: rbf.fit_two_step(X1, Y1, 4, task="classification"), ValueError, "task must be one of"),
     (lambda: rbf.fit_two_step(X1, Y1, 4, width="huge"), ValueError, "width must be"),
-    (lambda: rbf.output_weights(np.ones((5, 2)), np.ones(4)), ValueError, "same n"),
-    (lambda: rbf.output_weights(np.ones((5, 2)), np.ones(5), ridge=-1), ValueError, "ridge must be >= 0"),
-    (lambda: rbf_training.fine_tune(rbf.fit_two_step(X1, Y1, 4), X1, Y1, lr=0), ValueError, "lr must be > 0"),
 ])
 def test_bad_input_is_explained(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+# -- bad input: a clear ValueError/TypeError naming the argument, or a correct result (tests/bad_input.py) ---
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+from bad_input import AWKWARD, awkward_points, case, clear_answer, every_bad_argument_test, message_test, planted  # noqa: E402
+from chapter1_data import BINARY, NET, X, Y_BIN, Y_MULTI, Y_REG  # noqa: E402
+from lecturelib import rbf_three_step  # noqa: E402
+
+
+BAD_ARGUMENTS = [
+    case("features-sigma", lambda v: rbf.rbf_features(X, X[:3], v), ["sigma"]),
+    case("features-X", lambda v: rbf.rbf_features(planted(X, v), X[:3], 1.0), ["X"]),
+    case("features-mu", lambda v: rbf.rbf_features(X, planted(X[:3], v), 1.0), ["mu"]),
+    case("gradients-sigma", lambda v: rbf.gaussian_feature_gradients(X, X[:3], [1.0, v, 2.0]), ["sigma"]),
+    case("gradients-X", lambda v: rbf.gaussian_feature_gradients(planted(X, v), X[:3], 1.0), ["X"]),
+    case("toy_target-x", lambda v: rbf.toy_target(planted([0.5, 1.0], v)), ["x"]),
+    case("toy_regression-n", lambda v: rbf.toy_regression(v), ["n"], (10**5, 10**7)),
+    case("toy_regression-noise", lambda v: rbf.toy_regression(10, noise=v), ["noise"]),
+    case("toy_regression-seed", lambda v: rbf.toy_regression(10, seed=v), ["seed"]),
+    case("place_centres-n_centres", lambda v: rbf.place_centres(X, v), ["n_centres"]),
+    case("place_centres-random", lambda v: rbf.place_centres(X, v, method="random"), ["n_centres"]),
+    case("place_centres-method", lambda v: rbf.place_centres(X, 3, method=v), ["method"]),
+    case("place_centres-seed", lambda v: rbf.place_centres(X, 3, seed=v), ["seed"]),
+    case("width_max_distance-mu", lambda v: rbf.width_max_distance(planted(X[:3], v)), ["mu"]),
+    case("width_nearest_centres-p", lambda v: rbf.width_nearest_centres(X[:4], v), ["p"]),
+    case("width_nearest_centres-mu", lambda v: rbf.width_nearest_centres(planted(X[:4], v)), ["mu"]),
+    case("width_cluster_spread-X", lambda v: rbf.width_cluster_spread(planted(X, v), X[:3]), ["X", "mu"]),
+    case("fit-n_centres", lambda v: rbf.fit_two_step(X, Y_REG, v), ["n_centres"]),
+    case("fit-width", lambda v: rbf.fit_two_step(X, Y_REG, 3, width=v), ["width"]),
+    case("fit-ridge", lambda v: rbf.fit_two_step(X, Y_REG, 3, ridge=v), ["ridge"]),
+    case("fit-binary-ridge", lambda v: rbf.fit_two_step(X, Y_BIN, 3, task="binary", ridge=v), ["ridge"]),
+    case("fit-multiclass-n_centres", lambda v: rbf.fit_two_step(X, Y_MULTI, v, task="multiclass"),
+         ["n_centres"]),
+    case("fit-task", lambda v: rbf.fit_two_step(X, Y_REG, 3, task=v), ["task"]),
+    case("fit-centres", lambda v: rbf.fit_two_step(X, Y_REG, 3, centres=v), ["centres"]),
+    case("fit-seed", lambda v: rbf.fit_two_step(X, Y_REG, 3, seed=v), ["seed"]),
+    case("fit-X", lambda v: rbf.fit_two_step(planted(X, v), Y_REG, 3), ["X", "y", "n_centres"]),
+    case("fit-y", lambda v: rbf.fit_two_step(X, planted(Y_REG, v), 3), ["y"]),
+    case("fit-binary-y", lambda v: rbf.fit_two_step(X, planted(Y_BIN, v), 3, task="binary"), ["y"]),
+    case("fit-multiclass-y", lambda v: rbf.fit_two_step(X, planted(Y_MULTI, v), 3, task="multiclass"), ["y"]),
+    case("targets-task", lambda v: rbf.targets(X, Y_REG, v), ["task"]),
+    case("targets-n_classes", lambda v: rbf.targets(X, Y_MULTI, "multiclass", v), ["n_classes", "y"]),
+    case("targets-y", lambda v: rbf.targets(X, planted(Y_MULTI, v), "multiclass"), ["y"]),
+    case("RBFNet-w", lambda v: rbf.RBFNet(NET.mu, NET.sigma, planted(NET.w, v)), ["w"]),
+    case("RBFNet-sigma", lambda v: rbf.RBFNet(NET.mu, planted(NET.sigma, v), NET.w), ["sigma"]),
+    case("RBFNet-ridge", lambda v: rbf.RBFNet(NET.mu, NET.sigma, NET.w, ridge=v), ["ridge"]),
+    case("RBFNet-task", lambda v: rbf.RBFNet(NET.mu, NET.sigma, NET.w, task=v), ["task"]),
+    case("predict-X", lambda v: NET.predict(planted(X, v)), ["X"]),
+    case("classify-X", lambda v: BINARY.classify(planted(X, v)), ["X"]),
+]
+
+
+test_every_bad_argument_is_answered_clearly = every_bad_argument_test(BAD_ARGUMENTS)
+
+
+MESSAGES = [
+    (lambda: rbf.fit_two_step(X, Y_REG, 0), "n_centres must be a whole number >= 1, got 0"),
+    (lambda: rbf.fit_two_step(X, Y_REG, 13), "n_centres must lie between 1 and the number of points 12"),
+    (lambda: rbf.fit_two_step(X, Y_REG, 1), "needs at least 2 centres.*n_centres >= 2 or give the width"),
+    (lambda: rbf.fit_two_step(X, Y_REG, 3, centres="k-means"), "centres must be one of"),
+    (lambda: rbf.place_centres(X, 3, method="k-means"), "method must be one of"),
+    (lambda: rbf.fit_two_step(X, Y_REG, 3, width=-1.0), "width must be finite and > 0 for every centre"),
+    (lambda: rbf.fit_two_step(X, Y_REG, 3, seed=-1), "seed must be a whole number >= 0"),
+    (lambda: rbf.targets(X, np.zeros(12), "multiclass"), "multiclass labels y must be 0 … K−1 with 2 <= K"),
+    (lambda: rbf.targets(X, Y_MULTI, "multiclass", n_classes=2), "labels y must be 0 … 1 for n_classes = 2"),
+    (lambda: NET.classify(X), "classify needs a network with task 'binary' or 'multiclass'"),
+]
+test_bad_input_gets_a_message_naming_the_argument = message_test(MESSAGES)
+
+
+@settings(max_examples=80, deadline=None)
+@given(awkward_points(most=10), st.data())
+def test_rbf_fits_on_awkward_data_answer_clearly(points, data):
+    task = data.draw(st.sampled_from(rbf.TASKS))
+    labels = st.integers(0, 1 if task == "binary" else 3)
+    y = data.draw(arrays(np.float64, len(points), elements=AWKWARD) if task == "regression"
+                  else arrays(np.int64, len(points), elements=labels))
+    net = clear_answer(lambda: rbf.fit_two_step(
+        points, y, data.draw(st.integers(1, len(points))), task=task,
+        width=data.draw(st.sampled_from(["nearest centres", "max distance", 1e-100, 1.0, 1e300])),
+        ridge=data.draw(st.sampled_from([0.0, 1e-3, 5e-324, 1e300])),
+        centres=data.draw(st.sampled_from(rbf.METHODS))), ["X", "y", "mu", "n_centres", "ridge"])
+    if not isinstance(net, Exception):
+        clear_answer(lambda: net.predict(points), ["X"])
+        clear_answer(lambda: rbf_three_step.objective(net, points, y), ["ridge"])
+        clear_answer(lambda: rbf_three_step.objective_gradients(net, points, y), ["ridge"])
+
+
+def test_extreme_widths_give_the_limits_of_the_gaussian():
+    mu = np.array([[0.0, 0.0], [3.0, 0.0]])
+    points = np.array([[0.0, 0.0], [1.0, 1.0]])
+    narrow = rbf.rbf_features(points, mu, 1e-100)  # φ = 1 at its centre, 0 elsewhere
+    np.testing.assert_array_equal(narrow, [[1.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+    phi, dmu, dsigma = rbf.gaussian_feature_gradients(points, mu, 1e-100)
+    assert np.isfinite(dmu).all() and np.isfinite(dsigma).all()
+    np.testing.assert_array_equal(rbf.rbf_features(points, mu, 1e200)[:, 1:], 1.0)  # σ² overflows: φ = 1
+    expected = np.exp(-((points[:, None] - mu[None]) ** 2).sum(-1) / (2 * 0.7**2))
+    np.testing.assert_allclose(rbf.rbf_features(points, mu, 0.7)[:, 1:], expected, rtol=1e-14)
+    with pytest.raises(ValueError, match="sigma must be finite and > 0"):
+        rbf.rbf_features(points, mu, 1e-101)  # σ³ would underflow: ∂φ/∂σ = 0/0

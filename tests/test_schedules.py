@@ -156,3 +156,89 @@ def test_reduce_on_plateau_step_answers_careless_losses_and_states_clearly(val_l
     if not isinstance(answer, Exception):
         assert answer.lr == 0.1 and answer.best == val_loss
     clear_answer(lambda: plateau.step(state, 0.5), names=["state"])
+
+
+# -- bad input: a clear ValueError/TypeError naming the argument, or a correct result (tests/bad_input.py) ---
+
+import time  # noqa: E402
+from bad_input import SOME, time_limit  # noqa: E402
+
+
+SCHEDULE_ARGS = {
+    S.constant: dict(lr=0.1),
+    S.linear_decay: dict(lr0=0.1, lr_tau=0.001, tau=50),
+    S.inverse_time: dict(lr0=0.1, decay=0.01),
+    S.step_decay: dict(lr0=0.1, every=7, factor=0.5),
+    S.one_cycle: dict(lr_max=0.1, total_steps=100, pct_start=0.3, div_factor=25.0, final_div_factor=1e4),
+    S.cosine_warm_restarts: dict(lr_max=0.1, period=10, period_mult=2, lr_min=0.001),
+}
+
+@SOME
+@given(case=st.sampled_from([(f, name) for f, kwargs in SCHEDULE_ARGS.items() for name in kwargs]),
+       bad=bad_numbers())
+def test_schedule_factories_answer_careless_hyper_parameters_clearly(case, bad):
+    factory, name = case
+    kwargs = {**SCHEDULE_ARGS[factory], name: bad}
+
+    def rates():
+        schedule = factory(**kwargs)
+        last = int(kwargs["total_steps"]) - 1 if factory is S.one_cycle else 10**6
+        return [schedule(min(t, last)) for t in (0, 1, 2, 9, 10, 11, 99, 10**6)]
+
+    answer = clear_answer(rates, names=[name])
+    if isinstance(answer, list):
+        assert all(math.isfinite(rate) and rate >= 0 for rate in answer), answer
+
+@SOME
+@given(factory=st.sampled_from(list(SCHEDULE_ARGS)), t=bad_numbers())
+def test_schedules_answer_a_careless_step_clearly(factory, t):
+    schedule = factory(**SCHEDULE_ARGS[factory])
+    answer = clear_answer(lambda: schedule(t), names=["step"])
+    if not isinstance(answer, Exception):
+        assert math.isfinite(answer) and answer >= 0  # halving 1000 times underflows to 0
+
+def warm_restart_loop(t, period, period_mult):
+    """(steps since the last restart, current period) by walking through the periods."""
+    length = period
+    while t >= length:
+        t, length = t - length, length * period_mult
+    return t, length
+
+@pytest.mark.parametrize("period, period_mult", [(1, 1), (10, 1), (7, 1), (1, 2), (10, 2), (3, 3), (5, 7),
+                                                 (50, 2), (1, 10)])
+def test_warm_restart_closed_form_equals_the_loop_over_many_steps(period, period_mult):
+    schedule = S.cosine_warm_restarts(1.0, period, period_mult, lr_min=0.0)
+    starts = [period * (period_mult**i - 1) // (period_mult - 1) if period_mult > 1 else period * i
+              for i in range(1, 40)]
+    steps = sorted(set(range(3000)) | {s + d for s in starts for d in (-1, 0, 1) if 0 <= s + d < 10**12})
+    for t in steps:
+        t_cur, length = warm_restart_loop(t, period, period_mult)
+        expected = 0.5 * (1 + math.cos(math.pi * t_cur / length))
+        assert schedule(t) == pytest.approx(expected, rel=1e-12, abs=1e-15), (t, period, period_mult)
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: S.cosine_warm_restarts(0.1, 10, period_mult=0.5)(15), "period_mult"),  # used to hang
+    (lambda: S.cosine_warm_restarts(0.1, period=0.5)(0), "period"),  # used to hang: int(0.5) = 0
+    (lambda: S.linear_decay(0.1, 0.01, tau=0.5), "tau"),  # ZeroDivisionError
+    (lambda: S.step_decay(0.1, every=0.5), "every"),  # ZeroDivisionError
+    (lambda: S.one_cycle(0.1, 10.5), "total_steps"),  # truncated to 10
+    (lambda: S.cosine_warm_restarts(0.1, 10, lr_min=0.2), "lr_min"),
+    (lambda: S.step_decay(0.1, 5, factor=2.0), "factor"),  # 2.0 ** (t // 5) overflows
+])
+def test_schedule_regressions_raise_clear_errors_at_once(call, name):
+    with time_limit(2.0), pytest.raises(ValueError, match=name):
+        call()
+
+def test_warm_restarts_cost_constant_time_at_huge_steps():
+    start = time.perf_counter()
+    assert S.cosine_warm_restarts(0.1, 1)(10**9) == 0.1  # every step is a restart
+    t_cur, length = warm_restart_loop(2**62, 3, 2)
+    expected = 0.05 * (1 + math.cos(math.pi * t_cur / length))
+    assert S.cosine_warm_restarts(0.1, 3, 2)(2**62) == pytest.approx(expected)
+    assert time.perf_counter() - start < 0.1
+
+def test_one_cycle_whose_warm_up_ends_at_step_0_starts_at_lr_max_then_anneals():
+    schedule = S.one_cycle(1.0, 10, pct_start=0.1)  # warm-up to step 0.1·10 − 1 = 0; used to divide by 0
+    final = 1.0 / 25 / 1e4
+    expected = [final + (1.0 - final) / 2 * (1 + math.cos(math.pi * t / 9)) for t in range(10)]
+    np.testing.assert_allclose([schedule(t) for t in range(10)], expected, rtol=1e-14)

@@ -73,10 +73,10 @@ def test_plain_newton_jumps_onto_the_saddle_and_saddle_free_newton_escapes():
     assert np.all(np.diff(escaped.losses) < 0)
 
 
-def test_regularised_newton_is_positive_definite_exactly_when_alpha_exceeds_minus_lambda_min():
+def test_regularised_newton_is_positive_definite_exactly_when_the_damping_exceeds_minus_lambda_min():
     g, H = np.array([1.0, 1.0]), np.diag([2.0, -2.0])
-    d_small = so.newton_direction(g, H, alpha=1.0)  # H + I has eigenvalues 3, −1: still uphill in y
-    d_large = so.newton_direction(g, H, alpha=3.0)  # H + 3I = diag(5, 1): positive definite
+    d_small = so.newton_direction(g, H, damping=1.0)  # H + I has eigenvalues 3, −1: still uphill in y
+    d_large = so.newton_direction(g, H, damping=3.0)  # H + 3I = diag(5, 1): positive definite
     assert g @ d_small > 0 and g @ d_large < 0
     np.testing.assert_allclose(d_large, -np.linalg.solve(H + 3 * np.eye(2), g))
 
@@ -93,9 +93,9 @@ def test_saddle_free_direction_uses_absolute_eigenvalues():
 def test_singular_hessian_raises_a_clear_error():
     flat = as_problem(lambda t: float(t[0] ** 2), lambda t: np.array([2 * t[0], 0.0]),
                       lambda t: np.diag([2.0, 0.0]), dim=2)
-    with pytest.raises(so.SingularHessianError, match="singular.*alpha > 0"):
+    with pytest.raises(so.SingularHessianError, match="singular.*damping > 0"):
         so.newton(flat, [1.0, 1.0])
-    path = so.newton(flat, [1.0, 1.0], alpha=1e-3)  # regularised: defined, converges in x
+    path = so.newton(flat, [1.0, 1.0], damping=1e-3)  # regularised: defined, converges in x
     assert abs(path.final[0]) < 1e-6
     assert issubclass(so.SingularHessianError, ValueError)
 
@@ -114,8 +114,8 @@ def test_line_search_falls_back_to_steepest_descent_when_newton_points_uphill():
 def test_bad_input_is_rejected():
     with pytest.raises(ValueError, match="shape"):
         so.newton_direction(np.zeros(2), np.eye(3))
-    with pytest.raises(ValueError, match="alpha must be >= 0"):
-        so.newton(saddle, [1.0, 1.0], alpha=-1.0)
+    with pytest.raises(ValueError, match="damping must be >= 0"):
+        so.newton(saddle, [1.0, 1.0], damping=-1.0)
     with pytest.raises(TypeError):
         so.newton(saddle, "start")
 

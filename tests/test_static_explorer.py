@@ -217,10 +217,9 @@ def test_every_line_that_changes_inside_a_background_is_shipped(name):
 
 
 def rule_for(method, lr, beta):
-    """The update rule as chapter 4 builds it (β is momentum's β, which the Adam family also calls β)."""
-    if method in ("momentum", "Nesterov", "RMSProp + Nesterov", "Adam", "AdaMax", "Nadam", "AMSGrad"):
-        return optim.RULES[method](lr=lr, beta=beta)
-    return optim.RULES[method](lr=lr)
+    """The update rule as chapter 4 builds it: β for the rules whose registry entry has one."""
+    entry = optim.REGISTRY[method]
+    return entry.make(lr=lr, beta=beta) if "beta" in entry.hyper else entry.make(lr=lr)
 
 
 @pytest.mark.parametrize("problem, method, lr, beta", [
@@ -380,8 +379,8 @@ def test_activation_backgrounds_span_every_live_y_range():
 
 def test_bad_grids_and_backgrounds_are_refused_naming_what_is_wrong():
     explorer = damping_explorer()
-    with pytest.raises(ValueError, match=r"grid\['alpha'\].*3.*offers"):
-        explorer.static(grid=dict(alpha=[0.0, 3.0]), background=("m",))
+    with pytest.raises(ValueError, match=r"grid\['damping'\].*3.*offers"):
+        explorer.static(grid=dict(damping=[0.0, 3.0]), background=("m",))
     with pytest.raises(TypeError, match="'lr'.*not a control"):
         explorer.static(grid=dict(lr=[0.1]))
     with pytest.raises(ValueError, match="background names 'beta'"):
@@ -389,14 +388,14 @@ def test_bad_grids_and_backgrounds_are_refused_naming_what_is_wrong():
     with pytest.raises(TypeError, match="background"):
         explorer.static(background="m")
     with pytest.raises(TypeError, match="grid must be a dict"):
-        explorer.static(grid=[("alpha", [0.0])])
+        explorer.static(grid=[("damping", [0.0])])
     with pytest.raises(ValueError, match=r"grid\['m'\] must offer at least one"):
         explorer.static(grid=dict(m=[]))
     with pytest.raises(ValueError, match="settings"):
         activation_explorer().static()  # every value of Soboleva's four controls: 21⁴ settings
     # the legend's text changes with m: m must select the background
     with pytest.raises(ValueError, match="background.*m"):
-        explorer.static(grid=dict(alpha=[0.0], m=[1, 5]))
+        explorer.static(grid=dict(damping=[0.0], m=[1, 5]))
     # the contours shown change with the problem: it must select the background
     with pytest.raises(ValueError, match="QuadContourSet.*background.*problem"):
         descent_explorer().static(grid=dict(method=["SGD"], lr=[0.11602], beta=[0.9]))
@@ -409,7 +408,7 @@ def test_bad_grids_and_backgrounds_are_refused_naming_what_is_wrong():
 @given(value=bad_numbers())
 def test_careless_grid_values_get_a_clear_answer(value):
     explorer = _damping()
-    clear_answer(lambda: explorer.static(grid=dict(alpha=[value], m=[5])), names=["alpha"])
+    clear_answer(lambda: explorer.static(grid=dict(damping=[value], m=[5])), names=["damping"])
 
 
 @functools.cache
@@ -428,7 +427,7 @@ def rendered(explorer) -> bytes:
                     **{f"soboleva_tanh_{p}": [1.0] for p in "abcd"}), background=("activation",))),
     (descent_explorer, dict(problem="Rosenbrock", method="Adam", lr=0.18572, beta=0.9),
      dict(grid=dict(method=["SGD", "Adam"], lr=[0.18572], beta=[0.9]), background=("problem",))),
-    (damping_explorer, dict(alpha=10.0, m=2), dict(grid=dict(alpha=[0.0, 10.0], m=[1, 2]), background=("m",))),
+    (damping_explorer, dict(damping=10.0, m=2), dict(grid=dict(damping=[0.0, 10.0], m=[1, 2]), background=("m",))),
 ])
 def test_static_leaves_the_live_figure_as_it_was(build, setting, kwargs):
     explorer = build()

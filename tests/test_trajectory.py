@@ -215,3 +215,70 @@ def test_the_algorithms_import_without_torch():
     race = subprocess.run([sys.executable, "-c", "import sys, lecturelib.race; print('torch' in sys.modules)"],
                           capture_output=True, text=True, check=True)
     assert race.stdout.strip() == "False"
+
+
+# -- bad input: a clear ValueError/TypeError naming the argument, or a correct result (tests/bad_input.py) ---
+
+from hypothesis import assume, given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from bad_input import SOME, bad_numbers, careless_vectors, clear_answer, large_but_valid  # noqa: E402
+from lecturelib import linesearch as ls  # noqa: E402
+from lecturelib import trajectory  # noqa: E402
+
+
+RUN = dict(method=optim.sgd(0.1), problem=problems.canyon(10.0), theta0=[1.0, 1.0], steps=20, gradient=None,
+           explode=1e8, raise_on_divergence=False)
+
+@SOME
+@given(name=st.sampled_from(list(RUN)),
+       bad=st.one_of(bad_numbers(), careless_vectors(),
+                     st.sampled_from([optim.adam, "sgd", lambda theta, k: np.array([np.nan, 1.0]),
+                                      lambda theta, k: np.ones(3), lambda theta, k: None,
+                                      problems.rosenbrock()])))
+def test_run_answers_careless_input_clearly(name, bad):
+    assume(not (name == "steps" and large_but_valid(bad)))
+    kwargs = {**RUN, name: bad}
+    answer = clear_answer(lambda: run(**kwargs), names=[name, "θ₀"])
+    if not isinstance(answer, Exception):
+        assert answer.reason in (STEPS, DIVERGED) and np.isfinite(answer.points).all()
+
+def test_run_reports_a_gradient_that_becomes_nan_as_divergence_and_refuses_a_nan_start():
+    path = run(optim.sgd(0.1), problems.canyon(), [1.0, 1.0], 10, gradient=lambda theta, k: theta * np.nan)
+    assert path.diverged_at == 1 and path.reason == DIVERGED and "diverged at step 1" in path.message
+    bad_grad = problems.Problem("bad gradient", lambda t: 0.0, lambda t: np.array([np.nan]), 1)
+    with pytest.raises(ValueError, match="gradient of bad gradient is not finite"):
+        run(optim.sgd(0.1), bad_grad, [0.0], 3)
+
+REGRESSION = problems.lecture_regression()
+
+@SOME
+@given(name=st.sampled_from(["problem", "batch_size", "seed", "shuffle"]),
+       bad=st.one_of(bad_numbers(), st.sampled_from([problems.canyon(), "yes", None])))
+def test_minibatch_gradient_answers_careless_input_clearly(name, bad):
+    kwargs = {**dict(problem=REGRESSION, batch_size=4, seed=0, shuffle=True), name: bad}
+
+    def gradients():
+        gradient = trajectory.minibatch_gradient(**kwargs)
+        return np.array([gradient(np.zeros(2), k) for k in range(9)])
+
+    answer = clear_answer(gradients, names=[name])
+    if not isinstance(answer, Exception):
+        assert np.isfinite(answer).all()
+
+def test_trajectories_say_why_they_stopped():
+    canyon = problems.canyon(10.0, angle=0.0)  # H = diag(0.1, 1)
+    assert run(optim.sgd(0.5), canyon, [1.0, 1.0], 5).reason == STEPS
+    assert run(optim.sgd(2.5), canyon, [1.0, 1.0], 500).reason == DIVERGED
+    exact = ls.steepest_descent(canyon, [1.0, 0.0], 10)  # along an axis: ε* = 1/0.1 lands on 0
+    assert exact.reason == CONVERGED and exact.steps == 1 and exact.converged
+    assert ls.steepest_descent(problems.canyon(10.0), [-3.0, 2.0], 5).reason == MAX_ITER
+    failed = ls.steepest_descent(problems.saddle(), [0.0, 1.0], 5)  # gᵀHg < 0: no exact step
+    assert failed.reason == LINE_SEARCH_FAILED and failed.steps == 0 and "line search" in failed.message
+    assert ls.coordinate_descent(canyon, [3.0, -2.0], 5).reason == CONVERGED
+    assert ls.coordinate_descent(problems.canyon(10.0), [3.0, -2.0], 3).reason == MAX_ITER
+    valley = problems.Problem("−cos x + y²", lambda t: -math.cos(t[0]) + t[1] ** 2,
+                              lambda t: np.array([math.sin(t[0]), 2 * t[1]]), 2,
+                              lambda t: np.diag([math.cos(t[0]), 2.0]))
+    concave_later = ls.coordinate_descent(valley, [1.2, 1.0], 5)  # x: 1.2 → −1.37 → 3.6, where cos x < 0
+    assert concave_later.reason == LINE_SEARCH_FAILED and concave_later.steps == 4  # 2 sweeps
+    assert math.cos(concave_later.final[0]) < 0

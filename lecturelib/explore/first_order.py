@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..plotting import PALETTE, new_figure
+from ..plotting import PALETTE, draw_contours, new_figure
 from ..validation import check_whole
 from .explorer import Explorer
 
@@ -16,7 +16,8 @@ MAX_STEPS = 10_000  # every redraw runs the method afresh: more steps would not 
 
 def descent_explorer(steps: int = 150) -> Explorer:
     """A method's path on the canyon (κ = 20) or on Rosenbrock, and its loss per step: pick the
-    method, the learning rate ε and the momentum β (β₁ for Adam-type rules).
+    method (every rule of `optim.REGISTRY`), the learning rate ε and the momentum β (β₁ for
+    Adam-type rules; ignored by the rules whose registry entry has no β).
 
     Raises ValueError unless `steps` is a whole number from 1 to MAX_STEPS (TypeError for a
     non-number)."""
@@ -27,12 +28,8 @@ def descent_explorer(steps: int = 150) -> Explorer:
         raise ValueError(f"steps must be <= {MAX_STEPS} (each redraw runs them all), got {steps}")
     landscapes = {"canyon": problems.canyon(20.0), "Rosenbrock": problems.rosenbrock()}
     fig, (ax_path, ax_loss) = new_figure(1, 2, width=6.4, height=2.8, width_ratios=[1.15, 1])
-    contours = {}
-    for name, problem in landscapes.items():
-        X, Y, Z = problem.grid(50)
-        levels = np.geomspace(max(Z.min(), 1e-2), Z.max(), 9)
-        contours[name] = ax_path.contour(X, Y, Z, levels=levels, colors=PALETTE["black"],
-                                         linewidths=0.5, alpha=0.5)
+    contours = {name: draw_contours(ax_path, problem, n=50, levels=9, minima=False)
+                for name, problem in landscapes.items()}
     (path_line,) = ax_path.plot([], [], color=PALETTE["vermillion"], linewidth=1.2, label="path")
     (minimum,) = ax_path.plot([], [], "*", color=PALETTE["green"], markersize=11, label="minimum")
     (loss_line,) = ax_loss.plot([], [], color=PALETTE["blue"])
@@ -48,16 +45,15 @@ def descent_explorer(steps: int = 150) -> Explorer:
         (x0, x1), (y0, y1) = landscape.window
         ax_path.set(xlim=(x0, x1), ylim=(y0, y1), title=landscape.name)
         minimum.set_data(landscape.minima[:, 0], landscape.minima[:, 1])
-        rule = optim.RULES[method](lr=lr)
-        if "beta" in rule.hyper:  # every rule with a momentum (first-moment decay) calls it beta
-            rule = optim.RULES[method](lr=lr, beta=beta)
+        entry = optim.REGISTRY[method]
+        rule = entry.make(lr=lr, beta=beta) if "beta" in entry.hyper else entry.make(lr=lr)
         path = trajectory.run(rule, landscape, DESCENT_STARTS[problem], steps)
         path_line.set_data(path.points[:, 0], path.points[:, 1])
         loss_line.set_data(np.arange(len(path.losses)), np.log10(np.maximum(path.losses, 1e-12)))
         outcome = f"diverged at step {path.diverged_at}" if path.diverged else f"f = {path.losses[-1]:.2g}"
         title.set_text(f"{method}, ε = {lr:g}, β = {beta:g}: {outcome}")
 
-    controls = {"problem": tuple(landscapes), "method": tuple(optim.RULES), "lr": DESCENT_RATES,
+    controls = {"problem": tuple(landscapes), "method": tuple(optim.REGISTRY), "lr": DESCENT_RATES,
                 "beta": tuple(float(v) for v in np.round(np.linspace(0.0, 0.95, 20), 2))}
     defaults = dict(problem="canyon", method="momentum", lr=DESCENT_RATES[14], beta=0.9)
     return Explorer(fig, draw, controls, defaults, between=("lr", "beta"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..plotting import PALETTE, new_figure
-from ..validation import check_in_range, check_whole
+from ..validation import check_whole
 from .explorer import Explorer
 
 
@@ -24,7 +24,8 @@ def rbf_explorer(n_points: int = 100, held_out: int = 30) -> Explorer:
     """An RBF fit of a noisy 1-D function: pick the learning scheme, the number of centres N
     and the width σ. 2-step learning places the centres (random data points, or k-means++
     and Lloyd), gives them one shared width σ and solves for the weights; "3-step" then
-    fine-tunes centres, widths and weights of the k-means++ fit together (`three_step`). The
+    fine-tunes centres, widths and weights of the k-means++ fit together (`rbf_three_step.fine_tune`,
+    NumPy: hand-derived gradients, the one training loop). The
     weighted basis functions wᵢφᵢ(x) sum to the fit. Right: training and held-out error
     against σ (for 3-step, the starting width) for this N (the dot is the current σ).
 
@@ -36,6 +37,7 @@ def rbf_explorer(n_points: int = 100, held_out: int = 30) -> Explorer:
     from matplotlib.ticker import NullLocator
 
     from .. import rbf
+    from ..rbf_three_step import fine_tune
 
     n_points = check_whole(n_points, "n_points")
     held_out = check_whole(held_out, "held_out", minimum=1)
@@ -60,7 +62,8 @@ def rbf_explorer(n_points: int = 100, held_out: int = 30) -> Explorer:
     def fit(scheme, n, sigma):
         if scheme == "3-step":
             if (n, sigma) not in tuned:
-                tuned[n, sigma] = three_step(two_step(centres["kmeans++"][n], sigma), x[train], y[train])
+                tuned[n, sigma] = fine_tune(two_step(centres["kmeans++"][n], sigma), x[train], y[train],
+                                            **THREE_STEP)[0]
             net = tuned[n, sigma]
         else:
             net = two_step(centres["random" if scheme == "random data points" else "kmeans++"][n], sigma)
@@ -109,50 +112,6 @@ def rbf_explorer(n_points: int = 100, held_out: int = 30) -> Explorer:
     controls = {"scheme": RBF_SCHEMES, "n_centres": RBF_CENTRES, "sigma": RBF_WIDTHS}
     return Explorer(fig, draw, controls, dict(scheme="k-means++", n_centres=10, sigma=RBF_WIDTHS[10]),
                     between=("sigma",))
-
-
-def three_step(net, X, y, *, steps: int = THREE_STEP["steps"], lr: float = THREE_STEP["lr"]):
-    """Step 3 of 3-step learning in NumPy: `steps` Adam steps (`optim.adam`) on μ, log σ and w
-    together from `net`, with the hand-derived gradients of `rbf.objective_gradients`
-    (∂L/∂log σ = σ ∂L/∂σ): the descent of `rbf_training.fine_tune`, which takes its gradients
-    from torch autograd. Adam moves each parameter by about lr per step, so 100 steps cannot
-    diverge; the loss is not evaluated (it would add half again to the cost of a fit). Returns the
-    tuned `rbf.RBFNet`. Raises TypeError unless net is an `rbf.RBFNet`; ValueError unless
-    0 <= steps <= 10⁴ is a whole number and lr > 0, if a large lr drives a width σ out of
-    [1e-100, ∞) or the loss to overflow (naming lr), and as `rbf.objective_gradients` does for
-    bad X, y."""
-    from .. import optim, rbf
-
-    if not isinstance(net, rbf.RBFNet):
-        raise TypeError(f"net must be an rbf.RBFNet (e.g. from rbf.fit_two_step), got {type(net).__name__}")
-    steps = check_whole(steps, "steps")
-    check_in_range(steps, "steps", 0, 10**4, low_open=False, high_open=False)
-    adam = optim.adam(lr=lr)
-    n, d = net.mu.shape
-
-    def network(theta):  # θ = (μ, log σ, w), flattened
-        with np.errstate(over="ignore"):  # a width e^{log σ} = ∞ is refused by RBFNet
-            sigma = np.exp(theta[n * d:n * d + n])
-        return rbf.RBFNet(theta[:n * d].reshape(n, d), sigma, theta[n * d + n:].reshape(net.w.shape),
-                          net.task, net.ridge)
-
-    theta = np.concatenate([net.mu.ravel(), np.log(net.sigma), net.w.ravel()])
-    state = adam.init(theta)
-    for k in range(steps + 1):
-        try:
-            current = network(theta)
-            if k == steps:
-                return current
-            with np.errstate(over="ignore", invalid="ignore"):  # overflow is checked and raised below
-                g = rbf.objective_gradients(current, X, y)
-                step, state = adam.update(np.concatenate([g["mu"].ravel(), g["sigma"] * current.sigma,
-                                                          g["w"].ravel()]), state, theta)
-        except ValueError as error:  # at step 0: bad X or y; later a width left [1e-100, ∞) or L overflowed
-            if k == 0:
-                raise
-            raise ValueError(f"3-step training diverged at step {k} with lr = {lr:g} ({error}); "
-                             f"try a smaller lr") from None
-        theta = theta + step
 
 
 def rbf_tour() -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..plotting import PALETTE, new_figure
+from ..plotting import PALETTE, draw_contours, new_figure
 from ..validation import check_finite
 from .explorer import Explorer
 
@@ -36,21 +36,19 @@ def damping_explorer(start=(0.0, 0.0)) -> Explorer:
         raise ValueError(f"start must be a point (x, y) of the window [{x0:g}, {x1:g}] × "
                          f"[{y0:g}, {y1:g}] the figure shows, got {start.tolist()}")
 
-    def newton_path(alpha):
+    def newton_path(damping):
         try:
-            return newton(problem, start, alpha=alpha, max_iter=100)
+            return newton(problem, start, damping=damping, max_iter=100)
         except SingularHessianError:
-            raise ValueError(f"from start = {start.tolist()}, Newton with α = {alpha:g} (one of the "
+            raise ValueError(f"from start = {start.tolist()}, Newton with α = {damping:g} (one of the "
                              "slider's values) meets a singular H + αI, where its step is not defined; "
                              "pick another start") from None
 
     paths = {a: newton_path(a) for a in DAMPING_VALUES}
     fig, (ax_path, ax_memory) = new_figure(1, 2, width=7.2, height=3.1)
-    X, Y, Z = problem.grid(81)
-    ax_path.contour(X, Y, np.log1p(Z), levels=10, colors=PALETTE["black"], alpha=0.3,
-                    linewidths=0.6)
+    draw_contours(ax_path, problem, n=81, levels=10, log=True, minima=False)
     ax_path.plot(*problem.minima.T, "*", color=PALETTE["green"], markersize=9, label="minima")
-    ax_path.plot([-0.270845], [-0.923039], "^", color=PALETTE["vermillion"], label="maximum")
+    ax_path.plot(*problem.maxima.T, "^", color=PALETTE["vermillion"], label="maximum")
     (path_line,) = ax_path.plot([], [], ".-", color=PALETTE["blue"], linewidth=1.2,
                                 markersize=3)
     ax_path.set(xlim=problem.window[0], ylim=problem.window[1], xlabel="x", ylabel="y",
@@ -75,34 +73,34 @@ def damping_explorer(start=(0.0, 0.0)) -> Explorer:
     memory_title = ax_memory.set_title("", fontsize=9)
     legend = ax_memory.legend(loc="upper right", fontsize=7)
 
-    def draw(alpha, m):
-        path = paths[alpha]
+    def draw(damping, m):
+        path = paths[damping]
         path_line.set_data(path.points[:, 0], path.points[:, 1])
         eigenvalues = np.linalg.eigvalsh(problem.hess(path.final))
         kind = ("a minimum" if eigenvalues.min() > 0 else "a maximum" if eigenvalues.max() < 0
                 else "a saddle")
         if np.linalg.norm(problem.grad(path.final)) > 1e-6:
             kind = "nothing yet"
-        path_title.set_text(f"Newton, H + αI, α = {alpha:g}: {kind}, {path.steps} steps")
+        path_title.set_text(f"Newton, H + αI, α = {damping:g}: {kind}, {path.steps} steps")
         norms = runs[m]
         memory_line.set_data(np.arange(len(norms)), norms)
         legend.get_texts()[1].set_text(f"L-BFGS, m = {m}: {len(norms) - 1} iterations")
         memory_title.set_text(f"L-BFGS, n = 30: 2mn = {2 * m * 30} floats kept")
 
-    controls = {"alpha": DAMPING_VALUES, "m": MEMORY_VALUES}
-    return Explorer(fig, draw, controls, dict(alpha=0.0, m=5))
+    controls = {"damping": DAMPING_VALUES, "m": MEMORY_VALUES}
+    return Explorer(fig, draw, controls, dict(damping=0.0, m=5))
 
 
 def damping_tour() -> list[dict]:
     """The frames of the damping animation: α from 0 to 200 (m = 5), then m from 1 to 20."""
-    frames = [dict(alpha=a, m=5) for a in (0.0, 10.0, 20.0, 40.0, 60.0, 200.0)]
-    return frames + [dict(alpha=60.0, m=m) for m in (1, 20)]
+    frames = [dict(damping=a, m=5) for a in (0.0, 10.0, 20.0, 40.0, 60.0, 200.0)]
+    return frames + [dict(damping=60.0, m=m) for m in (1, 20)]
 
 
 def damping_grid() -> dict:
     """The static explorer's settings (`damping_explorer().static(**damping_grid())`): every α
     and every m; one background per m (the legend's text, laid out by matplotlib, changes with m)."""
     return dict(name="damping", title="Damped Newton and L-BFGS explorer", background=("m",),
-                labels=dict(alpha="damping α", m="memory m"),
+                labels=dict(damping="damping α", m="memory m"),
                 caption=f"Every damping α of the slider ({DAMPING_VALUES[0]:g} to {DAMPING_VALUES[-1]:g}) "
                         f"and every memory m ({', '.join(map(str, MEMORY_VALUES))}).")

@@ -4,22 +4,35 @@
 weight layers, hidden activation f, optional output activation g. `gradient_norms` and
 `dead_units` measure the gradient flow that chapter 2 discusses (vanishing gradients, dying
 ReLUs). `digits_split` and `train_classifier` are Lecture 7's Keras example (MNIST, `fit`) with
-scikit-learn's 8 × 8 digits, trained by any rule of `lecturelib.optim` (chapter 4).
+scikit-learn's 8 × 8 digits, trained by any rule of `lecturelib.optim` (chapters 3 and 4).
+
+Every network here trains through the library's one loop, `training.fit`: `fit_model` gives
+it the model's weights as a list of tensors and a function that loads them, evaluates the loss
+on batch k and returns its gradients by autograd. The rules of `optim` run on the tensors
+directly, so no torch.optim optimiser is built (the first one of a process imports
+torch._dynamo, about 2 s). A loss that becomes non-finite or explodes raises
+`trajectory.Diverged`.
 
 Bad input raises TypeError/ValueError naming the argument: layer widths, steps, batch sizes
 and seeds are whole numbers (`validation.check_whole`), names come from the listed choices,
-x and y are finite float tensors whose shapes fit the model. Sizes are capped (MAX_PARAMETERS,
+x and y are finite float tensors whose shapes fit the model (`validation.check_batch`). Sizes are capped (MAX_PARAMETERS,
 MAX_STEPS, MAX_BATCH) so that a typo cannot exhaust memory or run for hours.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
 import torch
 from torch import nn
 
-from .validation import check_choice, check_in_range, check_positive, check_whole
+from . import optim
+from .training import fit
+from .trajectory import Trajectory
+from .validation import (check_batch, check_choice, check_function, check_in_range, check_positive, check_seed,
+                         check_whole)
 
 # torch modules for the hidden activations the chapters train with
 TORCH_ACTIVATIONS = {
@@ -73,7 +86,7 @@ def mlp(sizes: Sequence[int], activation: str = "relu", *, seed: int = 0, init: 
     check_choice(init, "init", INITS)
     sizes = _check_sizes(sizes)
     check_choice(activation, "activation", sorted(TORCH_ACTIVATIONS))
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
         raise TypeError(f"dtype must be a floating torch dtype (torch.float32, torch.float64), got {dtype!r}")
     generator_state = torch.random.get_rng_state()
@@ -94,35 +107,11 @@ def mlp(sizes: Sequence[int], activation: str = "relu", *, seed: int = 0, init: 
         torch.random.set_rng_state(generator_state)
 
 
-def _check_seed(seed) -> int:
-    seed = check_whole(seed, "seed")
-    if seed >= 2**64:
-        raise ValueError(f"seed must be below 2**64, got {seed}")
-    return seed
-
-
 def linear_layers(model: nn.Module) -> list[nn.Linear]:
     """The nn.Linear layers of `model`, input side first (TypeError unless it is an nn.Module)."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     return [m for m in model.modules() if isinstance(m, nn.Linear)]
-
-
-def _check_batch(model: nn.Module, x, name: str = "x") -> torch.Tensor:
-    """`x` checked as a batch for `model`: a finite tensor (M, n_in) of the weights' dtype."""
-    layers = linear_layers(model)
-    if not layers:
-        raise ValueError("model has no nn.Linear layer")
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    weight = layers[0].weight
-    if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] != weight.shape[1]:
-        raise ValueError(f"{name} must have shape (M, {weight.shape[1]}) with M >= 1 samples, got {tuple(x.shape)}")
-    if x.dtype != weight.dtype:
-        raise TypeError(f"{name} must have the model's dtype {weight.dtype}, got {x.dtype}")
-    if not torch.isfinite(x).all():
-        raise ValueError(f"{name} contains inf or NaN; only finite numbers are allowed")
-    return x
 
 
 def gradient_norms(model: nn.Module, loss: torch.Tensor) -> list[float]:
@@ -147,7 +136,7 @@ def hidden_pre_activations(model: nn.Sequential, x: torch.Tensor) -> list[torch.
     """The inputs z_l = W_l h_{l-1} + b_l of every hidden activation, for a batch x (M, n_in)."""
     if not isinstance(model, nn.Sequential):
         raise TypeError(f"model must be a torch.nn.Sequential (as mlp builds), got {type(model).__name__}")
-    _check_batch(model, x)
+    check_batch(model, x)
     pre = []
     h = x
     layers = list(model)
@@ -167,18 +156,48 @@ def dead_units(model: nn.Sequential, x: torch.Tensor) -> list[float]:
     return [float((z <= 0).all(dim=0).float().mean()) for z in hidden_pre_activations(model, x)]
 
 
+def trainable(model: nn.Module) -> list[torch.Tensor]:
+    """The parameters of `model` that training changes (requires_grad on); ValueError if none."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    params = [p for p in model.parameters() if p.requires_grad]
+    if not params:
+        raise ValueError("model has no trainable parameters (requires_grad is off for all)")
+    return params
+
+
 @torch.no_grad()
-def _sgd_step(params, grads, velocity, lr: float, momentum: float) -> None:
-    """v ← μv + g (v = g at the first step), θ ← θ − lr·v, in place, with torch.optim.SGD's
-    operations (the same iterates bit for bit, without importing torch.optim's compiler
-    machinery, which costs seconds on first use)."""
-    for i, (p, g) in enumerate(zip(params, grads)):
-        if g is None:  # a parameter the loss does not depend on: torch.optim skips it too
-            continue
-        if momentum:
-            velocity[i] = g.clone() if velocity[i] is None else velocity[i].mul_(momentum).add_(g)
-            g = velocity[i]
-        p.add_(g, alpha=-lr)
+def load(params: list[torch.Tensor], theta) -> None:
+    """Copy the weights θ (a list of tensors) into the model's parameters."""
+    for p, t in zip(params, theta):
+        p.copy_(t)
+
+
+def fit_model(model: nn.Module, rule, loss_on_batch, steps: int, *, callback=None,
+              problem: str = "the training loss") -> Trajectory:
+    """Train `model` for `steps` steps of `rule` (an `optim` rule, or torch.optim through
+    `torch_optim.from_torch`) on loss_on_batch(k), the loss of batch k as a scalar tensor computed
+    from the model: `training.fit` over the model's trainable weights, whose gradients come
+    from autograd (zeros for a weight the loss does not use). The model ends with the trained
+    weights. callback(k, model) runs after each step. Returns the Trajectory (losses[k] = the
+    loss of batch k before step k + 1). Raises `trajectory.Diverged` if the loss becomes
+    non-finite or explodes, and as `training.fit` for bad steps."""
+    params = trainable(model)
+
+    def value_and_grad(theta, k):
+        load(params, theta)
+        loss = loss_on_batch(k)
+        grads = torch.autograd.grad(loss, params, allow_unused=True)
+        return loss.item(), [torch.zeros_like(p) if g is None else g for p, g in zip(params, grads)]
+
+    def after_step(k, theta, state):
+        load(params, theta)
+        callback(k, model)
+
+    path = fit(rule, value_and_grad, [p.detach().clone() for p in params], steps, problem=problem,
+               callback=after_step if callback else None)
+    load(params, path.final)
+    return path
 
 
 def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: float, steps: int,
@@ -186,43 +205,37 @@ def train(model: nn.Module, x: torch.Tensor, y: torch.Tensor, *, lr: float, step
           measure=None, every: int = 1) -> list:
     """Minibatch SGD on the mean squared error (the lecture's regression set-up).
 
-    Each step draws `batch_size` samples (with replacement, from `seed`), then
-    v ← μv + ∇L, θ ← θ − lr·v (torch.optim.SGD's form and iterates). Returns `measure(model)` recorded before the
-    first step and every `every` steps after it (an empty list without `measure`).
-    Raises ValueError if the loss becomes NaN or infinite: training diverged. Raises
-    TypeError/ValueError naming the argument for lr <= 0, momentum outside [0, 1), steps
-    outside 0..MAX_STEPS, batch_size outside 1..MAX_BATCH, every < 1, a measure that is not
-    callable, or x, y that do not fit the model (y must have the shape of model(x))."""
+    Each step draws `batch_size` samples (with replacement, from `seed`), then takes a step of
+    `optim.momentum(lr, beta=momentum)` (v ← βv − ε∇L, θ ← θ + v; plain `optim.sgd(lr)` for
+    momentum 0) through `fit_model`. Returns `measure(model)` recorded before the first step and
+    every `every` steps after it (an empty list without `measure`). Raises
+    `trajectory.Diverged` (a ValueError) if the loss becomes NaN, infinite or explodes: training
+    diverged. Raises TypeError/ValueError naming the argument for lr <= 0, momentum outside
+    [0, 1), steps outside 0..MAX_STEPS, batch_size outside 1..MAX_BATCH, every < 1, a measure
+    that is not callable, or x, y that do not fit the model (y must have the shape of model(x))."""
     lr = check_positive(lr, "lr")
     momentum = check_in_range(momentum, "momentum", 0.0, 1.0, low_open=False)
     steps, every = check_whole(steps, "steps"), check_whole(every, "every", minimum=1)
-    batch_size, seed = check_whole(batch_size, "batch_size", minimum=1), _check_seed(seed)
+    batch_size, seed = check_whole(batch_size, "batch_size", minimum=1), check_seed(seed)
     if steps > MAX_STEPS or batch_size > MAX_BATCH:
         raise ValueError(f"steps must be <= {MAX_STEPS} and batch_size <= {MAX_BATCH}, got {steps} and {batch_size}")
-    if measure is not None and not callable(measure):
-        raise TypeError(f"measure must be a function of the model or None, got {type(measure).__name__}")
-    x = _check_batch(model, x)
-    if not isinstance(y, torch.Tensor):
-        raise TypeError(f"y must be a torch.Tensor, got {type(y).__name__}")
-    with torch.no_grad():
-        output_shape = tuple(model(x[:1]).shape[1:])
-    if tuple(y.shape) != (x.shape[0], *output_shape) or y.dtype != x.dtype or not torch.isfinite(y).all():
-        raise ValueError(f"y must be a finite tensor of shape {(x.shape[0], *output_shape)} and dtype "
-                         f"{x.dtype}, the shape of model(x); got {tuple(y.shape)}, {y.dtype}")
-    params = [p for p in model.parameters() if p.requires_grad]
-    if not params:
-        raise ValueError("model has no trainable parameters (requires_grad is off for all)")
-    velocity = [None] * len(params)
+    check_function(measure, "measure", "a function of the model", optional=True)
+    x, y = check_batch(model, x, y=y)
+    trainable(model)
     generator = torch.Generator().manual_seed(seed)
-    history = [measure(model)] if measure else []
-    for step in range(1, steps + 1):
+
+    def loss_on_batch(k):
         batch = torch.randint(0, x.shape[0], (batch_size,), generator=generator)
-        loss = torch.mean((model(x[batch]) - y[batch]) ** 2)
-        if not torch.isfinite(loss):
-            raise ValueError(f"training diverged at step {step} (loss = {loss.item()}); try a smaller lr than {lr}")
-        _sgd_step(params, torch.autograd.grad(loss, params, allow_unused=True), velocity, lr, momentum)
-        if measure and step % every == 0:
+        return torch.mean((model(x[batch]) - y[batch]) ** 2)
+
+    history = [measure(model)] if measure else []
+
+    def record(k, model):
+        if k % every == 0:
             history.append(measure(model))
+
+    rule = optim.momentum(lr, beta=momentum) if momentum else optim.sgd(lr)
+    fit_model(model, rule, loss_on_batch, steps, callback=record if measure else None)
     return history
 
 
@@ -250,35 +263,52 @@ def digits_split(test_size: float = 0.1, seed: int = 0):
     return x_train, x_test, torch.tensor(y_train), torch.tensor(y_test)
 
 
+@dataclass(frozen=True)
+class Classifier:
+    """What `train_classifier` returns: the mean training loss of each epoch (epochs,), the test
+    accuracy in [0, 1] after training, and the run (`path.losses`: the loss of every minibatch)."""
+
+    epoch_losses: np.ndarray
+    accuracy: float
+    path: Trajectory
+
+
+def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    """The fraction of the samples x whose largest output is at their label y."""
+    with torch.no_grad():
+        return (model(x).argmax(1) == y).float().mean().item()
+
+
 def train_classifier(model: nn.Module, rule, data, *, epochs: int = 10, batch_size: int = 128,
-                     seed: int = 0, progress: bool = False):
+                     seed: int = 0, progress: bool = False) -> Classifier:
     """Train `model` with a `lecturelib.optim` rule on softmax + cross-entropy, as Keras'
     `model.fit(x, y, batch_size, epochs)` does in Lecture 7.
 
     data: (x_train (M, n_in), x_test, y_train (M,) class indices, y_test), as `digits_split`
     returns. Each epoch visits the training set once in a fresh order drawn from `seed`, in
     minibatches of `batch_size`; L = −(1/B) Σ log softmax(model(x))_y (`F.cross_entropy` on
-    the logits); the rule updates the weights through `torch_optim.TorchOptimizer`.
-    Returns (mean training loss per epoch, shape (epochs,), test accuracy in [0, 1]);
-    `progress` prints a bar per epoch. Raises ValueError if the loss becomes NaN or infinite
-    (training diverged), TypeError/ValueError naming the argument for a rule that is
-    not an optimiser, epochs or batch_size outside 1 … MAX_EPOCHS / MAX_BATCH, a bad seed, or
-    data whose shapes, dtypes or labels do not fit the model."""
-    import numpy as np
+    the logits); the rule updates the weights through `fit_model` (the one loop). Returns a
+    `Classifier` (mean training loss per epoch, test accuracy, the run); `progress` prints a
+    bar, the epoch's loss and the test accuracy after each epoch. Raises `trajectory.Diverged`
+    (a ValueError) if the loss becomes NaN, infinite or explodes, TypeError/ValueError naming
+    the argument for a rule that is not an optimiser, epochs or batch_size outside 1 …
+    MAX_EPOCHS / MAX_BATCH, a bad seed, or data whose shapes, dtypes or labels do not fit the
+    model."""
     import torch.nn.functional as F
 
-    from .torch_optim import TorchOptimizer
-
+    if not all(callable(getattr(rule, name, None)) for name in ("init", "eval_point")):
+        raise TypeError(f"rule must be an optimiser of lecturelib.optim (e.g. optim.adam(0.01)), "
+                        f"got {type(rule).__name__}")
     epochs = check_whole(epochs, "epochs", minimum=1)
     batch_size = check_whole(batch_size, "batch_size", minimum=1)
     if epochs > MAX_EPOCHS or batch_size > MAX_BATCH:
         raise ValueError(f"epochs must be <= {MAX_EPOCHS} and batch_size <= {MAX_BATCH}, "
                          f"got {epochs} and {batch_size}")
-    seed = _check_seed(seed)
+    seed = check_seed(seed)
     if not isinstance(data, (tuple, list)) or len(data) != 4:
         raise TypeError("data must be (x_train, x_test, y_train, y_test), as digits_split returns")
     x_train, x_test, y_train, y_test = data
-    _check_batch(model, x_train, "x_train"), _check_batch(model, x_test, "x_test")
+    check_batch(model, x_train, "x_train"), check_batch(model, x_test, "x_test")
     with torch.no_grad():
         classes = model(x_train[:1]).shape[-1]
     for name, y, x in (("y_train", y_train, x_train), ("y_test", y_test, x_test)):
@@ -287,24 +317,30 @@ def train_classifier(model: nn.Module, rule, data, *, epochs: int = 10, batch_si
             raise ValueError(f"{name} must be an int64 tensor of {len(x)} class indices in "
                              f"0 … {classes - 1}, got {getattr(y, 'dtype', type(y).__name__)} "
                              f"{tuple(getattr(y, 'shape', ()))}")
-    optimiser = TorchOptimizer(model.parameters(), rule)
     order = torch.Generator().manual_seed(seed)
-    history = []
-    for epoch in range(epochs):
-        total = 0.0
-        for batch in torch.randperm(len(x_train), generator=order).split(batch_size):
-            optimiser.zero_grad()
-            loss = F.cross_entropy(model(x_train[batch]), y_train[batch])
-            loss.backward()
-            optimiser.step()
-            total += loss.item() * len(batch)
-        history.append(total / len(x_train))
-        if not np.isfinite(history[-1]):
-            raise ValueError(f"training with {rule.name} diverged in epoch {epoch + 1} "
-                             f"(loss = {history[-1]}); try a smaller lr")
-        if progress:
-            bar = "█" * (epoch + 1) + "·" * (epochs - epoch - 1)
-            print(f"epoch {epoch + 1:2d}/{epochs} {bar} loss {history[-1]:.4f}")
-    with torch.no_grad():
-        accuracy = (model(x_test).argmax(1) == y_test).float().mean().item()
-    return np.array(history), accuracy
+    per_epoch = -(-len(x_train) // batch_size)
+    sizes = [len(b) for b in torch.arange(len(x_train)).split(batch_size)]
+    batches: list[torch.Tensor] = []
+    seen: list[float] = []  # the loss of every minibatch so far, for the progress bar
+
+    def loss_on_batch(k):
+        if k % per_epoch == 0:  # a new epoch: a fresh order
+            batches[:] = torch.randperm(len(x_train), generator=order).split(batch_size)
+        batch = batches[k % per_epoch]
+        loss = F.cross_entropy(model(x_train[batch]), y_train[batch])
+        seen.append(loss.item())
+        return loss
+
+    def epoch_mean(losses) -> float:
+        return sum(loss * size for loss, size in zip(losses, sizes)) / len(x_train)
+
+    def report(k, model):
+        if k % per_epoch == 0:
+            epoch = k // per_epoch
+            bar = "█" * epoch + "·" * (epochs - epoch)
+            print(f"epoch {epoch:2d}/{epochs} {bar} loss {epoch_mean(seen[k - per_epoch:k]):.4f}, "
+                  f"test accuracy {accuracy(model, x_test, y_test):.3f}")
+
+    path = fit_model(model, rule, loss_on_batch, epochs * per_epoch, callback=report if progress else None)
+    epoch_losses = np.array([epoch_mean(row) for row in path.losses[:-1].reshape(epochs, per_epoch)])
+    return Classifier(epoch_losses, accuracy(model, x_test, y_test), path)

@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy.optimize import rosen_der, rosen_hess
 
-from lecturelib import autograd
+from lecturelib import torch_autograd as autograd
 from lecturelib import second_order as so
 
 

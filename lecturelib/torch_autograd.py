@@ -7,7 +7,7 @@ the NumPy solvers
     torch_hessian(f_torch, θ)              ∇²f(θ), one backward pass per row (n² memory)
     hessian_vector_product(f_torch, θ, v)  Hv = ∇(∇f(θ)ᵀv), without forming H (Pearlmutter, 1994)
 
-Torch lives here and in `training`, never in the algorithms: importing `second_order` does not
+Torch lives in the `torch_*` adapters, never in the algorithms: importing `second_order` does not
 import torch. (`second_order.finite_difference_hvp` is the NumPy alternative: two gradients.)
 
 Bad input: θ not a vector of finite numbers, v of another shape, f_torch that raises, returns
@@ -21,13 +21,12 @@ from typing import Callable
 import numpy as np
 import torch
 
-from .validation import CALLER_ERRORS, check_finite, check_no_overflow, check_point, format_point
+from .validation import CALLER_ERRORS, check_finite, check_function, check_no_overflow, check_point, format_point
 
 
 def _torch_loss(f_torch, theta, *, create_graph: bool):
     """(x, f_torch(x), ∇f(x) or None for a constant f) for x = θ as a float64 tensor."""
-    if not callable(f_torch):
-        raise TypeError(f"f_torch must be a function of a torch tensor, got {type(f_torch).__name__}")
+    check_function(f_torch, "f_torch", "a function of a torch tensor")
     x = torch.as_tensor(check_point(theta, "theta")).requires_grad_(True)
     try:
         value = f_torch(x)
