@@ -301,27 +301,43 @@ def make_lock(extra: list[str]) -> int:
 
 # The oldest-dependencies lane: lecturelib's tests and one chapter, run by .venv-oldest
 # (requirements-oldest.lock: every lower bound of pyproject.toml, plus pytest, hypothesis, nbval and
-# ipykernel). lecturelib comes from this checkout (PYTHONPATH), not from an install. Left out, to
-# keep the lane cheap (it runs beside the build and the other tests):
+# ipykernel). lecturelib comes from this checkout (PYTHONPATH), not from an install. Left out:
 # * the tests of the book, its tools and the browser: marked book/pdf/nbgrader, or importing what
-#   only the book's environment has (jupyter-book, nbgrader, PyYAML, Playwright ...): a new test
-#   file that imports such a tool belongs in OLDEST_SKIPS;
-# * the property-based bad-input tests (lecturelib's own argument checks), the optimisers against
+#   only the book's environment has (jupyter-book, nbgrader, PyYAML, Playwright ...): found by
+#   importing each test file's imports in .venv-oldest (`needs_the_book`), so a new test file
+#   needs no entry here;
+# * to keep the lane cheap (it runs beside the build and the other tests), OLDEST_HEAVY: the
+#   property-based bad-input tests (lecturelib's own argument checks), the optimisers against
 #   torch.optim (the same PyTorch in both environments) and the static explorers' capture, whose
 #   matplotlib calls chapter 5 makes too: about half the lane's time.
-OLDEST_SKIPS = ("test_book_config.py", "test_browser.py", "test_built_book.py", "test_course_pack.py",
-                "test_editions.py", "test_executed_notebooks.py", "test_nbgrader.py", "test_notebooks.py",
-                "test_pdf.py", "test_static_explorer_browser.py", "test_student_edition.py",
-                "test_bad_input_activations_autodiff.py", "test_bad_input_first_order.py",
-                "test_bad_input_rbf.py", "test_bad_input_second_order.py", "test_optim.py",
+OLDEST_HEAVY = ("test_bad_input_activations_autodiff.py", "test_bad_input_second_order.py", "test_optim.py",
                 "test_static_explorer.py")
-# Tests whose tolerance is set at the rounding of the book's environment, not lecturelib's range:
-OLDEST_KNOWN = {
-    # LM stops at a minimum "to rounding" with ‖∇f‖∞ = 1.4e-10 under NumPy 1.26's LAPACK, against a
-    # check of 1e-10 (it passes with NumPy 2).
-    "tests/test_least_squares.py::test_gauss_newton_can_diverge_where_lm_does_not",
-}
 OLDEST_CHAPTER = "chapters/05_second_order.ipynb"  # NumPy, SciPy, matplotlib, its static explorer
+
+
+def needs_the_book(python: Path, env: dict[str, str]) -> list[str]:
+    """The test files (tests/test_*.py) that import something `python`'s environment cannot import:
+    each file's top-level imports (read with ast) are imported there, the tests' own helper
+    modules included, so a helper that needs Playwright counts as Playwright."""
+    import ast
+
+    imports = {}
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+        imports[path.name] = sorted(names)
+    probe = ("import importlib, json, sys; sys.path[:0] = sys.argv[2:]; names = json.loads(sys.argv[1]); "
+             "missing = []\nfor n in names:\n    try: importlib.import_module(n)\n"
+             "    except Exception: missing.append(n)\nprint(json.dumps(missing))")
+    every = sorted({name for names in imports.values() for name in names})
+    missing = set(json.loads(subprocess.run([str(python), "-c", probe, json.dumps(every), str(ROOT / "tests"),
+                                             str(ROOT)], cwd=ROOT, env=env, capture_output=True, text=True,
+                                            check=True).stdout.splitlines()[-1]))
+    return [name for name, names in imports.items() if missing.intersection(names)]
 
 
 def run_oldest(extra: list[str]) -> int:
@@ -338,7 +354,9 @@ def run_oldest(extra: list[str]) -> int:
     print(f"Oldest dependencies ({time.perf_counter() - start:.0f} s to install): {versions}", flush=True)
     env = environment(OLDEST_VENV)
     env["PYTHONPATH"] = str(ROOT)
-    skips = [f"--ignore=tests/{name}" for name in OLDEST_SKIPS] + [f"--deselect={t}" for t in sorted(OLDEST_KNOWN)]
+    book_only = needs_the_book(python_of(OLDEST_VENV), env)
+    print(f"Left out of the lane, for what they import: {', '.join(book_only)}", flush=True)
+    skips = [f"--ignore=tests/{name}" for name in (*OLDEST_HEAVY, *book_only)]
     # -W: the old releases' own deprecation warnings (matplotlib 3.8 on a newer pyparsing, ipywidgets
     # 8.0 on a newer ipykernel) would fill the log; the book's environment reports ours.
     command = [str(python_of(OLDEST_VENV)), "-m", "pytest", "-p", "no:cacheprovider", "-q",

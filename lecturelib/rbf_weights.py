@@ -64,7 +64,7 @@ def _design(Phi, Y) -> tuple[np.ndarray, np.ndarray]:
     return Phi, Y
 
 
-def newton_weights(Phi, Y, task: str, ridge: float, *, max_iter: int = 50, tol: float = 1e-10):
+def newton_weights(Phi, Y, task: str, ridge: float, *, max_iter: int = 50, tol: float = 1e-8):
     """Newton's method (IRLS) for the classification weights with Φ fixed: L is convex in w,
     with gradient G = Φᵀ(P − Y)/n + (2λ/n)w and Hessian H = (1/n) Σₙ Sₙ ⊗ φₙφₙᵀ + (2λ/n)I,
     Sₙ = pₙ(1 − pₙ) (sigmoid) or diag(pₙ) − pₙpₙᵀ (softmax). The library's one Newton method

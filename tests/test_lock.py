@@ -37,7 +37,7 @@ def test_a_changed_requirement_makes_the_lock_stale(tmp_path):
         shutil.copy(ROOT / name, tmp_path / name)
     assert lock.stale(tmp_path) == []
     with (tmp_path / "requirements.txt").open("a") as f:
-        f.write("pypdf>=5\n")
+        f.write("tabulate>=0.9\n")
     assert lock.stale(tmp_path) == [lock.LOCK]
     text = (tmp_path / "pyproject.toml").read_text().replace('"numpy>=1.26"', '"numpy>=2.0"')
     (tmp_path / "pyproject.toml").write_text(text)

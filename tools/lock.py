@@ -76,19 +76,27 @@ def pyproject(root: Path = ROOT) -> dict:
     return tomllib.loads((root / "pyproject.toml").read_text())
 
 
+def declared(root: Path = ROOT) -> list[str]:
+    """lecturelib's declared dependencies: the required ones and those of its extras (torch, which
+    the chapters need and Colab preinstalls, is the extra `lecturelib[torch]`)."""
+    project = pyproject(root)["project"]
+    extras = project.get("optional-dependencies", {})
+    return list(project["dependencies"]) + [r for name in sorted(extras) for r in extras[name]]
+
+
 def book_requirements(root: Path = ROOT) -> list[str]:
     """Everything requirements.lock must satisfy: requirements.txt, lecturelib's dependencies and
     its build requirements (setuptools: `pip install --no-build-isolation -e .` uses the lock's)."""
     project = pyproject(root)
     return (requirement_lines((root / "requirements.txt").read_text())
-            + list(project["project"]["dependencies"]) + list(project["build-system"]["requires"]))
+            + declared(root) + list(project["build-system"]["requires"]))
 
 
 def lower_bounds(root: Path = ROOT) -> dict[str, str]:
     """lecturelib's declared lowest versions: {"numpy": "1.26", ...} from `numpy>=1.26`.
     A dependency without a `>=` bound is an error: the lane could not know what to test."""
     bounds = {}
-    for requirement in pyproject(root)["project"]["dependencies"]:
+    for requirement in declared(root):
         match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*>=\s*([0-9][0-9a-z.]*)(\s*,.*)?", requirement.strip())
         if not match:
             raise LockError(f"pyproject.toml: lecturelib's dependency {requirement!r} has no lower bound "
