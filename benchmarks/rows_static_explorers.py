@@ -11,6 +11,8 @@ only for some options of a menu, `Explorer.shown_when`, multiplies only those).
 
 from __future__ import annotations
 
+import os
+
 import math
 import statistics
 import tempfile
@@ -59,7 +61,10 @@ def chapter_explorers() -> dict:
 
 
 def static_explorer(build, grid_of):
-    """The chapter's StaticExplorer as the page would show it."""
+    """The chapter's StaticExplorer as the page would show it (captured as in the book's build)."""
+    from lecturelib.explore.static import BOOK_BUILD
+
+    os.environ[BOOK_BUILD] = "1"  # this process measures the capture; it starts no kernel
     explorer = build()
     if grid_of:
         return explorer.static(**grid_of())

@@ -4,7 +4,8 @@
     python3 tasks.py bench --no-book  # skip the book build
 
 Rows:
-* each notebook's cold execution time: a fresh kernel runs it top to bottom (nbclient);
+* each notebook's cold execution time: a fresh kernel runs it top to bottom (nbclient), as a
+  reader's kernel does and as the book's build does (which also captures the static explorers);
 * each chapter's `nbgrader autograde` of one submission (the reference solutions; nbgrader's
   start-up and its fresh kernel included), with its ratio to the cold execution (budget 2×);
 * the book build time (`tasks.py book`: executes every notebook and writes the HTML);
@@ -32,43 +33,58 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def notebook_seconds(paths: list[Path] | None = None) -> dict[str, float]:
+def notebook_seconds(paths: list[Path] | None = None, *, book_build: bool = False) -> dict[str, float]:
     """Each notebook's cold execution time, by file name: the chapters, or the given notebooks
-    in the given order (benchmarks/rows_test_command.py adds the import floor)."""
+    in the given order. A reader's run by default; `book_build` runs it as the book's build does
+    (LECTURELIB_BOOK_BUILD=1, which _ext/build_only.py sets: the static explorers are captured)."""
     import nbformat
     from nbclient import NotebookClient
 
+    from lecturelib.explore.static import BOOK_BUILD
+
     seconds = {}
-    for path in sorted((ROOT / "chapters").glob("*.ipynb")) if paths is None else paths:
-        notebook = nbformat.read(path, as_version=4)
-        client = NotebookClient(notebook, timeout=600, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
-        start = time.perf_counter()
-        client.execute()
-        seconds[path.name] = time.perf_counter() - start
+    saved = os.environ.pop(BOOK_BUILD, None)
+    if book_build:
+        os.environ[BOOK_BUILD] = "1"  # the kernel inherits it, as in the build
+    try:
+        for path in sorted((ROOT / "chapters").glob("*.ipynb")) if paths is None else paths:
+            notebook = nbformat.read(path, as_version=4)
+            client = NotebookClient(notebook, timeout=600, kernel_name="python3",
+                                    resources={"metadata": {"path": str(path.parent)}})
+            start = time.perf_counter()
+            client.execute()
+            seconds[path.name] = time.perf_counter() - start
+    finally:
+        os.environ.pop(BOOK_BUILD, None)
+        if saved is not None:
+            os.environ[BOOK_BUILD] = saved
     return seconds
 
 
 FLOOR = Path(__file__).resolve().parent / "import_floor.ipynb"
-FLOOR_GOAL = 3.0
+FLOOR_GOAL = 2.5
+CLASS_SIZE = 300
 
 
-def notebook_rows(cold: dict[str, float]) -> list[tuple[str, str]]:
+def notebook_rows(cold: dict[str, float], build: dict[str, float]) -> list[tuple[str, str]]:
     """The import floor (benchmarks/import_floor.ipynb: the chapters' imports, the book style and
-    one titled figure) and each chapter's cold run as a ratio to it, measured in the same run;
-    `tasks.py test` executes each chapter once, in the book build. Goal: every chapter ≤ 3×."""
+    one titled figure) and each chapter's cold run as a ratio to it, measured in the same pass:
+    the reader's run (what Binder, Colab and nbgrader run) and the build's (the reader's plus the
+    static explorers' capture, which only the web page uses). Goal: every reader's run ≤ 2.5×."""
     floor = cold[FLOOR.name]
     rows = [("import floor: cold run of `benchmarks/import_floor.ipynb` (imports + one figure)", f"{floor:.1f} s")]
     for name, seconds in cold.items():
         if name != FLOOR.name:
-            over = "" if seconds <= FLOOR_GOAL * floor else f", over the {FLOOR_GOAL:.0f}× goal"
-            rows.append((f"cold execution of `{name}` (kernel start included; goal ≤ {FLOOR_GOAL:.0f}× floor)",
-                         f"{seconds:.1f} s ({seconds / floor:.1f}× floor{over})"))
+            over = "" if seconds <= FLOOR_GOAL * floor else f", over the {FLOOR_GOAL:g}× goal"
+            rows.append((f"`{name}`, cold: a reader's run (goal ≤ {FLOOR_GOAL:g}× floor) / the build's run",
+                         f"{seconds:.1f} s ({seconds / floor:.1f}× floor{over}) / "
+                         f"{build[name]:.1f} s ({build[name] / floor:.1f}×)"))
     return rows
 
 
 def autograde_rows(cold: dict[str, float]) -> list[tuple[str, str]]:
-    """`nbgrader autograde` of one submission per chapter, in a throw-away course directory."""
+    """`nbgrader autograde` of one submission per chapter, in a throw-away course directory, and
+    what a class of CLASS_SIZE costs at that rate on both cores of such a machine."""
     import nbformat
 
     sys.path.insert(0, str(ROOT / "tools"))
@@ -84,8 +100,10 @@ def autograde_rows(cold: dict[str, float]) -> list[tuple[str, str]]:
             start = time.perf_counter()
             nbgrader(course, "autograde", name, quiet=True)
             seconds = time.perf_counter() - start
-            rows.append((f"nbgrader autograde of one submission of `{name}.ipynb` (budget 2× cold)",
-                         f"{seconds:.1f} s ({seconds / cold[f'{name}.ipynb']:.1f}× cold)"))
+            rows.append((f"nbgrader autograde of one submission of `{name}.ipynb` (against the reader's run); "
+                         f"a class of {CLASS_SIZE} on 2 cores",
+                         f"{seconds:.1f} s ({seconds / cold[f'{name}.ipynb']:.2f}× the reader's run); "
+                         f"{seconds * CLASS_SIZE / 2 / 60:.0f} min"))
     return rows
 
 
@@ -127,8 +145,10 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.pop("MPLBACKEND", None)  # notebooks keep the inline backend
 
-    cold = notebook_seconds([FLOOR, *sorted((ROOT / "chapters").glob("*.ipynb"))])
-    rows = notebook_rows(cold) + autograde_rows(cold)
+    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
+    cold = notebook_seconds([FLOOR, *chapters])
+    build = notebook_seconds(chapters, book_build=True)
+    rows = notebook_rows(cold, build) + autograde_rows(cold)
     if not args.no_book:
         rows += book_row()
     rows += explorer_rows() + chapter_rows()

@@ -22,3 +22,12 @@ def built_book() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return HTML
+
+
+@pytest.fixture
+def book_build(monkeypatch):
+    """As while the book is built (_ext/build_only.py): `Explorer.static` captures the explorer
+    instead of returning the reader's note."""
+    from lecturelib.explore.static import BOOK_BUILD
+
+    monkeypatch.setenv(BOOK_BUILD, "1")

@@ -106,6 +106,20 @@ def test_no_traceback_error_or_warning_on_stderr_a_reader_would_see(executed, no
     assert not seen, "\n".join(seen)
 
 
+@pytest.mark.book
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_the_build_captured_every_static_explorer(executed, notebook):
+    """Build-only work runs in the build: _ext/build_only.py marks it, so each `.static(...)` cell
+    shows the captured explorer (a reader's kernel shows a note instead: tests/test_nbgrader.py
+    and tests/test_static_explorer.py check that side)."""
+    cells = [c for c in code_cells(executed[notebook.name]) if ".static(" in c.source]
+    assert cells, "no static explorer cell"
+    for cell in cells:
+        html = "".join(text(o.get("data", {}).get("text/html", "")) for o in cell.outputs)
+        assert 'class="lx-explorer"' in html, \
+            f"{notebook.stem}: the build did not capture the explorer of cell {cell.id}"
+
+
 @pytest.mark.slow
 def test_a_notebook_that_raises_fails_the_build(tmp_path):
     """With the book's own `execute:` settings and the build command of `tasks.py`, a cell that

@@ -178,7 +178,7 @@ def test_a_revisited_three_step_setting_is_not_fitted_again(explorer):
     assert time.perf_counter() - start < 0.05
 
 
-def test_static_grids_offer_every_scheme_and_depth_and_say_so():
+def test_static_grids_offer_every_scheme_and_depth_and_say_so(book_build):
     rbf_kwargs, activation_kwargs = rbf_grid(), activation_grid()
     assert "scheme" not in rbf_kwargs["grid"]  # all of them
     assert all(scheme in rbf_kwargs["caption"] for scheme in RBF_SCHEMES)

@@ -226,6 +226,16 @@ def test_released_stubs_score_zero_and_every_cell_still_runs(graded):
         f"only the test cells may fail in a stub submission: {errors}"
 
 
+def test_grading_runs_the_chapter_as_a_reader_does_without_the_pages_capture(graded):
+    """Autograding pays for what a reader's kernel runs, no more: each static explorer cell gives
+    the note, not the web page's capture, which only the book's build runs (_ext/build_only.py)."""
+    cells = [c for c in graded.autograded["reference"].cells if c.cell_type == "code" and ".static(" in c.source]
+    assert cells, "the chapter has no static explorer cell"
+    for cell in cells:
+        shown = json.dumps([o.get("data", {}) for o in cell.outputs])
+        assert "lx-explorer" not in shown and "computed when the book is built" in shown, shown[:300]
+
+
 def test_an_instructors_own_exercise_is_kept_graded_and_its_hidden_tests_count(graded):
     if graded.own is None:
         pytest.skip(f"the own exercise is added to {OWN_CHAPTER}")

@@ -71,7 +71,7 @@ def test_a_new_activation_reaches_chapter_2s_tables_figures_and_torch_check(regi
     assert smallest == pytest.approx(-np.tanh(20.0)) and largest == pytest.approx(np.tanh(20.0))
 
 
-def test_a_new_activation_reaches_the_explorer_with_its_own_slider(registered):
+def test_a_new_activation_reaches_the_explorer_with_its_own_slider(registered, book_build):
     from lecturelib.explore import activation_explorer, activation_grid
 
     explorer = activation_explorer()

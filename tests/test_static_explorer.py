@@ -22,6 +22,8 @@ from lecturelib import optim, problems, trajectory
 from lecturelib.explore import (DESCENT_STARTS, STATIC_EXPLORERS, activation_explorer, backward_explorer,
                                 damping_explorer, descent_explorer)
 
+pytestmark = pytest.mark.usefixtures("book_build")  # the capture, as in the build (_ext/build_only.py)
+
 BUDGET_BYTES = 1_500_000
 # shipped precision (0.1 px) + rounding of the clip rectangle + line simplification (0.25 px)
 TOLERANCE = 0.1 + 0.1 + 0.25
@@ -440,3 +442,27 @@ def test_static_leaves_the_live_figure_as_it_was(build, setting, kwargs):
     assert explorer.png() == default_png
     from PIL import Image
     assert Image.open(io.BytesIO(explorer.png())).size == Image.open(io.BytesIO(default_png)).size
+
+
+def test_a_readers_kernel_skips_the_capture_and_still_checks_the_arguments(monkeypatch):
+    """Outside the book's build (no LECTURELIB_BOOK_BUILD: a reader's kernel, nbgrader), `static`
+    never captures: it returns the note, counting the settings the page offers; bad arguments
+    get the same errors as in the build. In the build (the module's fixture) it captures."""
+    from lecturelib.explore import static as static_module
+
+    build, grid = STATIC_EXPLORERS["damping"]
+    explorer = build()
+    captured = explorer.static(**grid())
+    assert isinstance(captured, static_module.StaticExplorer)
+    monkeypatch.delenv(static_module.BOOK_BUILD)
+
+    def no_capture(*args, **kwargs):
+        raise AssertionError("a reader's kernel ran the web page's capture")
+
+    monkeypatch.setattr(static_module, "capture", no_capture)
+    note = explorer.static(**grid())
+    assert isinstance(note, static_module.ForTheWebPage)
+    assert note.settings == len(captured.data["settings"]) > 1
+    assert "computed when the book is built" in note._repr_markdown_()
+    with pytest.raises(TypeError, match="not a control"):
+        explorer.static(grid=dict(lr=[0.1]))

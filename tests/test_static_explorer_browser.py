@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ASSETS = ROOT / "lecturelib" / "explore"
 SAMPLE = ROOT / "tests" / "fixtures" / "static_explorer_sample.json"
 
-pytestmark = NEEDS_CHROMIUM
+pytestmark = [NEEDS_CHROMIUM, pytest.mark.usefixtures("book_build")]  # the capture, as in the build
 
 
 def explorer_html(data: dict) -> str:

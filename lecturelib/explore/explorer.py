@@ -165,9 +165,17 @@ class Explorer:
         Returns a `StaticExplorer` (Jupyter shows its HTML). The live figure is left as it was.
         Raises TypeError for a grid, labels or background naming no control, ValueError for a
         grid value the control does not offer, a background naming a non-control, a grid of
-        more than static.MAX_SETTINGS settings, or an artist that changes inside a background."""
-        from .static import capture
+        more than static.MAX_SETTINGS settings, or an artist that changes inside a background.
 
+        The capture is work only the web page and the PDF use: it runs when the book is built
+        (`static.in_book_build()`). In a reader's kernel the arguments are checked all the same,
+        and a `static.ForTheWebPage` note is returned instead, in milliseconds."""
+        from .static import ForTheWebPage, capture, checked_arguments, in_book_build
+
+        if not in_book_build():
+            *_, settings = checked_arguments(self, grid, background, name=name, title=title, caption=caption,
+                                             labels=labels)
+            return ForTheWebPage(name, len(settings))
         return capture(self, grid, background, name=name, title=title, caption=caption, labels=labels)
 
     def live(self):

@@ -41,6 +41,7 @@ import base64
 import io
 import itertools
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,6 +87,31 @@ class StaticExplorer:
         return len(self.html().encode("utf-8"))
 
 
+BOOK_BUILD = "LECTURELIB_BOOK_BUILD"  # set to "1" by the book's build (_ext/build_only.py)
+
+
+def in_book_build() -> bool:
+    """True while the book is built: the build's Sphinx extension `_ext/build_only.py` sets
+    LECTURELIB_BOOK_BUILD=1, and the kernels that execute the chapters inherit it. A reader's
+    kernel (Jupyter, Binder, Colab, nbgrader's autograde) does not have it."""
+    return os.environ.get(BOOK_BUILD) == "1"
+
+
+@dataclass
+class ForTheWebPage:
+    """What `Explorer.static` gives in a reader's kernel: the capture is work only the web page
+    and the PDF use, so it runs when the book is built, and the reader gets this note (and the
+    live explorer of the cell before)."""
+
+    name: str
+    settings: int
+
+    def _repr_markdown_(self) -> str:
+        return (f"*The book's web page shows this explorer ({self.settings} settings) with controls that need "
+                "no kernel; they are computed when the book is built. Here, the live explorer above redraws "
+                "the same figure for any setting.*")
+
+
 def _asset(name: str) -> str:
     path = Path(__file__).with_name(name)
     return path.read_text(encoding="utf-8") if path.exists() else ""
@@ -101,19 +127,8 @@ def capture(explorer, grid=None, background=(), *, name="explorer", title="", ca
     arguments and what is raised); leaves the figure as it was (its data, limits, visibility, dpi)."""
     started = time.perf_counter()
     names = list(explorer.controls)
-    grid = _check_grid(explorer, grid)
-    background = _check_background(names, background)
-    labels = {} if labels is None else labels
-    if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
-        raise TypeError(f"labels must be a dict of control name -> label (a string), got {labels!r}")
-    unknown = [label for label in labels if label not in names]
-    if unknown:
-        raise TypeError(f"labels names {unknown[0]!r}, which is not a control; the controls are {', '.join(names)}")
-    for value, argument in ((name, "name"), (title, "title"), (caption, "caption")):
-        if not isinstance(value, str):
-            raise TypeError(f"{argument} must be a string, got {type(value).__name__}")
-    initial = [_initial(grid[c], explorer.defaults[c], all(isinstance(v, str) for v in grid[c])) for c in names]
-    indices = _settings(explorer, names, grid, initial)
+    grid, background, labels, initial, indices = checked_arguments(explorer, grid, background, name=name, title=title,
+                                                                   caption=caption, labels=labels)
     fig, shown = explorer.fig, dict(explorer._shown)
     inventory = Inventory(fig)
     saved = (fig.get_dpi(), [(ax.get_xlim(), ax.get_ylim()) for ax in fig.axes], inventory.visibility())
@@ -145,6 +160,25 @@ def capture(explorer, grid=None, background=(), *, name="explorer", title="", ca
     if caption:
         data["caption"] = caption
     return StaticExplorer(data, limits, time.perf_counter() - started)
+
+
+def checked_arguments(explorer, grid=None, background=(), *, name="explorer", title="", caption="", labels=None):
+    """The arguments of `capture`, checked (it raises as `Explorer.static` says) without drawing
+    anything: (grid, background, labels, each control's initial index, the settings' indices)."""
+    names = list(explorer.controls)
+    grid = _check_grid(explorer, grid)
+    background = _check_background(names, background)
+    labels = {} if labels is None else labels
+    if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+        raise TypeError(f"labels must be a dict of control name -> label (a string), got {labels!r}")
+    unknown = [label for label in labels if label not in names]
+    if unknown:
+        raise TypeError(f"labels names {unknown[0]!r}, which is not a control; the controls are {', '.join(names)}")
+    for value, argument in ((name, "name"), (title, "title"), (caption, "caption")):
+        if not isinstance(value, str):
+            raise TypeError(f"{argument} must be a string, got {type(value).__name__}")
+    initial = [_initial(grid[c], explorer.defaults[c], all(isinstance(v, str) for v in grid[c])) for c in names]
+    return grid, background, labels, initial, _settings(explorer, names, grid, initial)
 
 
 def _check_grid(explorer, grid) -> dict:
