@@ -156,45 +156,56 @@ def canvas_pixels(explorer):
 
 @pytest.mark.parametrize("chapter", NOTEBOOKS)
 def test_every_static_explorer_steers_from_the_keyboard(visit, chapter, built_book):
-    """The chapter's static explorer on the built page: each control, moved with the keyboard,
-    redraws the figure and shows the value chosen; a screenshot before and after the first
-    change goes to _build/screenshots/ (the README's "looked at" pictures)."""
+    """Each static explorer of the chapter on the built page: each control, moved with the
+    keyboard, redraws the figure and shows the value chosen; a screenshot before and after the
+    first change goes to _build/screenshots/ (<chapter>-explorer-before.png for the first
+    explorer, <chapter>-explorer<k>-before.png for the k-th: the README's "looked at" pictures)."""
     visited = visit(f"chapters/{chapter}.html")
     page = visited.page
-    explorer = page.locator(".lx-explorer").first
-    explorer.scroll_into_view_if_needed()
-    page.wait_for_function("document.querySelector('.lx-explorer').dataset.lxReady === '1'", timeout=10000)
     folder = built_book.parent / "screenshots"
     folder.mkdir(exist_ok=True)
-    explorer.screenshot(path=str(folder / f"{chapter}-explorer-before.png"))
-    # the controls shown (chapter 2 shows only the chosen activation's sliders), counted anew as
-    # moving a menu may show others
-    controls = explorer.locator(".lx-control:not([hidden]) input[type=range], .lx-control:not([hidden]) select")
-    assert controls.count() >= 1
-    redrawn, i = 0, -1
-    while i + 1 < controls.count():
-        i += 1
-        control = controls.nth(i)
-        before = canvas_pixels(explorer)
-        state = page.evaluate("window.lectureExplorers[0].state()")
-        shown = "[window.lectureExplorers[0].frame(), document.querySelector('.lx-explorer img').src]"
-        frame = page.evaluate(shown)
-        control.focus()
-        for key in ("ArrowRight", "ArrowRight", "ArrowDown", "ArrowLeft"):
-            page.keyboard.press(key)
-            if canvas_pixels(explorer) != before:
-                break
-        assert page.evaluate("window.lectureExplorers[0].state()") != state, f"control {i} did not move"
-        if page.evaluate(shown) != frame:  # a new frame or background
-            assert canvas_pixels(explorer) != before, f"control {i} moved but the figure stayed the same"
-            redrawn += 1
-        name = control.get_attribute("id")
-        output = explorer.locator(f"output[for='{name}']")
-        assert output.count() == 1, f"control {i} shows no value"
-        assert output.first.inner_text().strip() in page.evaluate("window.lectureExplorers[0].state()").values()
-        if i == 0:
-            explorer.screenshot(path=str(folder / f"{chapter}-explorer-after.png"))
-    assert redrawn >= 1, "no control changed the figure"
+    page.wait_for_function("[...document.querySelectorAll('.lx-explorer')].every(e => e.dataset.lxReady === '1')",
+                           timeout=20000)
+    count = page.locator(".lx-explorer").count()
+    assert count >= 1
+    for k in range(count):
+        explorer = page.locator(".lx-explorer").nth(k)
+        explorer.scroll_into_view_if_needed()
+        index = page.evaluate("(k) => window.lectureExplorers.indexOf(window.lectureExplorers.find("
+                              "x => x.element === document.querySelectorAll('.lx-explorer')[k]))", k)
+        assert index >= 0, f"explorer {k} was not set up by static.js"
+        stem = f"{chapter}-explorer" + (f"{k + 1}" if k else "")
+        explorer.screenshot(path=str(folder / f"{stem}-before.png"))
+        # the controls shown (chapter 2 shows only the chosen activation's sliders), counted anew as
+        # moving a menu may show others
+        controls = explorer.locator(".lx-control:not([hidden]) input[type=range], .lx-control:not([hidden]) select")
+        assert controls.count() >= 1
+        state_of = f"window.lectureExplorers[{index}].state()"
+        shown = (f"[window.lectureExplorers[{index}].frame(), "
+                 f"document.querySelectorAll('.lx-explorer')[{k}].querySelector('img').src]")
+        redrawn, i = 0, -1
+        while i + 1 < controls.count():
+            i += 1
+            control = controls.nth(i)
+            before = canvas_pixels(explorer)
+            state = page.evaluate(state_of)
+            frame = page.evaluate(shown)
+            control.focus()
+            for key in ("ArrowRight", "ArrowRight", "ArrowDown", "ArrowLeft"):
+                page.keyboard.press(key)
+                if canvas_pixels(explorer) != before:
+                    break
+            assert page.evaluate(state_of) != state, f"explorer {k}: control {i} did not move"
+            if page.evaluate(shown) != frame:  # a new frame or background
+                assert canvas_pixels(explorer) != before, f"explorer {k}: control {i} moved but the figure stayed"
+                redrawn += 1
+            name = control.get_attribute("id")
+            output = explorer.locator(f"output[for='{name}']")
+            assert output.count() == 1, f"explorer {k}: control {i} shows no value"
+            assert output.first.inner_text().strip() in page.evaluate(state_of).values()
+            if i == 0:
+                explorer.screenshot(path=str(folder / f"{stem}-after.png"))
+        assert redrawn >= 1, f"explorer {k}: no control changed the figure"
     assert visited.own_errors() == [] and visited.outside == []
 
 

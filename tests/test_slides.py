@@ -83,8 +83,10 @@ def test_every_figure_and_the_explorer_have_their_slide(built_book, notebook):
         assert alt in shown, f"a figure is missing: {alt[:60]}"
     images = [s.count("<img ") for s in slides if "lx-explorer" not in s]
     assert max(images) == 1, "one figure per slide"
-    [explorer] = [s for s in slides if 'class="lx-explorer"' in s]
-    assert 'id="lx-script"' in explorer, "the explorer's script runs in the deck"
+    explorers = [s for s in slides if 'class="lx-explorer"' in s]
+    static_cells = sum(".static(" in c.source for c in executed.cells if c.cell_type == "code")
+    assert sum(s.count('class="lx-explorer"') for s in explorers) == static_cells, "every explorer has its slide"
+    assert all('id="lx-script"' in s for s in explorers), "each explorer's script runs in the deck"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
