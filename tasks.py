@@ -317,19 +317,36 @@ OLDEST_CHAPTER = "chapters/05_second_order.ipynb"  # NumPy, SciPy, matplotlib, i
 
 def needs_the_book(python: Path, env: dict[str, str]) -> list[str]:
     """The test files (tests/test_*.py) that import something `python`'s environment cannot import:
-    each file's top-level imports (read with ast) are imported there, the tests' own helper
-    modules included, so a helper that needs Playwright counts as Playwright."""
+    each file's imports (read with ast, those inside functions included) are imported there. The
+    project's own modules a test imports (tests/chromium.py, tools/edition.py, ...) are followed
+    to their imports in turn, so a helper that imports Playwright inside a function counts as
+    Playwright."""
     import ast
 
-    imports = {}
-    for path in sorted((ROOT / "tests").glob("test_*.py")):
+    local = {path.stem: path for folder in ("tests", "tools") for path in (ROOT / folder).glob("*.py")}
+
+    def imported(path: Path) -> set[str]:
         names = set()
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names.add(node.module.split(".")[0])
-        imports[path.name] = sorted(names)
+        return names
+
+    def closure(path: Path) -> set[str]:
+        seen, todo, names = {path}, [path], set()
+        while todo:
+            for name in imported(todo.pop()):
+                module = local.get(name)
+                if module is None:
+                    names.add(name)
+                elif module not in seen:
+                    seen.add(module)
+                    todo.append(module)
+        return names
+
+    imports = {path.name: sorted(closure(path)) for path in sorted((ROOT / "tests").glob("test_*.py"))}
     probe = ("import importlib, json, sys; sys.path[:0] = sys.argv[2:]; names = json.loads(sys.argv[1]); "
              "missing = []\nfor n in names:\n    try: importlib.import_module(n)\n"
              "    except Exception: missing.append(n)\nprint(json.dumps(missing))")
@@ -354,6 +371,7 @@ def run_oldest(extra: list[str]) -> int:
     print(f"Oldest dependencies ({time.perf_counter() - start:.0f} s to install): {versions}", flush=True)
     env = environment(OLDEST_VENV)
     env["PYTHONPATH"] = str(ROOT)
+    env["LECTURELIB_HYPOTHESIS_SCALE"] = "0.2"  # a fifth of each property's examples (tests/conftest.py)
     book_only = needs_the_book(python_of(OLDEST_VENV), env)
     print(f"Left out of the lane, for what they import: {', '.join(book_only)}", flush=True)
     skips = [f"--ignore=tests/{name}" for name in (*OLDEST_HEAVY, *book_only)]
