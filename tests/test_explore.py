@@ -100,3 +100,48 @@ def test_making_the_animation_leaves_the_live_figure_size_alone():
     from PIL import Image
     import io
     assert Image.open(io.BytesIO(explorer.png())).size == Image.open(io.BytesIO(before)).size
+
+
+def full_render(explorer) -> np.ndarray:
+    """The figure rendered whole, as matplotlib draws it (no blitting)."""
+    explorer._canvas.draw()
+    return np.asarray(explorer._canvas.buffer_rgba()).copy()
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_a_blitted_redraw_shows_what_a_full_render_shows(name):
+    """Every frame of each explorer's tour, drawn by blitting (blit.py: only the changed artists
+    over a kept background), against the whole figure rendered afresh: the same pixels except
+    where a line meets its axes' spines and ticks (drawn under the lines by blitting, above them
+    by matplotlib), at most 0.5 % of the pixels, each close. A background kept too long (a
+    contour, limits or a legend that changed without a full render) would differ in whole areas."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    build, tour = EXPLORERS[name]
+    explorer = build()
+    frames = explorer.settings(tour())
+    for frame in frames + frames[::-1]:  # forwards, then back: the kept background is reused
+        blitted = np.asarray(Image.open(BytesIO(explorer.png(**frame))).convert("RGBA")).astype(int)
+        whole = full_render(explorer).astype(int)
+        differ = np.abs(blitted - whole).max(axis=2) > 24
+        assert differ.mean() <= 0.005, f"{name}, {frame}: {differ.mean():.2%} of the pixels differ"
+        explorer._blitter.forget()  # the full render drew over the canvas: start the next from scratch
+        explorer.png(**frame)  # ... and keep a background again, so the next frame can reuse it
+
+
+def test_the_blitter_reuses_its_background_until_something_else_changes():
+    """Between frames that change only lines and titles the background is not rendered again;
+    when limits change (chapter 2's y-range follows the curve) it is."""
+    explorer = activation_explorer()
+    renders = []
+    original = explorer._canvas.draw
+    explorer._canvas.draw = lambda *a, **k: (renders.append(1), original(*a, **k))
+    explorer.png(depth=1)
+    explorer.png(depth=10)  # the depth panel's line only
+    assert len(renders) <= 1, "a change of lines only rendered the whole figure again"
+    count, limits = len(renders), explorer.fig.axes[0].get_ylim()
+    explorer.png(depth=10, activation="sigmoid")  # ρ's y-range follows the curve: (0, 1) now
+    assert explorer.fig.axes[0].get_ylim() != limits, "the test needs a frame with other limits"
+    assert len(renders) == count + 1, "new limits must render the background again"

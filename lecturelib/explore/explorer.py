@@ -40,6 +40,7 @@ from matplotlib import animation
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .blit import Blitter
 from ..validation import check_choice, check_in_range, check_positive, check_real, check_whole
 
 
@@ -59,6 +60,8 @@ class Explorer:
         is itself always shown) has one of `values`; while it is hidden, `draw` must ignore its
         value (it still receives one: the last chosen, or the default).
     labels: control -> its label in the live and static controls (default: the control's name).
+    blit: redraw only what changed (blit.py: the lines and titles a frame changes, over a kept
+        image of the rest); False renders the whole figure at every redraw.
     """
 
     fig: Figure
@@ -68,6 +71,7 @@ class Explorer:
     between: tuple[str, ...] = ()
     shown_when: dict[str, tuple[str, tuple]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    blit: bool = True
 
     def __post_init__(self):
         if set(self.defaults) != set(self.controls) or not set(self.between) <= set(self.controls):
@@ -87,6 +91,7 @@ class Explorer:
         self.update(**self.defaults)
         self._canvas.draw()
         self.fig.set_layout_engine("none")
+        self._blitter = Blitter(self._canvas) if self.blit else None
 
     def _condition(self, control, condition) -> tuple[str, tuple]:
         """`shown_when[control]` checked: (a menu that is always shown, some of its values)."""
@@ -144,7 +149,10 @@ class Explorer:
         """Redraw for `params` (missing ones keep their defaults) and return the figure as PNG;
         raises as `check`."""
         self.update(**params)
-        self._canvas.draw()
+        if self._blitter is None:
+            self._canvas.draw()
+        else:
+            self._blitter.render()
         image = Image.frombuffer("RGBA", self._canvas.get_width_height(), self._canvas.buffer_rgba())
         buffer = io.BytesIO()
         image.save(buffer, format="png", compress_level=1)  # fast to encode, a little larger
