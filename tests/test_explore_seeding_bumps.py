@@ -146,3 +146,14 @@ def test_greedy_seeding_puts_a_seed_in_every_blob_and_the_original_rule_sometime
     greedy, original = tuple(CANDIDATES)[1], tuple(CANDIDATES)[0]
     assert all(covered[greedy, run] == SEEDS for run in range(8))
     assert [run for run in range(8) if covered[original, run] < SEEDS] == [0, 4, 5]
+
+
+@pytest.mark.usefixtures("book_build")
+@pytest.mark.parametrize("name", ["seeding", "bumps"])
+def test_the_pages_frames_are_the_live_figures_lines_and_titles(name):
+    """test_static_explorer.py's check of the page data against the live figure, for these two."""
+    from test_static_explorer import built, check_frame_against_live, sample_settings
+
+    explorer, static, _ = built(name)
+    for setting in sample_settings(static.data, 6, seed=len(name)):
+        check_frame_against_live(explorer, static, setting)

@@ -19,7 +19,7 @@ from .explorer import Explorer
 
 SEEDS = 6  # one per blob
 RUNS = tuple(range(8))  # the random seeds offered
-CANDIDATES = {"1 (k-means++)": 1, "3 (greedy: 2 + ⌊ln 6⌋)": 2 + int(np.log(SEEDS))}
+CANDIDATES = {"1 (k-means++)": 1, "3 (greedy)": 2 + int(np.log(SEEDS))}  # greedy: 2 + ⌊ln 6⌋
 # The next draw's probability p, as a multiple of the uniform 1/n: one marker size per band.
 BANDS = (0.0, 0.1, 1.0, 4.0, np.inf)
 BAND_LABELS = ("p < 0.1/n", "0.1/n ≤ p < 1/n", "1/n ≤ p < 4/n", "p ≥ 4/n")
@@ -96,8 +96,8 @@ def seeding_explorer() -> Explorer:
         plus_line.set_data(steps_axis, phi)
         uniform_line.set_data(steps_axis, uniform[run])
         now.set_data([seeds], [phi[seeds - 1]])
-        how = "uniformly" if seeds == 1 else ("∝ D²" if trials == 1 else f"best of {trials} drawn ∝ D²")
-        title.set_text(f"Run {run}, seed {seeds} drawn {how}: φ = {phi[seeds - 1]:.0f}")
+        how = "uniform" if seeds == 1 else ("∝ D²" if trials == 1 else f"best of {trials} drawn ∝ D²")
+        title.set_text(f"Run {run}, draw {seeds} ({how}): φ = {phi[seeds - 1]:.0f}")
 
     controls = {"seeds": tuple(int(j) for j in steps_axis), "run": RUNS, "candidates": tuple(CANDIDATES)}
     return Explorer(fig, draw, controls, dict(seeds=3, run=0, candidates=tuple(CANDIDATES)[0]),
