@@ -38,6 +38,16 @@ def potential(X: np.ndarray, centres: np.ndarray) -> float:
     return float(km.squared_distances(X, centres).min(axis=1).sum())
 
 
+def _legend_under_lines(ax, **kwargs) -> None:
+    """A legend drawn like any artist of zorder 1, under the lines, where no line goes: not the
+    axes' own legend, which matplotlib (and so the live redraw, blit.py) draws over everything
+    each time; its text layout would be most of a redraw (matplotlib's "multiple legends" recipe)."""
+    legend = ax.legend(**kwargs)
+    ax.legend_ = None
+    legend.set_zorder(1)
+    ax.add_artist(legend)
+
+
 def seeding_explorer() -> Explorer:
     """Left: the data, sized by their chance of being drawn next (four bands of p·n), the seeds
     drawn so far (triangles), the last draw's candidates (open circles) and the one kept (star).
@@ -61,20 +71,19 @@ def seeding_explorer() -> Explorer:
     (tried,) = ax_data.plot([], [], "o", mfc="none", color=PALETTE["vermillion"], markersize=9,
                             markeredgewidth=1.2, label="candidates")
     (kept,) = ax_data.plot([], [], "*", color=PALETTE["vermillion"], markersize=12, label="newest seed")
-    ax_data.set(xlim=(-8, 8.5), ylim=(-8, 12), xlabel="x₁", ylabel="x₂", xticks=[-5, 0, 5], yticks=[-5, 0, 5])
-    # Legends under the lines (zorder 1), where no point falls: the redraw need not repaint them.
-    ax_data.legend(loc="upper left", fontsize=6, ncol=3, title="p: the chance of being drawn next",
-                   title_fontsize=6, handletextpad=0.3, columnspacing=0.8).set_zorder(1)
+    ax_data.set(xlim=(-8, 8.5), ylim=(-8, 13), xlabel="x₁", ylabel="x₂", xticks=[-5, 0, 5], yticks=[-5, 0, 5])
+    _legend_under_lines(ax_data, loc="upper left", fontsize=6, ncol=3, title="p: the chance of being drawn next",
+                        title_fontsize=6, handletextpad=0.3, columnspacing=0.8)
     steps_axis = np.arange(1, SEEDS + 1)
     ax_phi.axhline(best, color=PALETTE["black"], linestyle=":", linewidth=1, label="k-means, 6 centres")
     (plus_line,) = ax_phi.semilogy([], [], "o-", color=PALETTE["blue"], markersize=3, label="k-means++ seeds")
     (uniform_line,) = ax_phi.semilogy([], [], "s--", color=PALETTE["orange"], markersize=3,
                                       label="uniform random seeds")
     (now,) = ax_phi.semilogy([], [], "o", color=PALETTE["vermillion"], markersize=6)
-    ax_phi.set(xlim=(0.7, SEEDS + 0.3), ylim=(best / 2, 1e5), xlabel="seeds drawn",
+    ax_phi.set(xlim=(0.7, SEEDS + 0.3), ylim=(best / 2, 2e5), xlabel="seeds drawn",
                ylabel="potential φ = ΣD²", title="potential against seeds", xticks=steps_axis)
     ax_phi.yaxis.set_minor_locator(NullLocator())  # minor log ticks cost more than the data
-    ax_phi.legend(loc="upper right", fontsize=6).set_zorder(1)
+    _legend_under_lines(ax_phi, loc="upper right", fontsize=6)
     title = fig.suptitle("", fontsize=10)
 
     def draw(seeds, run, candidates):
