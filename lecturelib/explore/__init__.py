@@ -14,6 +14,8 @@ from typing import Callable
 from .explorer import LIVE_DPI, PLAYER_SYMBOLS, Explorer, self_contained
 from .static import StaticExplorer
 from .rbf import rbf_explorer, rbf_grid, rbf_tour, RBF_CENTRES, RBF_WIDTHS
+from .seeding import seeding_explorer, seeding_grid, seeding_tour
+from .bumps import bump_explorer, bump_grid, bump_tour
 from .activations import activation_explorer, activation_grid, activation_tour
 from .autodiff import backward_explorer, backward_grid, backward_tour
 from .first_order import descent_explorer, descent_grid, descent_tour, DESCENT_STARTS, DESCENT_RATES
@@ -22,6 +24,8 @@ from .second_order import damping_explorer, damping_grid, damping_tour, DAMPING_
 # Each chapter's static explorer: name -> (build the explorer, the `static` kwargs).
 STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] = {
     "rbf": (rbf_explorer, rbf_grid),
+    "seeding": (seeding_explorer, seeding_grid),
+    "bumps": (bump_explorer, bump_grid),
     "activations": (activation_explorer, activation_grid),
     "backward": (backward_explorer, backward_grid),
     "descent": (descent_explorer, descent_grid),
@@ -31,6 +35,8 @@ STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] =
 # What the benchmark times: name -> (build the explorer, the frames to redraw).
 EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], list[dict]]]] = {
     "RBF networks (ch. 1)": (rbf_explorer, rbf_tour),
+    "k-means++ seeding (ch. 1)": (seeding_explorer, seeding_tour),
+    "sigmoid bumps (ch. 1)": (bump_explorer, bump_tour),
     "activations (ch. 2)": (activation_explorer, activation_tour),
     "backward pass (ch. 3)": (backward_explorer, backward_tour),
     "first-order methods (ch. 4)": (descent_explorer, descent_tour),
@@ -45,12 +51,18 @@ __all__ = [
     "StaticExplorer",
     "STATIC_EXPLORERS",
     "rbf_grid",
+    "seeding_grid",
+    "bump_grid",
     "activation_grid",
     "backward_grid",
     "descent_grid",
     "damping_grid",
     "rbf_explorer",
     "rbf_tour",
+    "seeding_explorer",
+    "seeding_tour",
+    "bump_explorer",
+    "bump_tour",
     "RBF_CENTRES",
     "RBF_WIDTHS",
     "activation_explorer",
