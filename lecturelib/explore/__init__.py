@@ -17,7 +17,8 @@ from .rbf import rbf_explorer, rbf_grid, rbf_tour, RBF_CENTRES, RBF_WIDTHS
 from .activations import activation_explorer, activation_grid, activation_tour
 from .autodiff import backward_explorer, backward_grid, backward_tour
 from .first_order import descent_explorer, descent_grid, descent_tour, DESCENT_STARTS, DESCENT_RATES
-from .second_order import damping_explorer, damping_grid, damping_tour, DAMPING_VALUES, MEMORY_VALUES
+from .second_order import (damping_explorer, damping_grid, damping_tour, DAMPING_VALUES, MEMORY_VALUES,
+                           conditioning_explorer, conditioning_grid, conditioning_tour, KAPPA_VALUES)
 
 # Each chapter's static explorer: name -> (build the explorer, the `static` kwargs).
 STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] = {
@@ -26,6 +27,7 @@ STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] =
     "backward": (backward_explorer, backward_grid),
     "descent": (descent_explorer, descent_grid),
     "damping": (damping_explorer, damping_grid),
+    "conditioning": (conditioning_explorer, conditioning_grid),
 }
 
 # What the benchmark times: name -> (build the explorer, the frames to redraw).
@@ -35,6 +37,7 @@ EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], list[dict]]]] = 
     "backward pass (ch. 3)": (backward_explorer, backward_tour),
     "first-order methods (ch. 4)": (descent_explorer, descent_tour),
     "second-order methods (ch. 5)": (damping_explorer, damping_tour),
+    "Newton against steepest descent (ch. 5)": (conditioning_explorer, conditioning_tour),
 }
 
 __all__ = [
@@ -65,5 +68,9 @@ __all__ = [
     "damping_tour",
     "DAMPING_VALUES",
     "MEMORY_VALUES",
+    "conditioning_explorer",
+    "conditioning_grid",
+    "conditioning_tour",
+    "KAPPA_VALUES",
     "EXPLORERS",
 ]
