@@ -19,6 +19,7 @@ from .autodiff import backward_explorer, backward_grid, backward_tour
 from .first_order import descent_explorer, descent_grid, descent_tour, DESCENT_STARTS, DESCENT_RATES
 from .second_order import (damping_explorer, damping_grid, damping_tour, DAMPING_VALUES, MEMORY_VALUES,
                            conditioning_explorer, conditioning_grid, conditioning_tour, KAPPA_VALUES)
+from .line_search import wolfe_explorer, wolfe_grid, wolfe_tour
 
 # Each chapter's static explorer: name -> (build the explorer, the `static` kwargs).
 STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] = {
@@ -28,6 +29,7 @@ STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] =
     "descent": (descent_explorer, descent_grid),
     "damping": (damping_explorer, damping_grid),
     "conditioning": (conditioning_explorer, conditioning_grid),
+    "wolfe": (wolfe_explorer, wolfe_grid),
 }
 
 # What the benchmark times: name -> (build the explorer, the frames to redraw).
@@ -38,6 +40,7 @@ EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], list[dict]]]] = 
     "first-order methods (ch. 4)": (descent_explorer, descent_tour),
     "second-order methods (ch. 5)": (damping_explorer, damping_tour),
     "Newton against steepest descent (ch. 5)": (conditioning_explorer, conditioning_tour),
+    "strong Wolfe line search (ch. 5)": (wolfe_explorer, wolfe_tour),
 }
 
 __all__ = [
@@ -72,5 +75,8 @@ __all__ = [
     "conditioning_grid",
     "conditioning_tour",
     "KAPPA_VALUES",
+    "wolfe_explorer",
+    "wolfe_grid",
+    "wolfe_tour",
     "EXPLORERS",
 ]
