@@ -55,8 +55,9 @@ def wolfe_explorer(n: int = 1601) -> Explorer:
     """φ(α) along the steepest-descent direction of Rosenbrock from (−1.2, 1) (see the module's
     docstring), the Armijo line φ(0) + c₁αφ′(0), the steps where sufficient decrease holds and
     where both strong Wolfe conditions hold (bars under the curve, on n points of [0, ALPHA_MAX]),
-    every point `wolfe_line_search` evaluates from the first trial step α₁ and the step it
-    accepts, with its count of function and gradient evaluations. A setting with c₁ ≥ c₂ draws
+    every point `wolfe_line_search` evaluates from the first trial step α₁ (given f and ∇f at
+    θ₀, as BFGS gives them) and the step it accepts, with its count of function and gradient
+    evaluations. A setting with c₁ ≥ c₂ draws
     no search (the conditions need c₁ < c₂). Each setting is searched on its first redraw."""
     from ..linesearch import wolfe_line_search
 
@@ -72,7 +73,7 @@ def wolfe_explorer(n: int = 1601) -> Explorer:
                              label="φ(0) + c₁αφ′(0)")
     (armijo_bars,) = ax.plot([], [], color=PALETTE["orange"], linewidth=5, solid_capstyle="butt")
     (wolfe_bars,) = ax.plot([], [], color=PALETTE["green"], linewidth=5, solid_capstyle="butt")
-    (trials,) = ax.plot([], [], "x", color=PALETTE["vermillion"], markersize=6, label="evaluated")
+    (trials,) = ax.plot([], [], "s", color=PALETTE["vermillion"], markersize=4, label="evaluated")
     (off_chart,) = ax.plot([], [], "^", color=PALETTE["vermillion"], markersize=5,
                            label=f"evaluated, φ > {Y_TOP:g}")
     (accepted,) = ax.plot([], [], "o", color=PALETTE["blue"], markersize=7, label="accepted step")
@@ -99,7 +100,9 @@ def wolfe_explorer(n: int = 1601) -> Explorer:
                 return problem.grad(theta)
 
             counts = {"grad": 0}
-            alpha, value, _ = wolfe_line_search(f, grad, theta0, d, c1=c1, c2=c2, alpha1=alpha1)
+            # f and ∇f at θ₀ are known, as in BFGS: count only the search's own evaluations
+            alpha, value, _ = wolfe_line_search(f, grad, theta0, d, f0=phi[0], g0=problem.grad(theta0),
+                                                c1=c1, c2=c2, alpha1=alpha1)
             searches[c1, c2, alpha1] = (alpha, value, np.array(evaluated), counts["grad"])
         return searches[c1, c2, alpha1]
 
