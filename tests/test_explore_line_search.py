@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.optimize import line_search
 
-from lecturelib.explore.line_search import ALPHA_MAX, wolfe_explorer
+from lecturelib.explore.line_search import ALPHA_MAX, C1_VALUES, C2_VALUES, MAX_INTERVALS, wolfe_explorer
 
 
 def f(t):
@@ -36,9 +36,18 @@ def strong_wolfe(alpha, c1, c2):
     return f(point) <= phi0 + c1 * alpha * slope0 and abs(grad(point) @ D) <= c2 * abs(slope0)
 
 
-def intervals(line):
-    xs = np.asarray(line.get_xdata(), float)
-    return [(a, b) for a, b in zip(xs[0::3], xs[1::3])]
+def lines(explorer):
+    """φ, the Armijo line, the bars of sufficient decrease, the bars of strong Wolfe, the
+    evaluated points (on and off the chart) and the accepted step."""
+    ax = explorer.fig.axes[0]
+    n = MAX_INTERVALS
+    phi, armijo_line, *rest = ax.lines
+    return dict(armijo_line=armijo_line, armijo=rest[:n], wolfe=rest[n:2 * n], trials=rest[2 * n],
+                off_chart=rest[2 * n + 1], accepted=rest[2 * n + 2])
+
+
+def intervals(bars):
+    return [tuple(line.get_xdata()) for line in bars if len(line.get_xdata())]
 
 
 def inside(alpha, spans, slack=STEP):
@@ -50,7 +59,8 @@ def inside(alpha, spans, slack=STEP):
 def test_the_accepted_step_and_scipys_lie_in_the_strong_wolfe_set_drawn(explorer, c1, c2, alpha1):
     explorer.update(c1=c1, c2=c2, alpha1=alpha1)
     ax = explorer.fig.axes[0]
-    _, armijo_line, armijo_bars, wolfe_bars, trials, off_chart, accepted = ax.lines[:7]
+    drawn = lines(explorer)
+    armijo_line, wolfe_bars, accepted = drawn["armijo_line"], drawn["wolfe"], drawn["accepted"]
     np.testing.assert_allclose(armijo_line.get_ydata(),
                                f(THETA0) + c1 * (grad(THETA0) @ D) * np.array([0.0, ALPHA_MAX]), rtol=1e-12)
     spans = intervals(wolfe_bars)
@@ -67,20 +77,27 @@ def test_the_accepted_step_and_scipys_lie_in_the_strong_wolfe_set_drawn(explorer
     scipy_alpha = line_search(f, grad, THETA0, D, c1=c1, c2=c2)[0]
     if scipy_alpha is not None and scipy_alpha < ALPHA_MAX:
         assert inside(scipy_alpha, spans), (scipy_alpha, spans)
-    evaluated = np.concatenate([trials.get_xdata(), off_chart.get_xdata()])
+    evaluated = np.concatenate([drawn["trials"].get_xdata(), drawn["off_chart"].get_xdata()])
     assert np.any(np.isclose(evaluated, alpha))  # the accepted step is one the search evaluated
     assert f"{len(evaluated)} f and" in ax.get_title()
 
 
 def test_sufficient_decrease_alone_is_a_larger_set_and_c1_at_least_c2_draws_no_search(explorer):
     explorer.update(c1=0.1, c2=0.5, alpha1=1.0)
-    ax = explorer.fig.axes[0]
-    armijo, wolfe = intervals(ax.lines[2]), intervals(ax.lines[3])
+    armijo, wolfe = intervals(lines(explorer)["armijo"]), intervals(lines(explorer)["wolfe"])
     assert all(inside(a, armijo, 0) and inside(b, armijo, 0) for a, b in wolfe)
     assert not inside(2.85, armijo)  # c₁ = 0.1 rejects the deeper dip beyond the ridge
     explorer.update(c1=1e-4, c2=0.5, alpha1=1.0)
-    assert inside(2.85, intervals(explorer.fig.axes[0].lines[3]))  # a small c₁ accepts it
+    assert inside(2.85, intervals(lines(explorer)["wolfe"]))  # a small c₁ accepts it
     explorer.update(c1=0.3, c2=0.2, alpha1=1.0)
     ax = explorer.fig.axes[0]
     assert "need c₁ < c₂" in ax.get_title()
-    assert all(len(line.get_xdata()) == 0 for line in ax.lines[3:7])
+    drawn = lines(explorer)
+    assert all(len(line.get_xdata()) == 0 for line in drawn["wolfe"] + [drawn[k] for k in ("trials", "off_chart", "accepted")])
+
+
+def test_every_setting_fits_the_bars_drawn(explorer):  # the explorer raises if a set has more intervals
+    for c1 in C1_VALUES:
+        for c2 in C2_VALUES:
+            explorer.update(c1=c1, c2=c2, alpha1=1.0)
+            assert 1 <= len(intervals(lines(explorer)["armijo"])) <= MAX_INTERVALS

@@ -23,6 +23,7 @@ C2_VALUES = (0.1, 0.2, 0.3, 0.5, 0.7, 0.9)
 FIRST_STEPS = (0.5, 1.0, 2.0, 3.0)
 ALPHA_MAX = 3.2  # the α shown: both dips and the rise after the second
 Y_TOP = 50.0  # φ shown up to here; the ridge between the dips reaches 235
+MAX_INTERVALS = 3  # bars per set: one per dip, and one to spare
 SETS_Y = {"armijo": -4.0, "wolfe": -9.0}  # where the bars of the two sets are drawn
 
 
@@ -35,13 +36,12 @@ def along_steepest_descent():
     return problem, theta0, -g / np.linalg.norm(g)
 
 
-def runs_of(alphas: np.ndarray, holds: np.ndarray) -> np.ndarray:
-    """The intervals of `alphas` where `holds` is True, as [start, end, NaN, start, end, …]
-    (a polyline of separate segments; a single point gets a segment of zero length)."""
+def runs_of(alphas: np.ndarray, holds: np.ndarray) -> list[tuple[float, float]]:
+    """The intervals (first α, last α) of `alphas` where `holds` is True, in order (a single
+    point gives an interval of length zero)."""
     edges = np.diff(np.concatenate([[0], holds.astype(int), [0]]))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1
-    return np.array([v for s, e in zip(starts, ends) for v in (alphas[s], alphas[e], np.nan)])[:-1] \
-        if starts.size else np.array([])
+    return [(float(alphas[a]), float(alphas[b])) for a, b in zip(starts, ends)]
 
 
 def wolfe_sets(phi: np.ndarray, slopes: np.ndarray, alphas: np.ndarray, c1: float, c2: float):
@@ -71,8 +71,9 @@ def wolfe_explorer(n: int = 1601) -> Explorer:
     ax.plot(alphas, phi, color=PALETTE["black"], linewidth=1.2, label="φ(α) = f(θ₀ + αd)")
     (armijo_line,) = ax.plot([], [], "--", color=PALETTE["orange"], linewidth=1.0,
                              label="φ(0) + c₁αφ′(0)")
-    (armijo_bars,) = ax.plot([], [], color=PALETTE["orange"], linewidth=5, solid_capstyle="butt")
-    (wolfe_bars,) = ax.plot([], [], color=PALETTE["green"], linewidth=5, solid_capstyle="butt")
+    bars = {key: [ax.plot([], [], color=PALETTE[colour], linewidth=5, solid_capstyle="butt")[0]
+                  for _ in range(MAX_INTERVALS)]
+            for key, colour in (("armijo", "orange"), ("wolfe", "green"))}
     (trials,) = ax.plot([], [], "s", color=PALETTE["vermillion"], markersize=4, label="evaluated")
     (off_chart,) = ax.plot([], [], "^", color=PALETTE["vermillion"], markersize=5,
                            label=f"evaluated, φ > {Y_TOP:g}")
@@ -109,11 +110,16 @@ def wolfe_explorer(n: int = 1601) -> Explorer:
     def draw(c1, c2, alpha1):
         armijo_line.set_data([0.0, ALPHA_MAX], phi[0] + c1 * slopes[0] * np.array([0.0, ALPHA_MAX]))
         armijo, wolfe = wolfe_sets(phi, slopes, alphas, c1, c2)
-        for bars, holds, key in ((armijo_bars, armijo, "armijo"), (wolfe_bars, wolfe, "wolfe")):
-            xs = runs_of(alphas, holds)
-            bars.set_data(xs, np.where(np.isnan(xs), np.nan, SETS_Y[key]))
+        for key, holds in (("armijo", armijo), ("wolfe", wolfe if c1 < c2 else np.zeros_like(wolfe))):
+            intervals = runs_of(alphas, holds)
+            if len(intervals) > MAX_INTERVALS:  # cannot happen for the c₁, c₂ offered (tested)
+                raise RuntimeError(f"{len(intervals)} intervals where {key} holds: draw more bars")
+            for k, line in enumerate(bars[key]):
+                if k < len(intervals):
+                    line.set_data(intervals[k], [SETS_Y[key]] * 2)
+                else:
+                    line.set_data([], [])
         if not c1 < c2:
-            wolfe_bars.set_data([], [])
             for line in (trials, off_chart, accepted):
                 line.set_data([], [])
             title.set_text(f"c₁ = {c1:g}, c₂ = {c2:g}: the conditions need c₁ < c₂")

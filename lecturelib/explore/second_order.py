@@ -119,6 +119,7 @@ KAPPA_VALUES = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0)
 CANYON_STARTS = ("worst case", "(−5, 2)", "on the valley floor", "across the valley")
 CONDITIONING_STEPS = 100
 TARGET = 1e-8  # "converged": f(θ_k) below this (f* = 0)
+LEVELS = 5  # level sets drawn: f₀ times 1 … 10⁻³
 
 
 def canyon_start(problem, name: str) -> np.ndarray:
@@ -147,16 +148,14 @@ def bound_steps(kappa: float, f0: float) -> int:
     return int(np.ceil(np.log(TARGET / f0) / (2 * np.log((kappa - 1) / (kappa + 1)))))
 
 
-def level_sets(problem, levels, n: int = 73) -> np.ndarray:
-    """The level sets ½θᵀHθ = c of a quadratic canyon for each c of `levels`, as one (x, y)
-    polyline with NaN between the ellipses: θ = √(2c) V Λ^(−1/2) (cos t, sin t), from the
-    eigen-decomposition H = V Λ Vᵀ of the problem's own Hessian."""
+def level_sets(problem, levels, n: int = 73) -> list[np.ndarray]:
+    """The level sets ½θᵀHθ = c of a quadratic canyon for each c of `levels`, each a (2, n)
+    closed polyline: θ = √(2c) V Λ^(−1/2) (cos t, sin t), from the eigen-decomposition
+    H = V Λ Vᵀ of the problem's own Hessian."""
     eigenvalues, V = np.linalg.eigh(problem.hess(np.zeros(2)))
     t = np.linspace(0, 2 * np.pi, n)
     circle = np.stack([np.cos(t), np.sin(t)])
-    pieces = [np.sqrt(2 * c) * (V @ (circle / np.sqrt(eigenvalues)[:, None])) for c in levels]
-    gap = np.full((2, 1), np.nan)
-    return np.hstack([np.hstack([piece, gap]) for piece in pieces])[:, :-1]
+    return [np.sqrt(2 * c) * (V @ (circle / np.sqrt(eigenvalues)[:, None])) for c in levels]
 
 
 def conditioning_explorer() -> Explorer:
@@ -172,7 +171,8 @@ def conditioning_explorer() -> Explorer:
     from ..second_order import newton
 
     fig, (ax_path, ax_loss) = new_figure(1, 2, width=7.2, height=3.0, width_ratios=[1.2, 1])
-    (levels_line,) = ax_path.plot([], [], color=PALETTE["black"], linewidth=0.5, alpha=0.4)
+    level_lines = [ax_path.plot([], [], color=PALETTE["black"], linewidth=0.5, alpha=0.4)[0]
+                   for _ in range(LEVELS)]
     (descent_line,) = ax_path.plot([], [], ".-", color=PALETTE["orange"], linewidth=1.0,
                                    markersize=3, label="steepest descent, ε*")
     (newton_line,) = ax_path.plot([], [], "o-", color=PALETTE["blue"], linewidth=1.2,
@@ -207,12 +207,13 @@ def conditioning_explorer() -> Explorer:
     def draw(kappa, start):
         problem, descent, jump = run(kappa, start)
         f0 = descent.losses[0]
-        levels_line.set_data(*level_sets(problem, f0 * np.geomspace(1, 1e-3, 5)))
+        for line, ellipse in zip(level_lines, level_sets(problem, f0 * np.geomspace(1, 1e-3, LEVELS))):
+            line.set_data(*ellipse)
         descent_line.set_data(descent.points[:, 0], descent.points[:, 1])
         newton_line.set_data(jump.points[:, 0], jump.points[:, 1])
         k = np.arange(CONDITIONING_STEPS + 1)
-        with np.errstate(divide="ignore"):  # κ = 1: the bound is 0 after the first step
-            bound_line.set_data(k, np.log10(f0 * ((kappa - 1) / (kappa + 1)) ** (2 * k)))
+        bound = f0 * ((kappa - 1) / (kappa + 1)) ** (2 * k)
+        bound_line.set_data(k, np.log10(np.maximum(bound, 1e-300)))  # κ = 1: 0 after one step
         losses = np.log10(np.maximum(descent.losses, 1e-300))
         loss_line.set_data(np.arange(len(losses)), losses)
         newton_loss.set_data(np.arange(len(jump.losses)), np.log10(np.maximum(jump.losses, 1e-300)))
