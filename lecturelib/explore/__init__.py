@@ -3,7 +3,8 @@
 Live with sliders in a running notebook (`explorer.live()`), as an animation that plays
 in the static book (`explorer.animation(frames)`), and as a static explorer with HTML controls
 over precomputed settings (`explorer.static(**chapter_grid())`, see `static.py`). One module per chapter builds that
-chapter's explorer; they are all importable from here. `EXPLORERS` lists them for the
+chapter's explorers (a sibling module named after what it holds where a chapter has more: chapter
+5's line search is in `line_search.py`); they are all importable from here. `EXPLORERS` lists them for the
 benchmark (benchmarks/run.py times `update` + PNG render).
 """
 
