@@ -3,7 +3,8 @@
 Live with sliders in a running notebook (`explorer.live()`), as an animation that plays
 in the static book (`explorer.animation(frames)`), and as a static explorer with HTML controls
 over precomputed settings (`explorer.static(**chapter_grid())`, see `static.py`). One module per chapter builds that
-chapter's explorer; they are all importable from here. `EXPLORERS` lists them for the
+chapter's explorers (a sibling module named after what it holds where a chapter has more: chapter
+5's line search is in `line_search.py`); they are all importable from here. `EXPLORERS` lists them for the
 benchmark (benchmarks/run.py times `update` + PNG render).
 """
 
@@ -19,7 +20,9 @@ from .bumps import bump_explorer, bump_grid, bump_tour
 from .activations import activation_explorer, activation_grid, activation_tour
 from .autodiff import backward_explorer, backward_grid, backward_tour
 from .first_order import descent_explorer, descent_grid, descent_tour, DESCENT_STARTS, DESCENT_RATES
-from .second_order import damping_explorer, damping_grid, damping_tour, DAMPING_VALUES, MEMORY_VALUES
+from .second_order import (damping_explorer, damping_grid, damping_tour, DAMPING_VALUES, MEMORY_VALUES,
+                           conditioning_explorer, conditioning_grid, conditioning_tour, KAPPA_VALUES)
+from .line_search import wolfe_explorer, wolfe_grid, wolfe_tour
 
 # Each chapter's static explorer: name -> (build the explorer, the `static` kwargs).
 STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] = {
@@ -30,6 +33,8 @@ STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] =
     "backward": (backward_explorer, backward_grid),
     "descent": (descent_explorer, descent_grid),
     "damping": (damping_explorer, damping_grid),
+    "conditioning": (conditioning_explorer, conditioning_grid),
+    "wolfe": (wolfe_explorer, wolfe_grid),
 }
 
 # What the benchmark times: name -> (build the explorer, the frames to redraw).
@@ -41,6 +46,8 @@ EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], list[dict]]]] = 
     "backward pass (ch. 3)": (backward_explorer, backward_tour),
     "first-order methods (ch. 4)": (descent_explorer, descent_tour),
     "second-order methods (ch. 5)": (damping_explorer, damping_tour),
+    "Newton against steepest descent (ch. 5)": (conditioning_explorer, conditioning_tour),
+    "strong Wolfe line search (ch. 5)": (wolfe_explorer, wolfe_tour),
 }
 
 __all__ = [
@@ -77,5 +84,12 @@ __all__ = [
     "damping_tour",
     "DAMPING_VALUES",
     "MEMORY_VALUES",
+    "conditioning_explorer",
+    "conditioning_grid",
+    "conditioning_tour",
+    "KAPPA_VALUES",
+    "wolfe_explorer",
+    "wolfe_grid",
+    "wolfe_tour",
     "EXPLORERS",
 ]
