@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..plotting import PALETTE, new_figure
-from .explorer import Explorer
+from .explorer import LIVE_DPI, Explorer
 
 
 def backward_explorer(root=None) -> Explorer:
@@ -14,8 +14,8 @@ def backward_explorer(root=None) -> Explorer:
 
     Raises TypeError unless `root` is an `autodiff.Value` (the output of the graph)."""
     from ..autodiff import Value, backward_steps, multiple_paths
-    from ..graphs import (LEAF_COLOUR, OPERATION_COLOUR, draw_graph, freeze_arrows, node_name,
-                         node_text)
+    from ..graphs import (LEAF_COLOUR, OPERATION_COLOUR, draw_graph, freeze_arrows, freeze_boxes,
+                         node_name, node_text)
 
     root = multiple_paths() if root is None else root
     if not isinstance(root, Value):
@@ -29,25 +29,32 @@ def backward_explorer(root=None) -> Explorer:
         if node.parents:  # leaves have no local rule: nothing to show
             snapshots.append((node, [n.grad for n in drawing.nodes]))
     title = ax.set_title("")
-    # every box text padded to one width, so boxes keep their size and the arrows can be fixed
     texts = [[node_text(node, grad=grad, digits=3) for node, grad in zip(drawing.nodes, grads)]
              for _, grads in snapshots]
+    # The boxes sized once for the widest text (padded), at the live resolution (where text is
+    # widest), then frozen: fixed frames and arrows, unpadded texts (fewer glyphs) over them.
+    # Frames and texts lie above the title (zorder 3): a live redraw keeps the arrows in its
+    # background and draws only the boxes and the title again.
     width = max(len(line) for step in texts for text in step for line in text.split("\n"))
-
-    def padded(text):
-        return "\n".join(line.ljust(width) for line in text.split("\n"))
+    for box, text in zip(drawing.boxes, texts[0]):
+        box.set_text("\n".join(line.ljust(width) for line in text.split("\n")))
+    dpi = fig.get_dpi()
+    fig.set_dpi(LIVE_DPI)
+    freeze_arrows(drawing)
+    freeze_boxes(drawing)
+    fig.set_dpi(dpi)
 
     def draw(step):
         processed, _ = snapshots[step]
         receiving = {id(p) for p in processed.parents} if processed is not None else set()
-        for node, box, text in zip(drawing.nodes, drawing.boxes, texts[step]):
-            box.set_text(padded(text))
+        for node, box, frame, text in zip(drawing.nodes, drawing.boxes, drawing.frames, texts[step]):
+            box.set_text(text)
             colour = LEAF_COLOUR if not node.parents else OPERATION_COLOUR
             if processed is not None and node is processed:
                 colour = PALETTE["orange"]
             elif id(node) in receiving:
                 colour = PALETTE["sky"]
-            box.get_bbox_patch().set_facecolor(colour)
+            frame.set_facecolor(colour)
         if processed is None:
             title.set_text(f"step 0 of {len(snapshots) - 1}: seed ∂{node_name(root)}/∂itself = 1")
         else:
@@ -56,7 +63,6 @@ def backward_explorer(root=None) -> Explorer:
                            f"passes its gradient to {names}")
 
     draw(0)
-    freeze_arrows(drawing)
     controls = {"step": list(range(len(snapshots)))}
     return Explorer(fig, draw, controls, dict(step=0))
 
