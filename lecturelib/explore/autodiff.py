@@ -116,7 +116,7 @@ def cost_explorer() -> Explorer:
                                             linewidth=1.5, label=label)
             (rings[axis, mode],) = ax.plot([], [], marker, color=colour, markersize=11,
                                            markerfacecolor="none", markeredgewidth=1.5)
-        ax.set(xscale="log", yscale="log", xlim=(0.75, 170), ylim=(3, 3e5),
+        ax.set(xscale="log", yscale="log", xlim=(0.75, 170), ylim=(0.4, 3e5),  # room for the legend under every curve
                xlabel=f"number of {'inputs n' if axis == 'n' else 'outputs m'}")
         ax.set_xticks(OPERATION_SIZES, [f"{s}" for s in OPERATION_SIZES])
         for which in (ax.xaxis, ax.yaxis):
@@ -125,7 +125,7 @@ def cost_explorer() -> Explorer:
     powers = [10, 100, 1_000, 10_000, 100_000]
     axes[0].set_yticks(powers, [f"{p:,}" for p in powers])  # plain text: no mathtext to lay out
     axes[0].set_ylabel("operations for the whole Jacobian")
-    axes[0].legend(loc="upper left", fontsize=7)
+    axes[1].legend(loc="lower right", fontsize=7)
     title = fig.suptitle("", fontsize=10)
     sizes = list(OPERATION_SIZES)
 
@@ -141,8 +141,8 @@ def cost_explorer() -> Explorer:
         cheaper, ratio = (("reverse", now.forward / now.reverse) if now.reverse < now.forward
                           else ("forward", now.reverse / now.forward))
         verdict = "the same" if now.reverse == now.forward else f"{cheaper} mode {ratio:.3g}× cheaper"
-        title.set_text(f"n = {n}, m = {m}: forward mode {now.forward:,} operations "
-                       f"({n} × {now.per_pass}), reverse mode {now.reverse:,}: {verdict}")
+        title.set_text(f"forward {now.forward:,} = {n} × {now.per_pass} operations, reverse {now.reverse:,}: "
+                       f"{verdict}")
 
     controls = {"n": OPERATION_SIZES, "m": OPERATION_SIZES}
     return Explorer(fig, draw, controls, dict(n=1, m=1), labels=dict(n="inputs n", m="outputs m"))
@@ -195,7 +195,7 @@ def memory_explorer() -> Explorer:
         (rings[kind],) = ax_bytes.plot([], [], "o", color=colour, markersize=10,
                                        markerfacecolor="none", markeredgewidth=1.5)
     ax_bytes.axhline(MACHINE, color=PALETTE["black"], linestyle="--", linewidth=1)
-    ax_bytes.text(1.1, MACHINE * 1.6, "16 GiB: a laptop", fontsize=7)
+    ax_bytes.text(1.1, MACHINE / 2.5, "16 GiB: a laptop", fontsize=7, va="top")  # under the legend
     ax_bytes.set(xscale="log", yscale="log", xlim=(0.8, 80), ylim=(2**9, 2**42),
                  xlabel="batch size B", ylabel="memory (bytes)")
     ax_bytes.set_xticks(MEMORY_BATCHES, [str(b) for b in MEMORY_BATCHES])
@@ -231,8 +231,8 @@ def memory_explorer() -> Explorer:
         blocks.set_data(x, y)
         entries = (batch * width) ** 2
         matrix_title.set_text(f"{batch} × {batch} blocks; nonzero:\n"
-                              f"the diagonal, 1 in {entries // (batch * width):,} entries")
-        title.set_text(f"w = {width}, B = {batch}, float32: the batch's Jacobian "
+                              f"1 entry in {entries // (batch * width):,}")
+        title.set_text(f"w = {width}, B = {batch}: the batch's Jacobian "
                        f"{binary_size(now.batch_jacobian)}, one per sample "
                        f"{binary_size(now.per_sample)}, the product {binary_size(now.vector)}")
 
