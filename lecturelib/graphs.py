@@ -163,9 +163,9 @@ def freeze_arrows(drawing: GraphDrawing) -> None:
     if not isinstance(drawing, GraphDrawing):
         raise TypeError(f"drawing must be a GraphDrawing (from draw_graph), got {type(drawing).__name__}")
     fig, ax = drawing.fig, drawing.ax
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
+    renderer = _laid_out(fig)
+    for box in drawing.boxes:  # place each box's frame (no need to draw the whole figure)
+        box.update_bbox_position_size(renderer)
     extents = [box.get_bbox_patch().get_window_extent(renderer) for box in drawing.boxes]
     gap = 4.0 * fig.dpi / 72.0  # 4 points, in pixels
     to_data = ax.transData.inverted()
@@ -198,7 +198,7 @@ def freeze_boxes(drawing: GraphDrawing, *, zorder: float = 3.5) -> None:
     if drawing.frames is not None:
         raise ValueError("the boxes of this drawing are frozen already")
     fig, ax = drawing.fig, drawing.ax
-    renderer = (fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)).get_renderer()
+    renderer = _laid_out(fig)
     to_data, dpi = ax.transData.inverted(), fig.dpi
     frames, texts = [], []
     for box in drawing.boxes:
@@ -223,3 +223,13 @@ def freeze_boxes(drawing: GraphDrawing, *, zorder: float = 3.5) -> None:
         texts.append(text)
     drawing.boxes[:] = texts
     drawing.frames = frames
+
+
+def _laid_out(fig: Figure):
+    """The figure's renderer, after its layout engine (if any) placed the axes as a draw would:
+    what freezing needs, without rendering anything."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    if fig.get_layout_engine() is not None:
+        fig.get_layout_engine().execute(fig)
+    return renderer

@@ -40,6 +40,8 @@ def backward_explorer(root=None) -> Explorer:
     width = max(len(line) for step in texts for text in step for line in text.split("\n"))
     for box, text in zip(drawing.boxes, texts[0]):
         box.set_text("\n".join(line.ljust(width) for line in text.split("\n")))
+    seed = f"step 0 of {len(snapshots) - 1}: seed ∂{node_name(root)}/∂itself = 1"
+    title.set_text(seed)  # the layout makes room for the title
     dpi = fig.get_dpi()
     fig.set_dpi(LIVE_DPI)
     freeze_arrows(drawing)
@@ -58,7 +60,7 @@ def backward_explorer(root=None) -> Explorer:
                 colour = PALETTE["sky"]
             frame.set_facecolor(colour)
         if processed is None:
-            title.set_text(f"step 0 of {len(snapshots) - 1}: seed ∂{node_name(root)}/∂itself = 1")
+            title.set_text(seed)
         else:
             names = ", ".join(p.label or p.op for p in processed.parents)
             title.set_text(f"step {step} of {len(snapshots) - 1}: {node_name(processed)} "
