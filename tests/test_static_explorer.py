@@ -283,7 +283,7 @@ def test_the_json_is_complete_and_every_index_is_valid(name):
 def test_html_is_self_contained_and_within_budget(name):
     _, static, html = built(name)
     assert "http://" not in html and "https://" not in html
-    assert html.split('<style id="lx-style">')[0].count('<div class="lx-explorer"') == 1 and 'id="lx-script"' in html and 'id="lx-style"' in html
+    assert html.split('<style class="lx-style">')[0].count('<div class="lx-explorer"') == 1 and 'class="lx-script"' in html and 'class="lx-style"' in html
     assert static.size_bytes == len(html.encode("utf-8")) <= BUDGET_BYTES, f"{name}: {static.size_bytes} bytes"
     assert static._repr_html_() == html
 
