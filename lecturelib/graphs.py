@@ -20,8 +20,9 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch
+from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.text import Annotation, Text
+from matplotlib.transforms import ScaledTranslation
 
 from .autodiff import Value, topological_order
 from .plotting import PALETTE, STYLE
@@ -41,13 +42,15 @@ def _check_node(node, name: str) -> Value:
 @dataclass
 class GraphDrawing:
     """A drawn graph: its figure, axes, nodes (topological order), one text box per node and
-    one arrow per edge, (index of the input, index of the result, arrow)."""
+    one arrow per edge, (index of the input, index of the result, arrow); after `freeze_boxes`,
+    each box's frame apart from its text, one per node."""
 
     fig: Figure
     ax: Axes
     nodes: list[Value]
     boxes: list[Text]
     arrows: list[tuple[int, int, Annotation | FancyArrowPatch]]
+    frames: list[FancyBboxPatch] | None = None
 
 
 def node_name(node: Value) -> str:
@@ -160,9 +163,9 @@ def freeze_arrows(drawing: GraphDrawing) -> None:
     if not isinstance(drawing, GraphDrawing):
         raise TypeError(f"drawing must be a GraphDrawing (from draw_graph), got {type(drawing).__name__}")
     fig, ax = drawing.fig, drawing.ax
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
+    renderer = _laid_out(fig)
+    for box in drawing.boxes:  # place each box's frame (no need to draw the whole figure)
+        box.update_bbox_position_size(renderer)
     extents = [box.get_bbox_patch().get_window_extent(renderer) for box in drawing.boxes]
     gap = 4.0 * fig.dpi / 72.0  # 4 points, in pixels
     to_data = ax.transData.inverted()
@@ -178,3 +181,55 @@ def freeze_arrows(drawing: GraphDrawing) -> None:
         ax.add_patch(new)
         frozen.append((parent, child, new))
     drawing.arrows[:] = frozen
+
+
+def freeze_boxes(drawing: GraphDrawing, *, zorder: float = 3.5) -> None:
+    """Split each box into a fixed frame (a patch of the place, size and colour it has now, at
+    `zorder`) and its text without a frame, left-aligned where it starts now (at `zorder` + 0.5),
+    for a faster redraw: a framed text lays its frame out again at every draw, and the text need
+    no longer be padded to keep its frame's size. Afterwards `drawing.frames[i]` is node i's
+    frame (set its face colour) and `drawing.boxes[i]` its text, which must not grow wider than
+    now: pad the texts to the widest before freezing (as the backward explorer does), at the
+    lowest resolution the figure is drawn at (where text is relatively widest). The texts stay
+    Annotations, so the static explorer keeps them in its pre-rendered images, in the graph's
+    monospace font. Call `freeze_arrows` first: it finds the boxes by their frames."""
+    if not isinstance(drawing, GraphDrawing):
+        raise TypeError(f"drawing must be a GraphDrawing (from draw_graph), got {type(drawing).__name__}")
+    if drawing.frames is not None:
+        raise ValueError("the boxes of this drawing are frozen already")
+    fig, ax = drawing.fig, drawing.ax
+    renderer = _laid_out(fig)
+    to_data, dpi = ax.transData.inverted(), fig.dpi
+    frames, texts = [], []
+    for box in drawing.boxes:
+        box.update_bbox_position_size(renderer)
+        old = box.get_bbox_patch()
+        (x0, y0), (x1, y1) = old.get_transform().transform([(0, 0), (old.get_width(), old.get_height())])
+        centre = to_data.transform(((x0 + x1) / 2, (y0 + y1) / 2))
+        # in inches around the box's centre: the corners stay round at any resolution
+        frame = FancyBboxPatch((-(x1 - x0) / 2 / dpi, -(y1 - y0) / 2 / dpi), (x1 - x0) / dpi, (y1 - y0) / dpi,
+                               boxstyle=old.get_boxstyle(), mutation_scale=old.get_mutation_scale() / dpi,
+                               facecolor=old.get_facecolor(), edgecolor=old.get_edgecolor(),
+                               linewidth=old.get_linewidth(),
+                               transform=fig.dpi_scale_trans + ScaledTranslation(*centre, ax.transData),
+                               zorder=zorder)
+        start = to_data.transform((box.get_window_extent(renderer).x0, (y0 + y1) / 2))
+        text = ax.annotate(box.get_text(), tuple(start), ha="left", va="center", fontsize=box.get_fontsize(),
+                           family=box.get_family(), color=box.get_color(), zorder=zorder + 0.5,
+                           annotation_clip=False)  # drawn wherever it is: no test per draw
+        box.remove()
+        ax.add_patch(frame)
+        frames.append(frame)
+        texts.append(text)
+    drawing.boxes[:] = texts
+    drawing.frames = frames
+
+
+def _laid_out(fig: Figure):
+    """The figure's renderer, after its layout engine (if any) placed the axes as a draw would:
+    what freezing needs, without rendering anything."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    renderer = canvas.get_renderer()
+    if fig.get_layout_engine() is not None:
+        fig.get_layout_engine().execute(fig)
+    return renderer

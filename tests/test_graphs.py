@@ -2,11 +2,12 @@
 the backward explorer's steps show the gradients the engine computes."""
 
 import numpy as np
+import pytest
 from matplotlib.text import Annotation
 
 from lecturelib import autodiff as ad
 from lecturelib.explore import backward_explorer, backward_tour
-from lecturelib.graphs import draw_graph, freeze_arrows, graph_layout
+from lecturelib.graphs import draw_graph, freeze_arrows, freeze_boxes, graph_layout
 
 
 def test_every_node_is_drawn_once_with_its_value_and_gradient():
@@ -65,3 +66,41 @@ def test_frozen_arrows_keep_one_arrow_per_edge_between_the_same_boxes():
         (x0, _), (x1, _) = arrow._posA_posB
         assert graph_layout(y)[id(drawing.nodes[parent])][0] < x0 < x1 \
             < graph_layout(y)[id(drawing.nodes[child])][0]
+
+
+
+def test_frozen_boxes_keep_their_place_size_and_colour_and_hold_their_text_at_any_resolution():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.colors import to_hex
+
+    drawing = draw_graph(ad.multiple_paths())
+    canvas = FigureCanvasAgg(drawing.fig)
+    canvas.draw()
+    dpi = drawing.fig.dpi
+    before = [box.get_bbox_patch().get_window_extent(canvas.get_renderer()) for box in drawing.boxes]
+    colours = [to_hex(box.get_bbox_patch().get_facecolor()) for box in drawing.boxes]
+    texts = [box.get_text() for box in drawing.boxes]
+    freeze_arrows(drawing)
+    freeze_boxes(drawing)
+    assert len(drawing.frames) == len(drawing.boxes) == len(drawing.nodes)
+    assert [box.get_text() for box in drawing.boxes] == texts
+    assert all(box.get_bbox_patch() is None for box in drawing.boxes)  # no frame laid out per draw
+    assert [to_hex(frame.get_facecolor()) for frame in drawing.frames] == colours
+    for resolution in (dpi, 2 * dpi):
+        drawing.fig.set_dpi(resolution)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        for old, frame, box in zip(before, drawing.frames, drawing.boxes):
+            now, text = frame.get_window_extent(renderer), box.get_window_extent(renderer)
+            if resolution == dpi:  # where the boxes were
+                assert np.allclose(now.bounds, old.bounds, atol=1.0), box.get_text()
+            assert now.x0 < text.x0 < text.x1 < now.x1 and now.y0 < text.y0 < text.y1 < now.y1, box.get_text()
+
+
+def test_freeze_boxes_refuses_what_is_not_a_drawing_and_a_second_freeze():
+    drawing = draw_graph(ad.worked_example())
+    with pytest.raises(TypeError, match="drawing must be a GraphDrawing"):
+        freeze_boxes(drawing.ax)
+    freeze_boxes(drawing)
+    with pytest.raises(ValueError, match="frozen already"):
+        freeze_boxes(drawing)

@@ -18,7 +18,8 @@ from .rbf import rbf_explorer, rbf_grid, rbf_tour, RBF_CENTRES, RBF_WIDTHS
 from .seeding import seeding_explorer, seeding_grid, seeding_tour
 from .bumps import bump_explorer, bump_grid, bump_tour
 from .activations import activation_explorer, activation_grid, activation_tour
-from .autodiff import backward_explorer, backward_grid, backward_tour
+from .autodiff import (backward_explorer, backward_grid, backward_tour, cost_explorer, cost_grid, cost_tour,
+                       memory_explorer, memory_grid, memory_tour)
 from .first_order import descent_explorer, descent_grid, descent_tour, DESCENT_STARTS, DESCENT_RATES
 from .second_order import (damping_explorer, damping_grid, damping_tour, DAMPING_VALUES, MEMORY_VALUES,
                            conditioning_explorer, conditioning_grid, conditioning_tour, KAPPA_VALUES)
@@ -31,6 +32,8 @@ STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] =
     "bumps": (bump_explorer, bump_grid),
     "activations": (activation_explorer, activation_grid),
     "backward": (backward_explorer, backward_grid),
+    "modes": (cost_explorer, cost_grid),
+    "jacobian-memory": (memory_explorer, memory_grid),
     "descent": (descent_explorer, descent_grid),
     "damping": (damping_explorer, damping_grid),
     "conditioning": (conditioning_explorer, conditioning_grid),
@@ -44,6 +47,8 @@ EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], list[dict]]]] = 
     "sigmoid bumps (ch. 1)": (bump_explorer, bump_tour),
     "activations (ch. 2)": (activation_explorer, activation_tour),
     "backward pass (ch. 3)": (backward_explorer, backward_tour),
+    "forward against reverse mode (ch. 3)": (cost_explorer, cost_tour),
+    "Jacobian memory (ch. 3)": (memory_explorer, memory_tour),
     "first-order methods (ch. 4)": (descent_explorer, descent_tour),
     "second-order methods (ch. 5)": (damping_explorer, damping_tour),
     "Newton against steepest descent (ch. 5)": (conditioning_explorer, conditioning_tour),
@@ -76,6 +81,12 @@ __all__ = [
     "activation_tour",
     "backward_explorer",
     "backward_tour",
+    "cost_explorer",
+    "cost_grid",
+    "cost_tour",
+    "memory_explorer",
+    "memory_grid",
+    "memory_tour",
     "descent_explorer",
     "descent_tour",
     "DESCENT_STARTS",
