@@ -15,6 +15,8 @@ from .explorer import LIVE_DPI, PLAYER_SYMBOLS, Explorer, self_contained
 from .static import StaticExplorer
 from .rbf import rbf_explorer, rbf_grid, rbf_tour, RBF_CENTRES, RBF_WIDTHS
 from .activations import activation_explorer, activation_grid, activation_tour
+from .softmax_temperature import softmax_explorer, softmax_grid, softmax_tour
+from .dying_relu import dying_relu_explorer, dying_relu_grid, dying_relu_tour
 from .autodiff import backward_explorer, backward_grid, backward_tour
 from .first_order import descent_explorer, descent_grid, descent_tour, DESCENT_STARTS, DESCENT_RATES
 from .second_order import damping_explorer, damping_grid, damping_tour, DAMPING_VALUES, MEMORY_VALUES
@@ -23,6 +25,8 @@ from .second_order import damping_explorer, damping_grid, damping_tour, DAMPING_
 STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] = {
     "rbf": (rbf_explorer, rbf_grid),
     "activations": (activation_explorer, activation_grid),
+    "dying-relu": (dying_relu_explorer, dying_relu_grid),
+    "softmax": (softmax_explorer, softmax_grid),
     "backward": (backward_explorer, backward_grid),
     "descent": (descent_explorer, descent_grid),
     "damping": (damping_explorer, damping_grid),
@@ -32,6 +36,8 @@ STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] =
 EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], list[dict]]]] = {
     "RBF networks (ch. 1)": (rbf_explorer, rbf_tour),
     "activations (ch. 2)": (activation_explorer, activation_tour),
+    "dying ReLU (ch. 2)": (dying_relu_explorer, dying_relu_tour),
+    "softmax temperature (ch. 2)": (softmax_explorer, softmax_tour),
     "backward pass (ch. 3)": (backward_explorer, backward_tour),
     "first-order methods (ch. 4)": (descent_explorer, descent_tour),
     "second-order methods (ch. 5)": (damping_explorer, damping_tour),
@@ -55,6 +61,12 @@ __all__ = [
     "RBF_WIDTHS",
     "activation_explorer",
     "activation_tour",
+    "dying_relu_explorer",
+    "dying_relu_grid",
+    "dying_relu_tour",
+    "softmax_explorer",
+    "softmax_grid",
+    "softmax_tour",
     "backward_explorer",
     "backward_tour",
     "descent_explorer",
