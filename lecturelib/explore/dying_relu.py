@@ -21,7 +21,7 @@ from .explorer import Explorer
 
 DYING_RATES = (0.03, 0.1, 0.15, 0.2)  # the chapter's learning rates: 0.2 is near divergence
 BIAS_SHIFTS = (0.0, -0.5, -1.0, -1.6)  # δ added to every first-layer bias at initialisation
-STEPS, EVERY = 200, 20  # 200 SGD steps as in the chapter; a snapshot every 20
+STEPS, EVERY = 100, 10  # 100 SGD steps as in the chapter; a snapshot every 10
 SNAPSHOTS = tuple(range(0, STEPS + 1, EVERY))
 PAGE_RATES, PAGE_SHIFTS = (0.03, 0.1, 0.2), (0.0, -1.0, -1.6)
 HIDDEN, SEED, BOX = 64, 0, 2.0
@@ -94,6 +94,11 @@ def dying_relu_explorer() -> Explorer:
     dead = LineCollection([], colors=PALETTE["vermillion"], linewidths=1.4)
     ax_plane.add_collection(alive)
     ax_plane.add_collection(dead)
+    from matplotlib.lines import Line2D
+
+    ax_plane.legend(handles=[Line2D([], [], color=PALETTE["vermillion"], linewidth=1.4, label="dead"),
+                             Line2D([], [], color=PALETTE["blue"], linewidth=0.8, label="alive")],
+                    loc="upper right", fontsize=7, framealpha=0.9)
     ax_plane.set(xlim=(-1.6 * BOX, 1.6 * BOX), ylim=(-1.6 * BOX, 1.6 * BOX), aspect="equal",
                  xlabel="x₁", ylabel="x₂")
     (dead_line,) = ax_dead.plot([], [], color=PALETTE["vermillion"], marker="o", markersize=3)
@@ -119,7 +124,7 @@ def dying_relu_explorer() -> Explorer:
         title.set_text(f"ReLU 2 → {HIDDEN} → 1, learning rate {lr:g}, bias shift δ = {shift:g}: {fate}")
 
     controls = {"lr": DYING_RATES, "shift": BIAS_SHIFTS, "step": SNAPSHOTS}
-    defaults = {"lr": 0.15, "shift": 0.0, "step": STEPS}
+    defaults = {"lr": 0.2, "shift": 0.0, "step": STEPS}
     labels = {"lr": "learning rate ε", "shift": "initial bias shift δ", "step": "SGD step"}
     return Explorer(fig, draw, controls, defaults, labels=labels)
 

@@ -19,7 +19,7 @@ from .explorer import Explorer
 
 
 SOFTMAX_SCORES = (2.0, 1.0, 0.1, -1.0)  # the chapter's scores x (its softmax and Jacobian figure)
-TEMPERATURES = tuple(float(v) for v in np.round(np.geomspace(0.05, 20.0, 25), 4))  # ratio 1.28; T = 1 in the middle
+TEMPERATURES = tuple(float(f"{v:.2g}") for v in np.geomspace(0.05, 20.0, 25))  # ratio 1.28 (2 digits); T = 1 in the middle
 PAGE_TEMPERATURES = TEMPERATURES[::2]  # on the web page: ratio 1.65, 0.05 to 20 through 1
 CURVE_T = np.geomspace(0.02, 50.0, 241)  # the fixed curves against T, past the slider's ends
 COLOURS = ("blue", "orange", "green", "vermillion")
@@ -36,7 +36,8 @@ def tempered(scores, temperature: float) -> tuple[np.ndarray, np.ndarray]:
 
 def softmax_explorer(scores=SOFTMAX_SCORES) -> Explorer:
     """Three panels for the temperature T on the slider: the probabilities ρᵢ(x/T) of the scores
-    x (stems), each ρᵢ against T (log axis) with T marked, and the largest entry of the Jacobian
+    x (stems, each in the colour of its score's label), each ρᵢ against T (log axis, the same
+    colours) with T marked, and the largest entry of the Jacobian
     |∂ρᵢ/∂xⱼ| against T (log–log) with T marked."""
     scores = np.asarray(scores, dtype=float)
     count = len(scores)
@@ -51,14 +52,15 @@ def softmax_explorer(scores=SOFTMAX_SCORES) -> Explorer:
     ax_bars.set_xticklabels([f"x{i + 1} = {s:g}" for i, s in enumerate(scores)], fontsize=8)
     ax_bars.axhline(1 / count, color=PALETTE["black"], linewidth=0.8, linestyle=":")
     colours = [PALETTE[COLOURS[i % len(COLOURS)]] for i in range(count)]
-    stems = [ax_bars.plot([], [], color=c, linewidth=8, solid_capstyle="butt")[0] for c in colours]
+    stems = [ax_bars.plot([], [], color=c, linewidth=7, solid_capstyle="butt")[0] for c in colours]
     for i, colour in enumerate(colours):
-        ax_probs.semilogx(CURVE_T, curves[:, i], color=colour, linewidth=1.2, label=f"ρ{i + 1}")
-    ax_probs.legend(loc="center right", fontsize=8)
+        ax_probs.semilogx(CURVE_T, curves[:, i], color=colour, linewidth=1.2)
+    for label, colour in zip(ax_bars.get_xticklabels(), colours):  # the key to the curves' colours
+        label.set_color(colour)
     ax_probs.set(xlim=CURVE_T[[0, -1]], ylim=(0, 1.05), xlabel="temperature T", ylabel="ρᵢ(x/T)",
                  title="each ρᵢ against T")
     ax_grad.loglog(CURVE_T, largest, color=PALETTE["green"])
-    ax_grad.set(xlim=CURVE_T[[0, -1]], ylim=(1e-6, 1.0),
+    ax_grad.set(xlim=CURVE_T[[0, -1]], ylim=(1e-9, 1.0),
                 xlabel="temperature T", ylabel="largest |∂ρᵢ/∂xⱼ|", title="gradient of softmax(x/T)")
     (marker_probs,) = ax_probs.plot([], [], color=PALETTE["black"], linewidth=0.9, linestyle="--")
     (marker_grad,) = ax_grad.plot([], [], "o", color=PALETTE["black"], markersize=6)
