@@ -23,7 +23,7 @@ DYING_RATES = (0.03, 0.1, 0.15, 0.2)  # the chapter's learning rates: 0.2 is nea
 BIAS_SHIFTS = (0.0, -0.5, -1.0, -1.6)  # δ added to every first-layer bias at initialisation
 STEPS, EVERY = 100, 10  # 100 SGD steps as in the chapter; a snapshot every 10
 SNAPSHOTS = tuple(range(0, STEPS + 1, EVERY))
-PAGE_RATES, PAGE_SHIFTS = (0.03, 0.1, 0.2), (0.0, -1.0, -1.6)
+PAGE_RATES, PAGE_SHIFTS = DYING_RATES, (0.0, -1.0, -1.6)
 HIDDEN, SEED, BOX = 64, 0, 2.0
 
 
@@ -124,7 +124,7 @@ def dying_relu_explorer() -> Explorer:
         title.set_text(f"ReLU 2 → {HIDDEN} → 1, learning rate {lr:g}, bias shift δ = {shift:g}: {fate}")
 
     controls = {"lr": DYING_RATES, "shift": BIAS_SHIFTS, "step": SNAPSHOTS}
-    defaults = {"lr": 0.2, "shift": 0.0, "step": STEPS}
+    defaults = {"lr": 0.15, "shift": 0.0, "step": STEPS}
     labels = {"lr": "learning rate ε", "shift": "initial bias shift δ", "step": "SGD step"}
     return Explorer(fig, draw, controls, defaults, labels=labels)
 
