@@ -219,6 +219,9 @@ def slides_command(extra: list[str]) -> int:
     return make_slides()
 
 
+TEST_TIMES = ROOT / "_build" / "test-command-times.json"  # the parts of the last whole test run
+
+
 def run_tests(extra: list[str]) -> int:
     """Build the book, then run pytest on the library, the notebooks' files and the build.
 
@@ -229,37 +232,62 @@ def run_tests(extra: list[str]) -> int:
     nbval (by hand: `pytest --nbval-lax chapters/`).
 
     With no extra arguments the two cores share the work: the tests that need no book (the
-    library, the checkers, the explorers) run in a second process while the book builds, and the
+    library, the checkers, the explorers) run in a second process while the book builds, the
     grading round trip (marker `nbgrader`: the student edition and nbgrader, which run the
-    chapters on their own) in a third; the tests of the built book and the PDF run after the
-    build. Each report is printed in turn. Extra arguments go to one pytest run after the build."""
+    chapters on their own) in a third, and the oldest-dependencies lane in a fourth; the tests of
+    the built book and the PDF run after the build. Each report is printed in turn, and each
+    part's wall-clock time is written to _build/test-command-times.json (`tasks.py bench` lists
+    them). Extra arguments go to one pytest run after the build."""
+    import threading
+
     env = environment()
     env["LECTURELIB_REQUIRE_BOOK"] = "1"  # tests of the built HTML fail, not skip, when it is missing
     pytest = [str(PYTHON), "-m", "pytest", "-p", "no:cacheprovider"]
     start = time.perf_counter()
-    beside = {}
-    if not extra:
-        for name, marks in (("the tests that need no book", "not nbgrader and not book and not pdf"),
-                            ("the grading round trip", "nbgrader")):
+    beside, finished = {}, {}
+
+    def timed(name: str, process: subprocess.Popen) -> None:
+        process.wait()
+        finished[name] = time.perf_counter() - start
+
+    whole = not extra
+    if whole:
+        no_book = "not nbgrader and not book and not pdf"
+        lanes = [("the tests that need no book", f'pytest -m "{no_book}"', pytest + ["-m", no_book], env),
+                 ("the grading round trip", 'pytest -m "nbgrader"', pytest + ["-m", "nbgrader"], env),
+                 ("the oldest-dependencies lane", "python3 tasks.py oldest",
+                  [sys.executable, str(ROOT / "tasks.py"), "oldest"], None)]
+        for name, shown, command, lane_env in lanes:
             log = tempfile.TemporaryFile("w+")
-            print(f"Running {name} (pytest -m \"{marks}\") beside the build ...", flush=True)
-            beside[name] = (subprocess.Popen(pytest + ["-m", marks], cwd=ROOT, env=env, stdout=log,
-                                             stderr=subprocess.STDOUT), log)
-        name = "the oldest-dependencies lane"
-        log = tempfile.TemporaryFile("w+")
-        print(f"Running {name} (python3 tasks.py oldest) beside the build ...", flush=True)
-        beside[name] = (subprocess.Popen([sys.executable, str(ROOT / "tasks.py"), "oldest"], cwd=ROOT,
-                                         stdout=log, stderr=subprocess.STDOUT), log)
+            print(f"Running {name} ({shown}) beside the build ...", flush=True)
+            process = subprocess.Popen(command, cwd=ROOT, env=lane_env, stdout=log, stderr=subprocess.STDOUT)
+            threading.Thread(target=timed, args=(name, process), daemon=True).start()
+            beside[name] = (process, log)
         extra = ["-m", "(book or pdf) and not nbgrader"]
     build_status = build_book()
-    print(f"Book and PDF: {time.perf_counter() - start:.0f} s", flush=True)
+    built = time.perf_counter() - start
+    print(f"Book and PDF: {built:.0f} s", flush=True)
     test_status = subprocess.run(pytest + extra, cwd=ROOT, env=env).returncode
+    after = time.perf_counter() - start
     for name, (process, log) in beside.items():
         test_status = process.wait() or test_status
         log.seek(0)
         print(f"\n{name[0].upper() + name[1:]}:\n" + log.read(), flush=True)
         log.close()
-        print(f"Done {name}: {time.perf_counter() - start:.0f} s after the start", flush=True)
+        while name not in finished:
+            time.sleep(0.05)
+        print(f"Done {name}: {finished[name]:.0f} s after the start", flush=True)
+    total = time.perf_counter() - start
+    print(f"The test command took {total:.0f} s: book and PDF {built:.0f} s, then their tests until "
+          f"{after:.0f} s; " + "; ".join(f"{name} until {seconds:.0f} s" for name, seconds in finished.items()),
+          flush=True)
+    if whole:
+        TEST_TIMES.parent.mkdir(exist_ok=True)
+        TEST_TIMES.write_text(json.dumps({
+            "date": time.strftime("%Y-%m-%d %H:%M"), "passed": not (build_status or test_status),
+            "parts": {"the book and the PDF": built, "then the book's and the PDF's tests": after - built,
+                      **{f"beside them, {name}": seconds for name, seconds in finished.items()}},
+            "total": total}, indent=1) + "\n")
     if build_status != 0:
         print("FAILED: the book build reported errors (see above).", flush=True)
     return build_status or test_status
@@ -317,19 +345,36 @@ OLDEST_CHAPTER = "chapters/05_second_order.ipynb"  # NumPy, SciPy, matplotlib, i
 
 def needs_the_book(python: Path, env: dict[str, str]) -> list[str]:
     """The test files (tests/test_*.py) that import something `python`'s environment cannot import:
-    each file's top-level imports (read with ast) are imported there, the tests' own helper
-    modules included, so a helper that needs Playwright counts as Playwright."""
+    each file's imports (read with ast, those inside functions included) are imported there. The
+    project's own modules a test imports (tests/chromium.py, tools/edition.py, ...) are followed
+    to their imports in turn, so a helper that imports Playwright inside a function counts as
+    Playwright."""
     import ast
 
-    imports = {}
-    for path in sorted((ROOT / "tests").glob("test_*.py")):
+    local = {path.stem: path for folder in ("tests", "tools") for path in (ROOT / folder).glob("*.py")}
+
+    def imported(path: Path) -> set[str]:
         names = set()
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names.update(alias.name.split(".")[0] for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names.add(node.module.split(".")[0])
-        imports[path.name] = sorted(names)
+        return names
+
+    def closure(path: Path) -> set[str]:
+        seen, todo, names = {path}, [path], set()
+        while todo:
+            for name in imported(todo.pop()):
+                module = local.get(name)
+                if module is None:
+                    names.add(name)
+                elif module not in seen:
+                    seen.add(module)
+                    todo.append(module)
+        return names
+
+    imports = {path.name: sorted(closure(path)) for path in sorted((ROOT / "tests").glob("test_*.py"))}
     probe = ("import importlib, json, sys; sys.path[:0] = sys.argv[2:]; names = json.loads(sys.argv[1]); "
              "missing = []\nfor n in names:\n    try: importlib.import_module(n)\n"
              "    except Exception: missing.append(n)\nprint(json.dumps(missing))")
@@ -354,6 +399,7 @@ def run_oldest(extra: list[str]) -> int:
     print(f"Oldest dependencies ({time.perf_counter() - start:.0f} s to install): {versions}", flush=True)
     env = environment(OLDEST_VENV)
     env["PYTHONPATH"] = str(ROOT)
+    env["LECTURELIB_HYPOTHESIS_SCALE"] = "0.2"  # a fifth of each property's examples (tests/conftest.py)
     book_only = needs_the_book(python_of(OLDEST_VENV), env)
     print(f"Left out of the lane, for what they import: {', '.join(book_only)}", flush=True)
     skips = [f"--ignore=tests/{name}" for name in (*OLDEST_HEAVY, *book_only)]

@@ -12,7 +12,8 @@ Rows:
 * each explorer's live redraw time: the median of `update` + PNG render over its frames
   (lecturelib.explore.EXPLORERS; the budget is 50 ms);
 * chapter-specific rows from `benchmarks/rows_*.py`: each such module defines
-  `rows() -> list[tuple[str, str]]` (what was measured, the result).
+  `rows() -> list[tuple[str, str]]` (what was measured, the result);
+* the parts of the last whole test command on this machine (`tasks.py test` records them).
 
 Timings are wall-clock seconds on whatever machine runs this; the README says which.
 """
@@ -129,6 +130,22 @@ def explorer_rows() -> list[tuple[str, str]]:
     return rows
 
 
+def test_command_rows() -> list[tuple[str, str]]:
+    """The parts of the last whole test command run on this machine (`tasks.py test` writes them
+    to _build/test-command-times.json): the book lane and each lane beside it, by wall clock."""
+    import json
+
+    import tasks
+
+    if not tasks.TEST_TIMES.exists():
+        return [("the test command's parts", "not measured: run `python3 tasks.py test` first")]
+    times = json.loads(tasks.TEST_TIMES.read_text())
+    parts = " / ".join(f"{name} {seconds:.0f} s" for name, seconds in times["parts"].items())
+    verdict = "passed" if times["passed"] else "FAILED"
+    return [(f"the last `tasks.py test` here ({times['date']}, {verdict}): whole / its parts (each lane "
+             "from the start)", f"{times['total']:.0f} s / {parts}")]
+
+
 def chapter_rows() -> list[tuple[str, str]]:
     rows = []
     for path in sorted(Path(__file__).parent.glob("rows_*.py")):
@@ -151,7 +168,7 @@ def main() -> None:
     rows = notebook_rows(cold, build) + autograde_rows(cold)
     if not args.no_book:
         rows += book_row()
-    rows += explorer_rows() + chapter_rows()
+    rows += explorer_rows() + chapter_rows() + test_command_rows()
 
     print(f"Measured on {platform.node() or 'this machine'}: {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}\n")

@@ -63,28 +63,67 @@ def kmeans_plusplus(X, k: int, *, seed: int = 0, n_local_trials: int | None = No
     Raises ValueError unless 1 ≤ k ≤ n, 1 ≤ n_local_trials ≤ 1000 and seed ≥ 0 are whole
     numbers (and for NaN/inf in X), TypeError for non-numbers."""
     X, k = _points_and_count(X, k)
-    if n_local_trials is None:
-        trials = 2 + int(np.log(k))
-    else:
-        trials = check_whole(n_local_trials, "n_local_trials", minimum=1)
-        check_in_range(trials, "n_local_trials", 1, MAX_INIT, low_open=False, high_open=False)
+    trials = _trials(k, n_local_trials)
     return _seed(X, k, np.random.default_rng(check_whole(seed, "seed")), trials)
 
 
+@dataclass
+class SeedingStep:
+    """One draw of k-means++ seeding: the probability of every point (uniform for the first seed,
+    D(x)²/ΣD² after it), the candidates drawn with it, the potential Σ min(D², ‖x − c‖²) the
+    seeds would have with each candidate added, and the point kept (the candidate of lowest
+    potential). `seeding_steps` returns one per seed."""
+
+    probabilities: np.ndarray
+    candidates: np.ndarray
+    potentials: np.ndarray
+    kept: int
+
+
+def seeding_steps(X, k: int, *, seed: int = 0, n_local_trials: int | None = None) -> list[SeedingStep]:
+    """k-means++ seeding one draw at a time: the same draws as `kmeans_plusplus` with the same
+    arguments (its indices are `[step.kept for step in seeding_steps(...)]`), each with what
+    decided it. Raises as `kmeans_plusplus`."""
+    X, k = _points_and_count(X, k)
+    trials = _trials(k, n_local_trials)
+    return [SeedingStep(*step) for step in _draws(X, k, np.random.default_rng(check_whole(seed, "seed")), trials)]
+
+
+def _trials(k: int, n_local_trials) -> int:
+    """Candidates per draw: scikit-learn's 2 + ⌊ln k⌋ for None, else 1 … MAX_INIT."""
+    if n_local_trials is None:
+        return 2 + int(np.log(k))
+    trials = check_whole(n_local_trials, "n_local_trials", minimum=1)
+    return int(check_in_range(trials, "n_local_trials", 1, MAX_INIT, low_open=False, high_open=False))
+
+
 def _seed(X: np.ndarray, k: int, rng: np.random.Generator, trials: int) -> np.ndarray:
-    chosen = [int(rng.integers(X.shape[0]))]
-    d2 = squared_distances(X, X[chosen])[:, 0]  # D(x)²: distance to the nearest chosen centre
+    return np.array([kept for *_, kept in _draws(X, k, rng, trials)])
+
+
+def _draws(X: np.ndarray, k: int, rng: np.random.Generator, trials: int):
+    """Yield (probabilities, candidates, potentials, kept) for each of the k seeds."""
+    n = X.shape[0]
+    first = int(rng.integers(n))
+    d2 = squared_distances(X, X[[first]])[:, 0]  # D(x)²: distance to the nearest chosen centre
+    chosen = [first]
+    yield np.full(n, 1 / n), np.array([first]), np.array([d2.sum()]), first
     for _ in range(1, k):
         if d2.sum() == 0:  # fewer distinct points than k: any remaining point will do
-            chosen.append(int(np.setdiff1d(np.arange(X.shape[0]), chosen)[0]))
+            kept = int(np.setdiff1d(np.arange(n), chosen)[0])
+            chosen.append(kept)
+            yield np.zeros(n), np.array([kept]), np.array([0.0]), kept
             continue
-        candidates = rng.choice(X.shape[0], size=trials, p=d2 / d2.sum())
+        probabilities = d2 / d2.sum()
+        candidates = rng.choice(n, size=trials, p=probabilities)
         # the potential Σ min(D², ‖x − candidate‖²) if each candidate were added
         new_d2 = np.minimum(d2[:, None], squared_distances(X, X[candidates]))
-        best = int(np.argmin(new_d2.sum(axis=0)))
-        chosen.append(int(candidates[best]))
+        potentials = new_d2.sum(axis=0)
+        best = int(np.argmin(potentials))
+        kept = int(candidates[best])
+        chosen.append(kept)
         d2 = new_d2[:, best]
-    return np.array(chosen)
+        yield probabilities, candidates, potentials, kept
 
 
 def _check_stopping(max_iter, tol) -> tuple[int, float]:

@@ -31,3 +31,33 @@ def book_build(monkeypatch):
     from lecturelib.explore.static import BOOK_BUILD
 
     monkeypatch.setenv(BOOK_BUILD, "1")
+
+
+EXAMPLES_SCALE = "LECTURELIB_HYPOTHESIS_SCALE"
+
+
+def pytest_collection_modifyitems(config, items):
+    """With LECTURELIB_HYPOTHESIS_SCALE set (a number in (0, 1]), each property-based test draws
+    that fraction of its examples, at least 5. The oldest-dependencies lane (`tasks.py oldest`)
+    sets 0.2: it asks whether the library works on the oldest NumPy, SciPy and matplotlib, while
+    the book's environment runs every property in full."""
+    scale = os.environ.get(EXAMPLES_SCALE)
+    if not scale:
+        return
+    from hypothesis import settings
+
+    try:
+        fraction = float(scale)
+    except ValueError:
+        fraction = float("nan")
+    if not 0 < fraction <= 1:
+        raise pytest.UsageError(f"{EXAMPLES_SCALE} must be a number in (0, 1], got {scale!r}")
+    scaled = set()
+    for item in items:
+        test = getattr(item, "obj", None)
+        if not hasattr(test, "hypothesis") or id(test) in scaled:
+            continue
+        scaled.add(id(test))
+        current = getattr(test, "_hypothesis_internal_use_settings", None) or settings.default
+        test._hypothesis_internal_use_settings = settings(
+            current, max_examples=max(5, round(current.max_examples * fraction)))

@@ -331,13 +331,17 @@ def steer_explorer_in_its_slide(page) -> bool:
         const r = e.querySelector('.lx-figure ' + tag).getBoundingClientRect();
         return [r.x, r.y, r.width, r.height].map(Math.round); })""")
     assert boxes[0] == boxes[1], f"the drawn lines do not lie on the figure's background: {boxes}"
-    state = page.evaluate("window.lectureExplorers[0].state()")
+    # this slide's explorer (a deck holds every explorer of the chapter), and its first control shown
+    # (chapter 2 hides the sliders of the activations not chosen)
+    state_of = ("window.lectureExplorers.find(x => x.element === "
+                "document.querySelector('section.present .lx-explorer')).state()")
+    state = page.evaluate(state_of)
     before = canvas_pixels(explorer)
-    control = explorer.locator("input[type=range]").first
+    control = explorer.locator(".lx-control:not([hidden]) input[type=range]").first
     control.focus()
     for _ in range(3):
         page.keyboard.press("ArrowRight")
-    changed = page.evaluate("window.lectureExplorers[0].state()") != state and canvas_pixels(explorer) != before
+    changed = page.evaluate(state_of) != state and canvas_pixels(explorer) != before
     assert page.evaluate("Reveal.getIndices().h") == where, "the arrow keys moved the deck, not the control"
     page.evaluate("document.activeElement.blur()")
     return changed

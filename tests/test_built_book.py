@@ -106,6 +106,16 @@ def test_page_embeds_a_static_explorer_that_needs_no_kernel(built_book, notebook
         assert all(src.startswith("data:image/png;base64,") for src in data["images"].values())
 
 
+PAGE_BUDGET_BYTES = 3_000_000  # a chapter page with its explorers, on a phone's connection
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_chapter_page_stays_within_its_weight_budget(built_book, notebook):
+    path = built_book / "chapters" / f"{notebook.stem}.html"
+    assert path.stat().st_size <= PAGE_BUDGET_BYTES, \
+        f"{path.name}: {path.stat().st_size / 1e6:.2f} MB, over the {PAGE_BUDGET_BYTES / 1e6:g} MB budget"
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_exercises_render_with_collapsed_solutions_that_pass_their_checks(built_book, notebook):
     text = page(built_book, notebook.stem)

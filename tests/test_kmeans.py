@@ -190,3 +190,23 @@ def test_kmeans_plusplus_on_identical_points_does_not_divide_by_zero():
         result = km.kmeans(same, 3, n_init=2)
     assert result.inertia == 0.0
     np.testing.assert_array_equal(result.centres, np.ones((3, 2)))
+
+
+@pytest.mark.parametrize("seed, trials", [(0, 1), (4, None), (9, 5)])
+def test_seeding_steps_are_kmeans_plusplus_draws_with_what_decided_them(seed, trials):
+    """Each step's probabilities are D²/ΣD² (uniform for the first seed), its potentials
+    Σ min(D², ‖x − candidate‖²), its kept point the candidate of lowest potential, and the kept
+    points are `kmeans_plusplus`'s seeds; distances from the points, not from the code."""
+    X, _ = make_blobs(120, centers=4, random_state=2)
+    steps = km.seeding_steps(X, 5, seed=seed, n_local_trials=trials)
+    np.testing.assert_array_equal([step.kept for step in steps],
+                                  km.kmeans_plusplus(X, 5, seed=seed, n_local_trials=trials))
+    np.testing.assert_allclose(steps[0].probabilities, np.full(len(X), 1 / len(X)))
+    for j, step in enumerate(steps[1:], start=1):
+        seeds = X[[s.kept for s in steps[:j]]]
+        d2 = ((X[:, None] - seeds[None]) ** 2).sum(-1).min(axis=1)
+        np.testing.assert_allclose(step.probabilities, d2 / d2.sum(), rtol=1e-10)
+        assert len(step.candidates) == (2 + int(np.log(5)) if trials is None else trials)
+        with_each = [np.minimum(d2, ((X - X[c]) ** 2).sum(-1)).sum() for c in step.candidates]
+        np.testing.assert_allclose(step.potentials, with_each, rtol=1e-10)
+        assert step.kept == step.candidates[int(np.argmin(with_each))]

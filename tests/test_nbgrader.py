@@ -22,8 +22,8 @@ vanish from a graded assignment): the instructor's source is put back, the grade
 
 The sign-error student's feedback HTML is opened in Chromium: every exercise's title is a
 heading and its formulas typeset (the release is plain Markdown, tools/plain_markdown.py).
-Selected with `-m nbgrader`. Each chapter runs its notebook four times (three submissions, then
-validation alongside): 2.5 to 4 minutes per chapter on 2 busy cores.
+Selected with `-m nbgrader`. Each chapter runs its notebook four times (three submissions, and
+validation alongside); two chapters are graded at a time (`gradings`).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,11 +149,31 @@ def gradebook_scores(course: Path, name: str, students) -> tuple[dict, dict]:
     return scores, totals
 
 
+GRADING_WORKERS = 2  # chapters graded at once: the lane keeps both cores busy to its end
+
+
+@pytest.fixture(scope="session")
+def gradings(request, tmp_path_factory) -> dict[str, Future]:
+    """Every selected chapter's grading (`grade`), started at once, two at a time: each in its own
+    course folder and gradebook, the work done by nbgrader's own processes. A chapter's tests wait
+    only for their chapter."""
+    chosen = {item.callspec.params["graded"] for item in request.session.items
+              if hasattr(item, "callspec") and "graded" in item.callspec.params}
+    pool = ThreadPoolExecutor(max_workers=GRADING_WORKERS)
+    futures = {notebook.stem: pool.submit(grade, notebook, tmp_path_factory.mktemp(notebook.stem))
+               for notebook in NOTEBOOKS if notebook in chosen}
+    yield futures
+    pool.shutdown(cancel_futures=True)
+
+
 @pytest.fixture(scope="module", params=NOTEBOOKS, ids=lambda p: p.stem)
-def graded(request, tmp_path_factory) -> Graded:
-    notebook = request.param
+def graded(request, gradings) -> Graded:
+    return gradings[request.param.stem].result()
+
+
+def grade(notebook: Path, course: Path) -> Graded:
+    """The round trip for one chapter, in `course` (see the module docstring)."""
     name = notebook.stem
-    course = tmp_path_factory.mktemp(name)
     write_course(course, [notebook], quiet=True)
     source_path = course / "source" / name / notebook.name
     exercises = read_exercises(notebook)

@@ -73,6 +73,16 @@ def test_notebook_has_explorers_live_and_static(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_colon_fence_closes_on_a_line_of_its_own(path):
+    """A closing `:::` with text after it closes nothing: MyST reads the rest of the cell into the
+    box (a slip box swallowed the next paragraph this way), and the plain-Markdown conversion
+    leaves a raw `:::` in what students receive."""
+    fused = [line for c in cells(path) if c.cell_type == "markdown"
+             for line in source(c).splitlines() if re.match(r"^[ \t]{0,3}:{3,}[ \t]*[^\s{:]", line)]
+    assert not fused, f"put the text after a closing fence on a new line: {fused}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_exercises_follow_the_pattern(path):
     all_cells = cells(path)
     markdown = "\n".join(source(c) for c in all_cells if c.cell_type == "markdown")

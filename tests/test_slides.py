@@ -86,7 +86,7 @@ def test_every_figure_and_the_explorer_have_their_slide(built_book, notebook):
     explorers = [s for s in slides if 'class="lx-explorer"' in s]
     static_cells = sum(".static(" in c.source for c in executed.cells if c.cell_type == "code")
     assert sum(s.count('class="lx-explorer"') for s in explorers) == static_cells, "every explorer has its slide"
-    assert all('id="lx-script"' in s for s in explorers), "each explorer's script runs in the deck"
+    assert all('class="lx-script"' in s for s in explorers), "each explorer's script runs in the deck"
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

@@ -183,6 +183,11 @@ def check_frame_against_live(explorer, static, setting):
         assert text in live_texts, f"{setting}: shipped text {text!r} is not on the live figure"
 
 
+# every explorer whose frames are lines and texts over a background; chapter 3's backward pass
+# ships a whole image per step (its boxes' colours change), checked by its own tests
+LINE_EXPLORERS = sorted(set(STATIC_EXPLORERS) - {"backward"})
+
+
 def sample_settings(data, count, seed):
     rng = np.random.default_rng(seed)
     controls = data["controls"]
@@ -190,14 +195,14 @@ def sample_settings(data, count, seed):
             for _ in range(count)]
 
 
-@pytest.mark.parametrize("name", ["rbf", "activations", "descent", "damping"])
+@pytest.mark.parametrize("name", LINE_EXPLORERS)
 def test_shipped_frames_are_the_live_figures_lines_and_titles(name):
     explorer, static, _ = built(name)
     for setting in sample_settings(static.data, 6, seed=len(name)):
         check_frame_against_live(explorer, static, setting)
 
 
-@pytest.mark.parametrize("name", ["rbf", "activations", "descent", "damping"])
+@pytest.mark.parametrize("name", LINE_EXPLORERS)
 def test_every_line_that_changes_inside_a_background_is_shipped(name):
     explorer, static, _ = built(name)
     data = static.data
@@ -283,7 +288,7 @@ def test_the_json_is_complete_and_every_index_is_valid(name):
 def test_html_is_self_contained_and_within_budget(name):
     _, static, html = built(name)
     assert "http://" not in html and "https://" not in html
-    assert html.split('<style id="lx-style">')[0].count('<div class="lx-explorer"') == 1 and 'id="lx-script"' in html and 'id="lx-style"' in html
+    assert html.split('<style class="lx-style">')[0].count('<div class="lx-explorer"') == 1 and 'class="lx-script"' in html and 'class="lx-style"' in html
     assert static.size_bytes == len(html.encode("utf-8")) <= BUDGET_BYTES, f"{name}: {static.size_bytes} bytes"
     assert static._repr_html_() == html
 

@@ -36,8 +36,8 @@ def explorer_html(data: dict) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return (f'<div class="lx-explorer" data-lx-name="{data["name"]}">'
             f'<script type="application/json" class="lx-data">{text}</script></div>\n'
-            f'<style id="lx-style">{(ASSETS / "static.css").read_text()}</style>\n'
-            f'<script id="lx-script">{(ASSETS / "static.js").read_text()}</script>\n')
+            f'<style class="lx-style">{(ASSETS / "static.css").read_text()}</style>\n'
+            f'<script class="lx-script">{(ASSETS / "static.js").read_text()}</script>\n')
 
 
 def page(*explorers: str) -> str:

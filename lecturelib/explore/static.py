@@ -76,8 +76,8 @@ class StaticExplorer:
         text = text.replace("</", "<\\/").replace("<!--", "<\\!--")
         return (f'<div class="lx-explorer" data-lx-name="{_attribute(self.data["name"])}">'
                 f'<script type="application/json" class="lx-data">{text}</script></div>\n'
-                f'<style id="lx-style">{_asset("static.css")}</style>\n'
-                f'<script id="lx-script">{_asset("static.js")}</script>\n')
+                f'<style class="lx-style">{_asset("static.css")}</style>\n'
+                f'<script class="lx-script">{_asset("static.js")}</script>\n')
 
     def _repr_html_(self) -> str:
         return self.html()
