@@ -148,12 +148,19 @@ def hidden_pre_activations(model: nn.Sequential, x: torch.Tensor) -> list[torch.
 
 
 @torch.no_grad()
+def dead_masks(model: nn.Sequential, x: torch.Tensor) -> list[torch.Tensor]:
+    """Per hidden layer, which units are dead on x: a boolean tensor (units,), True where the
+    unit's pre-activation is ≤ 0 for every input in x."""
+    return [(z <= 0).all(dim=0) for z in hidden_pre_activations(model, x)]
+
+
 def dead_units(model: nn.Sequential, x: torch.Tensor) -> list[float]:
-    """Per hidden layer, the fraction of units whose pre-activation is ≤ 0 for every input in x.
+    """Per hidden layer, the fraction of units whose pre-activation is ≤ 0 for every input in x
+    (`dead_masks`).
 
     For a ReLU such a unit outputs 0 and passes back a zero gradient on the whole data set:
     no update can revive it. ("Dead on this data": a fresh input could still switch it on.)"""
-    return [float((z <= 0).all(dim=0).float().mean()) for z in hidden_pre_activations(model, x)]
+    return [float(mask.float().mean()) for mask in dead_masks(model, x)]
 
 
 def trainable(model: nn.Module) -> list[torch.Tensor]:

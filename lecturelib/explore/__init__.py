@@ -18,6 +18,8 @@ from .rbf import rbf_explorer, rbf_grid, rbf_tour, RBF_CENTRES, RBF_WIDTHS
 from .seeding import seeding_explorer, seeding_grid, seeding_tour
 from .bumps import bump_explorer, bump_grid, bump_tour
 from .activations import activation_explorer, activation_grid, activation_tour
+from .softmax_temperature import softmax_explorer, softmax_grid, softmax_tour
+from .dying_relu import dying_relu_explorer, dying_relu_grid, dying_relu_tour
 from .autodiff import (backward_explorer, backward_grid, backward_tour, cost_explorer, cost_grid, cost_tour,
                        memory_explorer, memory_grid, memory_tour)
 from .first_order import descent_explorer, descent_grid, descent_tour, DESCENT_STARTS, DESCENT_RATES
@@ -31,6 +33,8 @@ STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] =
     "seeding": (seeding_explorer, seeding_grid),
     "bumps": (bump_explorer, bump_grid),
     "activations": (activation_explorer, activation_grid),
+    "dying-relu": (dying_relu_explorer, dying_relu_grid),
+    "softmax": (softmax_explorer, softmax_grid),
     "backward": (backward_explorer, backward_grid),
     "modes": (cost_explorer, cost_grid),
     "jacobian-memory": (memory_explorer, memory_grid),
@@ -46,6 +50,8 @@ EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], list[dict]]]] = 
     "k-means++ seeding (ch. 1)": (seeding_explorer, seeding_tour),
     "sigmoid bumps (ch. 1)": (bump_explorer, bump_tour),
     "activations (ch. 2)": (activation_explorer, activation_tour),
+    "dying ReLU (ch. 2)": (dying_relu_explorer, dying_relu_tour),
+    "softmax temperature (ch. 2)": (softmax_explorer, softmax_tour),
     "backward pass (ch. 3)": (backward_explorer, backward_tour),
     "forward against reverse mode (ch. 3)": (cost_explorer, cost_tour),
     "Jacobian memory (ch. 3)": (memory_explorer, memory_tour),
@@ -79,6 +85,12 @@ __all__ = [
     "RBF_WIDTHS",
     "activation_explorer",
     "activation_tour",
+    "dying_relu_explorer",
+    "dying_relu_grid",
+    "dying_relu_tour",
+    "softmax_explorer",
+    "softmax_grid",
+    "softmax_tour",
     "backward_explorer",
     "backward_tour",
     "cost_explorer",

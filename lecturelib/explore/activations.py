@@ -9,6 +9,7 @@ activation reaches the explorer with no edit here.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 
 import numpy as np
@@ -24,6 +25,7 @@ DEPTHS = (1, 2, 3, 5, 10, 20)
 PAGE_DEPTHS = (1, 10)  # on the web page: one layer against the chapter's ten (each doubles the page)
 MAX_DEPTH = 10_000  # depth_gradient loops over the layers: a bound against typos such as 10**9
 GRADIENT_LIMITS = (1e-12, 1e8)  # the log y-axis of the depth panel: (1/4)^20 ≈ 1e-12 to 2^20 ≈ 1e6
+Y_CAP = 6.0  # the panels of ρ and ρ′ show at most [−6, 6]: beyond, an unbounded curve leaves the axes
 FIRST_SHOWN = "PReLU"  # the activation the explorer opens with (if the catalogue has it)
 
 
@@ -60,7 +62,7 @@ def activation_explorer(x_range: tuple[float, float] = (-4.0, 4.0)) -> Explorer:
     chain with weights 1), on a log axis. The catalogue is read when the explorer is built.
 
     Raises ValueError unless `x_range` is two numbers −MAX_X <= low < high <= MAX_X."""
-    from matplotlib.ticker import NullLocator
+    from matplotlib.ticker import MaxNLocator, NullLocator
 
     low, high = _interval(x_range, "x_range", MAX_X)
     catalogue = dict(act.ACTIVATIONS)
@@ -74,6 +76,7 @@ def activation_explorer(x_range: tuple[float, float] = (-4.0, 4.0)) -> Explorer:
         ax.set_xlabel("x")
         ax.set_ylabel(label)
         ax.set_xlim(low, high)
+        ax.yaxis.set_major_locator(MaxNLocator(5))  # few labels: each one costs a text layout
     ax_rho.set_title("activation ρ")
     ax_prime.set_title("derivative ρ′")
     ax_depth.axhline(1.0, color=PALETTE["black"], linewidth=0.8, alpha=0.6)
@@ -90,6 +93,16 @@ def activation_explorer(x_range: tuple[float, float] = (-4.0, 4.0)) -> Explorer:
         low_end, high_end = GRADIENT_LIMITS
         return np.clip(np.abs(depth_gradient(activation, x, depth, **dict(params))), low_end / 10, high_end * 10)
 
+    @functools.lru_cache(maxsize=None)
+    def y_ranges(activation):
+        # one y-range per activation for ρ and one for ρ′, held while its sliders move: a curve
+        # moves against fixed axes, and the live redraw keeps the axes' image (`blit.py`)
+        chosen, explored = catalogue[activation], owners.get(activation, [])
+        settings = itertools.product(*(p.page_values() for p, _ in explored))
+        curves = [(chosen(x, **params), chosen.prime(x, **params))
+                  for params in (dict(zip((p.name for p, _ in explored), values)) for values in settings)]
+        return tuple(_y_range(np.stack(ys)) for ys in zip(*curves))
+
     def draw(activation, depth, **values):
         # only the chosen activation's controls count; the others are hidden
         params = {p.name: values[name] for p, name in owners.get(activation, [])}
@@ -98,11 +111,8 @@ def activation_explorer(x_range: tuple[float, float] = (-4.0, 4.0)) -> Explorer:
         prime_line.set_ydata(chosen.prime(x, **params))
         depth_line.set_ydata(gradient_curve(activation, depth, *params.items()))
         ax_depth.set_title(f"gradient at depth L = {depth}")
-        for ax, line in ((ax_rho, rho_line), (ax_prime, prime_line)):
-            y = line.get_ydata()
-            low, high = float(np.min(y)), float(np.max(y))
-            pad = 0.08 * max(high - low, 1e-3)
-            ax.set_ylim(max(low, -6.0) - pad, min(high, 6.0) + pad)
+        for ax, limits in zip((ax_rho, ax_prime), y_ranges(activation)):
+            ax.set_ylim(limits)
         shown = ", ".join(f"{p.symbol} = {_value(values[name])}" for p, name in owners.get(activation, []))
         title.set_text(f"{activation}: {shown}" if shown else activation)
 
@@ -141,6 +151,13 @@ def depth_gradient(activation: str, x, depth: int, **params) -> np.ndarray:
                                                                 gradient * factor)
             h = chosen(h, **params)
     return gradient
+
+
+def _y_range(curves: np.ndarray) -> tuple[float, float]:
+    """The y-limits that show every curve (rows) within ±Y_CAP, padded by 8 % of their span."""
+    low, high = max(float(np.min(curves)), -Y_CAP), min(float(np.max(curves)), Y_CAP)
+    pad = 0.08 * max(high - low, 1e-3)
+    return low - pad, high + pad
 
 
 def _interval(pair, name: str, bound: float) -> tuple[float, float]:
