@@ -135,13 +135,31 @@ def test_the_blitter_reuses_its_background_until_something_else_changes():
     """Between frames that change only lines and titles the background is not rendered again;
     when limits change (chapter 2's y-range follows the curve) it is."""
     explorer = activation_explorer()
+    explorer.png(depth=1)  # the first image: the layout and the background, rendered once each
     renders = []
     original = explorer._canvas.draw
     explorer._canvas.draw = lambda *a, **k: (renders.append(1), original(*a, **k))
-    explorer.png(depth=1)
     explorer.png(depth=10)  # the depth panel's line only
-    assert len(renders) <= 1, "a change of lines only rendered the whole figure again"
+    assert renders == [], "a change of lines only rendered the whole figure again"
     count, limits = len(renders), explorer.fig.axes[0].get_ylim()
     explorer.png(depth=10, activation="sigmoid")  # ρ's y-range follows the curve: (0, 1) now
     assert explorer.fig.axes[0].get_ylim() != limits, "the test needs a frame with other limits"
     assert len(renders) == count + 1, "new limits must render the background again"
+
+
+def test_a_reader_kernel_pays_no_render_for_a_static_cell(monkeypatch):
+    """Built and asked for its static version outside the book's build, an explorer checks the
+    arguments and returns the note: the figure is neither laid out nor rendered (the live
+    explorer or the capture does that on first use)."""
+    from lecturelib.explore import rbf_grid, rbf_explorer
+    from lecturelib.explore.static import BOOK_BUILD, ForTheWebPage
+
+    monkeypatch.delenv(BOOK_BUILD, raising=False)
+    explorer = rbf_explorer()
+    renders = []
+    original = explorer._canvas.draw
+    explorer._canvas.draw = lambda *a, **k: (renders.append(1), original(*a, **k))
+    assert isinstance(explorer.static(**rbf_grid()), ForTheWebPage)
+    assert renders == []
+    explorer.png()
+    assert renders, "the first image lays the figure out"

@@ -60,16 +60,17 @@ class Blitter:
     def _on_top(self, inventory: Inventory) -> list:
         """(artist, its axes or the figure) to draw over the background, in drawing order: per
         axes, its shipped artists and every other child of higher zorder than the lowest of them
-        (legends included), sorted by zorder as Axes.draw sorts them; then the figure's own."""
+        (a legend, zorder 5, above lines, zorder 2; one put below the lines stays in the
+        background), sorted by zorder as Axes.draw sorts them; then the figure's own."""
         shipped = set(map(id, inventory.shipped))
         order = []
         for ax in self.fig.axes:
-            children, legend = ax.get_children(), ax.get_legend()
+            children = ax.get_children()
             lowest = min((a.get_zorder() for a in children if id(a) in shipped), default=None)
-            if lowest is None and legend is None:
+            if lowest is None:  # nothing of this axes changes: all of it stays in the background
                 continue
             furniture = _axes_furniture(ax)
-            drawn = [a for a in children if id(a) in shipped or a is legend or (
+            drawn = [a for a in children if id(a) in shipped or (
                 lowest is not None and a not in furniture and a.get_zorder() > lowest)]
             order += [(artist, ax) for artist in sorted(drawn, key=lambda a: a.get_zorder())]  # stable, as Axes.draw
         figure_level = [a for a in inventory.shipped if a in self.fig.texts or a is self.fig._suptitle]

@@ -84,14 +84,23 @@ class Explorer:
         if unknown or not all(isinstance(label, str) for label in self.labels.values()):
             raise ValueError(f"labels must map controls to strings; the controls are "
                              f"{', '.join(self.controls)}, got {self.labels!r}")
-        # Lay the figure out once (constrained layout) for the defaults, then freeze that
-        # layout: recomputing it on every redraw would cost more than the drawing itself.
+        self._shown = self.check(**self.defaults)  # a bad default is refused here, not at first use
         self.fig.set_dpi(LIVE_DPI)
         self._canvas = FigureCanvasAgg(self.fig)
-        self.update(**self.defaults)
+        self._blitter = Blitter(self._canvas) if self.blit else None
+        self._laid_out = False
+
+    def _lay_out(self) -> None:
+        """Lay the figure out once (constrained layout) for the defaults, then freeze that layout:
+        recomputing it on every redraw would cost more than the drawing itself. Done on first
+        use (an update, a render, the capture), so that a reader's kernel which only prints the
+        static cell's note never pays for it."""
+        if self._laid_out:
+            return
+        self._laid_out = True
+        self.draw(**self._shown)
         self._canvas.draw()
         self.fig.set_layout_engine("none")
-        self._blitter = Blitter(self._canvas) if self.blit else None
 
     def _condition(self, control, condition) -> tuple[str, tuple]:
         """`shown_when[control]` checked: (a menu that is always shown, some of its values)."""
@@ -142,6 +151,7 @@ class Explorer:
     def update(self, **params) -> None:
         """Redraw the figure for `params` (missing ones keep their defaults); raises as `check`."""
         checked = self.check(**params)
+        self._lay_out()
         self.draw(**checked)
         self._shown = checked  # what the figure shows, restored after `static`
 
@@ -184,6 +194,7 @@ class Explorer:
             *_, settings = checked_arguments(self, grid, background, name=name, title=title, caption=caption,
                                              labels=labels)
             return ForTheWebPage(name, len(settings))
+        self._lay_out()
         return capture(self, grid, background, name=name, title=title, caption=caption, labels=labels)
 
     def live(self):
@@ -226,6 +237,7 @@ class Explorer:
 
         settings = self.settings(frames)
         interval_ms, dpi = check_positive(interval_ms, "interval_ms"), check_positive(dpi, "dpi")
+        self._lay_out()
         live_dpi = self.fig.get_dpi()
         self.fig.set_dpi(dpi)
         try:
