@@ -41,7 +41,7 @@ def notebook_seconds(paths: list[Path] | None = None, *, book_build: bool = Fals
     import nbformat
     from nbclient import NotebookClient
 
-    from lecturelib.explore.static import BOOK_BUILD
+    from lecturelib.explore.build_only import BOOK_BUILD
 
     seconds = {}
     saved = os.environ.pop(BOOK_BUILD, None)

@@ -28,7 +28,7 @@ def built_book() -> Path:
 def book_build(monkeypatch):
     """As while the book is built (_ext/build_only.py): `Explorer.static` captures the explorer
     instead of returning the reader's note."""
-    from lecturelib.explore.static import BOOK_BUILD
+    from lecturelib.explore.build_only import BOOK_BUILD
 
     monkeypatch.setenv(BOOK_BUILD, "1")
 

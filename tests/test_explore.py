@@ -152,7 +152,7 @@ def test_a_reader_kernel_pays_no_render_for_a_static_cell(monkeypatch):
     arguments and returns the note: the figure is neither laid out nor rendered (the live
     explorer or the capture does that on first use)."""
     from lecturelib.explore import rbf_grid, rbf_explorer
-    from lecturelib.explore.static import BOOK_BUILD, ForTheWebPage
+    from lecturelib.explore.build_only import BOOK_BUILD, ForTheWebPage
 
     monkeypatch.delenv(BOOK_BUILD, raising=False)
     explorer = rbf_explorer()

@@ -186,9 +186,10 @@ class Explorer:
         more than static.MAX_SETTINGS settings, or an artist that changes inside a background.
 
         The capture is work only the web page and the PDF use: it runs when the book is built
-        (`static.in_book_build()`). In a reader's kernel the arguments are checked all the same,
-        and a `static.ForTheWebPage` note is returned instead, in milliseconds."""
-        from .static import ForTheWebPage, capture, checked_arguments, in_book_build
+        (`build_only.in_book_build()`). In a reader's kernel the arguments are checked all the same,
+        and a `build_only.ForTheWebPage` note is returned instead, in milliseconds."""
+        from .build_only import ForTheWebPage, in_book_build
+        from .static import capture, checked_arguments
 
         if not in_book_build():
             *_, settings = checked_arguments(self, grid, background, name=name, title=title, caption=caption,

@@ -41,7 +41,6 @@ import base64
 import io
 import itertools
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +53,7 @@ from PIL import Image
 
 from ..validation import check_real
 from .artists import Inventory, Table, describe, line_style, record, signature, text_style
+from .build_only import BOOK_BUILD, ForTheWebPage, in_book_build  # noqa: F401 (the build's switch, here too)
 from .pixels import CSS_PX_PER_INCH, SCALE, clip_index, cut_box, encode, rectangle
 
 IMAGE_ZOOM = 2         # background PNG pixels per CSS px
@@ -85,31 +85,6 @@ class StaticExplorer:
     @property
     def size_bytes(self) -> int:
         return len(self.html().encode("utf-8"))
-
-
-BOOK_BUILD = "LECTURELIB_BOOK_BUILD"  # set to "1" by the book's build (_ext/build_only.py)
-
-
-def in_book_build() -> bool:
-    """True while the book is built: the build's Sphinx extension `_ext/build_only.py` sets
-    LECTURELIB_BOOK_BUILD=1, and the kernels that execute the chapters inherit it. A reader's
-    kernel (Jupyter, Binder, Colab, nbgrader's autograde) does not have it."""
-    return os.environ.get(BOOK_BUILD) == "1"
-
-
-@dataclass
-class ForTheWebPage:
-    """What `Explorer.static` gives in a reader's kernel: the capture is work only the web page
-    and the PDF use, so it runs when the book is built, and the reader gets this note (and the
-    live explorer of the cell before)."""
-
-    name: str
-    settings: int
-
-    def _repr_markdown_(self) -> str:
-        return (f"*The book's web page shows this explorer ({self.settings} settings) with controls that need "
-                "no kernel; they are computed when the book is built. Here, the live explorer above redraws "
-                "the same figure for any setting.*")
 
 
 def _asset(name: str) -> str:
