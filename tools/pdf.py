@@ -310,7 +310,7 @@ def add_outline(pdf: Path, entries: list[dict]) -> None:
         if target is None:
             raise RuntimeError(f"the PDF has no destination for the contents entry {entry['title']!r}")
         page = reader.get_destination_page_number(target)
-        item = writer.add_outline_item(entry["title"], page, parent=parent if entry["level"] > 1 else None,
+        item = writer.add_outline_item(title=entry["title"], page_number=page, parent=parent if entry["level"] > 1 else None,
                                        fit=Fit.xyz(left=target.left, top=target.top))
         if entry["level"] == 1:
             parent = item
