@@ -85,7 +85,9 @@ def test_every_figure_and_the_explorer_have_their_slide(built_book, notebook):
     assert max(images) == 1, "one figure per slide"
     explorers = [s for s in slides if 'class="lx-explorer"' in s]
     static_cells = sum(".static(" in c.source for c in executed.cells if c.cell_type == "code")
-    assert sum(s.count('class="lx-explorer"') for s in explorers) == static_cells, "every explorer has its slide"
+    # each explorer's element (static.js's comment names the class too)
+    assert sum(s.count('<div class="lx-explorer" data-lx-name=') for s in explorers) == static_cells, \
+        "every explorer has its slide"
     assert all('class="lx-script"' in s for s in explorers), "each explorer's script runs in the deck"
 
 
