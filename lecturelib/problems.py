@@ -318,7 +318,11 @@ class Regression(Problem):
         theta = as_float_array(theta, "theta", allow_nan=True)
         if theta.shape != (self.dim,):
             raise ValueError(f"theta must have shape ({self.dim},), got {theta.shape}")
-        indices = check_indices(indices, len(self.y))
+        return self.unchecked_batch_grad(theta, check_indices(indices, len(self.y)))
+
+    def unchecked_batch_grad(self, theta: np.ndarray, indices: np.ndarray) -> np.ndarray:
+        """`batch_grad` without its input checks, for a loop whose θ is a float vector of length
+        `dim` and whose indices are known to be valid (`trajectory.minibatch_gradient`)."""
         X, y = self.X[indices], self.y[indices]
         return -2.0 * X.T @ (y - X @ theta) / len(indices)
 

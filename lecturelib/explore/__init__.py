@@ -17,6 +17,8 @@ from .rbf import rbf_explorer, rbf_grid, rbf_tour, RBF_CENTRES, RBF_WIDTHS
 from .activations import activation_explorer, activation_grid, activation_tour
 from .autodiff import backward_explorer, backward_grid, backward_tour
 from .first_order import descent_explorer, descent_grid, descent_tour, DESCENT_STARTS, DESCENT_RATES
+from .stochastic import (minibatch_explorer, minibatch_grid, minibatch_tour, schedule_explorer, schedule_grid,
+                         schedule_tour)
 from .second_order import damping_explorer, damping_grid, damping_tour, DAMPING_VALUES, MEMORY_VALUES
 
 # Each chapter's static explorer: name -> (build the explorer, the `static` kwargs).
@@ -25,6 +27,8 @@ STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] =
     "activations": (activation_explorer, activation_grid),
     "backward": (backward_explorer, backward_grid),
     "descent": (descent_explorer, descent_grid),
+    "minibatch": (minibatch_explorer, minibatch_grid),
+    "schedules": (schedule_explorer, schedule_grid),
     "damping": (damping_explorer, damping_grid),
 }
 
@@ -34,6 +38,8 @@ EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], list[dict]]]] = 
     "activations (ch. 2)": (activation_explorer, activation_tour),
     "backward pass (ch. 3)": (backward_explorer, backward_tour),
     "first-order methods (ch. 4)": (descent_explorer, descent_tour),
+    "minibatch size (ch. 4)": (minibatch_explorer, minibatch_tour),
+    "learning-rate schedules (ch. 4)": (schedule_explorer, schedule_tour),
     "second-order methods (ch. 5)": (damping_explorer, damping_tour),
 }
 
@@ -61,6 +67,12 @@ __all__ = [
     "descent_tour",
     "DESCENT_STARTS",
     "DESCENT_RATES",
+    "minibatch_explorer",
+    "minibatch_grid",
+    "minibatch_tour",
+    "schedule_explorer",
+    "schedule_grid",
+    "schedule_tour",
     "damping_explorer",
     "damping_tour",
     "DAMPING_VALUES",
