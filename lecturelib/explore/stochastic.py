@@ -156,7 +156,7 @@ def schedule_explorer() -> Explorer:
     f_star = regression.f(regression.minima[0])
     fig, (ax_rate, ax_loss) = new_figure(1, 2, width=6.4, height=2.8)
     (rate_line,) = ax_rate.plot([], [], color=PALETTE["orange"], linewidth=1.2)
-    ax_rate.set(xlabel="step k", ylabel="log₁₀ ε_k", xlim=(0, SCHEDULE_STEPS), ylim=(-7, 0),
+    ax_rate.set(xlabel="step k", ylabel="log₁₀ εₖ", xlim=(0, SCHEDULE_STEPS), ylim=(-7, 0),
                 title="learning rate")
     (loss_line,) = ax_loss.plot([], [], color=PALETTE["blue"], linewidth=1.0)
     ax_loss.set(xlabel="step k", ylabel="log₁₀ (f(θₖ) − f*)", xlim=(0, SCHEDULE_STEPS), ylim=(-10, 3),
