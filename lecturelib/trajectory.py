@@ -146,6 +146,8 @@ def converged(g, tol: float) -> bool:
 
 def _finite(x) -> bool:
     """Every entry of the array, tensor or list of them is finite."""
+    if type(x) is np.ndarray:  # a finite sum means finite entries; an overflowing one is checked entry by entry
+        return math.isfinite(float(x.sum())) or bool(np.isfinite(x).all())
     if isinstance(x, np.ndarray):
         return bool(np.isfinite(x).all())
     leaves = list(x) if is_list(x) else [x]
