@@ -66,7 +66,10 @@ def all_finite(*arrays) -> bool:
     ±inf entry makes its sum non-finite. The sum can also overflow when the entries are near the
     largest float, so a False is confirmed entry by entry (`non_finite`) before it is reported;
     this keeps the per-step check cheap (no boolean copy of a 200,000-entry gradient)."""
-    return math.isfinite(sum(float((x.detach() if is_tensor(x) else x).sum()) for x in arrays))
+    total = 0.0
+    for x in arrays:  # a NumPy array first: the 2-D pictures take millions of steps
+        total += float(x.sum() if type(x) is np.ndarray else (x.detach() if is_tensor(x) else x).sum())
+    return math.isfinite(total)
 
 
 def is_list(params) -> bool:

@@ -146,6 +146,8 @@ def converged(g, tol: float) -> bool:
 
 def _finite(x) -> bool:
     """Every entry of the array, tensor or list of them is finite."""
+    if type(x) is np.ndarray:  # a finite sum means finite entries; an overflowing one is checked entry by entry
+        return math.isfinite(float(x.sum())) or bool(np.isfinite(x).all())
     if isinstance(x, np.ndarray):
         return bool(np.isfinite(x).all())
     leaves = list(x) if is_list(x) else [x]
@@ -246,7 +248,9 @@ def rule(opt, f: Callable, grad: Callable, gradient: Callable | None = None) -> 
         rule_state, k = state
         if not exact:
             point = theta if lookahead is None else lookahead(theta, rule_state)
-            g = as_float_array(_call(gradient, point, k), "gradient(θ, k)", allow_nan=True)
+            g = _call(gradient, point, k)
+            if not (type(g) is np.ndarray and g.dtype == np.float64):  # a minibatch gradient usually is
+                g = as_float_array(g, "gradient(θ, k)", allow_nan=True)
             if g.shape != theta.shape:
                 raise ValueError(f"gradient(θ, {k}) returned shape {g.shape}; it must match θ's shape "
                                  f"{theta.shape}")
@@ -341,11 +345,13 @@ def minibatch_gradient(problem, batch_size: int, seed: int = 0, shuffle: bool = 
     rng = np.random.default_rng(check_whole(seed, "seed"))
     shuffle = check_choice(shuffle, "shuffle", [True, False])
     batches: list[np.ndarray] = []
+    # the indices come from a permutation of 0 … N − 1: a Regression skips re-checking them
+    batch_grad = getattr(problem, "unchecked_batch_grad", problem.batch_grad)
 
     def gradient(theta, k):
         if not batches:
             order = rng.permutation(n) if shuffle else np.arange(n)
             batches.extend(np.array_split(order, -(-n // batch_size)))
-        return problem.batch_grad(theta, batches.pop(0))
+        return batch_grad(theta, batches.pop(0))
 
     return gradient

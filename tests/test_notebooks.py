@@ -56,7 +56,7 @@ def test_notebook_is_seeded_and_uses_the_book_style(path):
     assert re.search(r"default_rng\(\d+\)|manual_seed\(\d+\)|seed=\d+", text), "seed every random thing"
 
 
-MIN_EXPLORERS = 1  # steerable figures per chapter, each live in the notebook and static on the page
+MIN_EXPLORERS = 3  # steerable figures per chapter page (issue: a book the reader steers)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

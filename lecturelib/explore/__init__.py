@@ -23,6 +23,8 @@ from .dying_relu import dying_relu_explorer, dying_relu_grid, dying_relu_tour
 from .autodiff import (backward_explorer, backward_grid, backward_tour, cost_explorer, cost_grid, cost_tour,
                        memory_explorer, memory_grid, memory_tour)
 from .first_order import descent_explorer, descent_grid, descent_tour, DESCENT_STARTS, DESCENT_RATES
+from .stochastic import (minibatch_explorer, minibatch_grid, minibatch_tour, schedule_explorer, schedule_grid,
+                         schedule_tour)
 from .second_order import (damping_explorer, damping_grid, damping_tour, DAMPING_VALUES, MEMORY_VALUES,
                            conditioning_explorer, conditioning_grid, conditioning_tour, KAPPA_VALUES)
 from .line_search import wolfe_explorer, wolfe_grid, wolfe_tour
@@ -39,6 +41,8 @@ STATIC_EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], dict]]] =
     "modes": (cost_explorer, cost_grid),
     "jacobian-memory": (memory_explorer, memory_grid),
     "descent": (descent_explorer, descent_grid),
+    "minibatch": (minibatch_explorer, minibatch_grid),
+    "schedules": (schedule_explorer, schedule_grid),
     "damping": (damping_explorer, damping_grid),
     "conditioning": (conditioning_explorer, conditioning_grid),
     "wolfe": (wolfe_explorer, wolfe_grid),
@@ -56,6 +60,8 @@ EXPLORERS: dict[str, tuple[Callable[[], Explorer], Callable[[], list[dict]]]] = 
     "forward against reverse mode (ch. 3)": (cost_explorer, cost_tour),
     "Jacobian memory (ch. 3)": (memory_explorer, memory_tour),
     "first-order methods (ch. 4)": (descent_explorer, descent_tour),
+    "minibatch size (ch. 4)": (minibatch_explorer, minibatch_tour),
+    "learning-rate schedules (ch. 4)": (schedule_explorer, schedule_tour),
     "second-order methods (ch. 5)": (damping_explorer, damping_tour),
     "Newton against steepest descent (ch. 5)": (conditioning_explorer, conditioning_tour),
     "strong Wolfe line search (ch. 5)": (wolfe_explorer, wolfe_tour),
@@ -103,6 +109,12 @@ __all__ = [
     "descent_tour",
     "DESCENT_STARTS",
     "DESCENT_RATES",
+    "minibatch_explorer",
+    "minibatch_grid",
+    "minibatch_tour",
+    "schedule_explorer",
+    "schedule_grid",
+    "schedule_tour",
     "damping_explorer",
     "damping_tour",
     "DAMPING_VALUES",
