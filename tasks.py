@@ -115,7 +115,10 @@ def install_lock(venv: Path, lock_name: str, editable: bool) -> None:
                                             if not line.startswith("--extra-index-url")))
             print(f"  ({locks.TORCH_CPU_INDEX} cannot be reached: the CPU build of torch must come from "
                   "pip's configured sources, with the lock's hash)", flush=True)
-        subprocess.run(pip + ["install", "-q", "--require-hashes", "-r", str(requirements)], check=True)
+        # --no-compile: pip would byte-compile every module of every package (PyTorch alone has
+        # thousands) at install; Python compiles what it imports when it first imports it
+        subprocess.run(pip + ["install", "-q", "--no-compile", "--require-hashes", "-r", str(requirements)],
+                       check=True)
     pinned = locks.pins(lock.read_text())
     listed = subprocess.run([str(python), "-c", "import importlib.metadata as m\n"
                              "for d in m.distributions(): print(d.metadata['Name'])"],
@@ -336,10 +339,11 @@ def make_lock(extra: list[str]) -> int:
 #   needs no entry here;
 # * to keep the lane cheap (it runs beside the build and the other tests), OLDEST_HEAVY: the
 #   property-based bad-input tests (lecturelib's own argument checks), the optimisers against
-#   torch.optim (the same PyTorch in both environments) and the static explorers' capture, whose
-#   matplotlib calls chapter 5 makes too: about half the lane's time.
+#   torch.optim (the same PyTorch in both environments) and the explorers' tests (figures drawn
+#   over and over: chapter 5, run in the lane, builds and draws its three explorers on the old
+#   matplotlib): most of the lane's time.
 OLDEST_HEAVY = ("test_bad_input_activations_autodiff.py", "test_bad_input_second_order.py", "test_optim.py",
-                "test_static_explorer.py")
+                "test_explore*.py", "test_static_explorer*.py")
 OLDEST_CHAPTER = "chapters/05_second_order.ipynb"  # NumPy, SciPy, matplotlib, its static explorer
 
 
@@ -402,7 +406,7 @@ def run_oldest(extra: list[str]) -> int:
     env["LECTURELIB_HYPOTHESIS_SCALE"] = "0.2"  # a fifth of each property's examples (tests/conftest.py)
     book_only = needs_the_book(python_of(OLDEST_VENV), env)
     print(f"Left out of the lane, for what they import: {', '.join(book_only)}", flush=True)
-    skips = [f"--ignore=tests/{name}" for name in (*OLDEST_HEAVY, *book_only)]
+    skips = [f"--ignore-glob=tests/{name}" for name in (*OLDEST_HEAVY, *book_only)]
     # -W: the old releases' own deprecation warnings (matplotlib 3.8 on a newer pyparsing, ipywidgets
     # 8.0 on a newer ipykernel) would fill the log; the book's environment reports ours.
     command = [str(python_of(OLDEST_VENV)), "-m", "pytest", "-p", "no:cacheprovider", "-q",

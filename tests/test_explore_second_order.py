@@ -80,7 +80,9 @@ def test_the_memory_panel_shows_every_lbfgs_run_whole():
     quadratic = ill_conditioned_quadratic(n=30, kappa=1e3, seed=0)
     lengths = {m: len(lbfgs(quadratic, np.zeros(30), m=m, tol=1e-6, max_iter=1000).grad_norms)
                for m in MEMORY_VALUES}
-    assert max(lengths.values()) == MEMORY_XLIM
+    # every run fits whole, and the longest fills most of the axis: 357 here, 295 with NumPy 1.26's
+    # rounding on this κ = 1000 quadratic (the oldest-dependencies lane)
+    assert 0.75 * MEMORY_XLIM <= max(lengths.values()) <= MEMORY_XLIM
     explorer = damping_explorer()
     for m in MEMORY_VALUES:
         explorer.update(damping=0.0, m=m)

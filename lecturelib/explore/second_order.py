@@ -13,7 +13,7 @@ from .explorer import Explorer
 
 DAMPING_VALUES = (0.0, 1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 40.0, 60.0, 80.0, 120.0, 200.0)
 MEMORY_VALUES = (1, 2, 5, 10, 20)
-MEMORY_XLIM = 357  # the longest run, m = 1, records 357 gradient norms (tests check it)
+MEMORY_XLIM = 357  # the longest run, m = 1, records 357 gradient norms here (295 on NumPy 1.26; tests check both fit)
 
 
 def damping_explorer(start=(0.0, 0.0)) -> Explorer:
