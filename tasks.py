@@ -115,10 +115,9 @@ def install_lock(venv: Path, lock_name: str, editable: bool) -> None:
                                             if not line.startswith("--extra-index-url")))
             print(f"  ({locks.TORCH_CPU_INDEX} cannot be reached: the CPU build of torch must come from "
                   "pip's configured sources, with the lock's hash)", flush=True)
-        # --no-compile: pip would byte-compile every module of every package (PyTorch alone has
-        # thousands) at install; Python compiles what it imports when it first imports it
-        subprocess.run(pip + ["install", "-q", "--no-compile", "--require-hashes", "-r", str(requirements)],
-                       check=True)
+        # pip byte-compiles every module at install: keep it, since with PYTHONDONTWRITEBYTECODE set
+        # (as on the development machines) Python would otherwise compile PyTorch on every import
+        subprocess.run(pip + ["install", "-q", "--require-hashes", "-r", str(requirements)], check=True)
     pinned = locks.pins(lock.read_text())
     listed = subprocess.run([str(python), "-c", "import importlib.metadata as m\n"
                              "for d in m.distributions(): print(d.metadata['Name'])"],
