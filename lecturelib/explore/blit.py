@@ -70,8 +70,7 @@ class Blitter:
             if lowest is None:  # nothing of this axes changes: all of it stays in the background
                 continue
             furniture = _axes_furniture(ax)
-            drawn = [a for a in children if id(a) in shipped or (
-                lowest is not None and a not in furniture and a.get_zorder() > lowest)]
+            drawn = [a for a in children if id(a) in shipped or (a not in furniture and a.get_zorder() > lowest)]
             order += [(artist, ax) for artist in sorted(drawn, key=lambda a: a.get_zorder())]  # stable, as Axes.draw
         figure_level = [a for a in inventory.shipped if a in self.fig.texts or a is self.fig._suptitle]
         order += [(artist, self.fig) for artist in dict.fromkeys(figure_level + list(self.fig.legends))]
