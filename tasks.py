@@ -248,7 +248,7 @@ def run_tests(extra: list[str]) -> int:
     start = time.perf_counter()
     beside, finished = {}, {}
 
-    def timed(name: str, process: subprocess.Popen) -> None:
+    def timed(name: str, process: subprocess.Popen) -> None:  # each lane's end, as it happens
         process.wait()
         finished[name] = time.perf_counter() - start
 
@@ -263,21 +263,21 @@ def run_tests(extra: list[str]) -> int:
             log = tempfile.TemporaryFile("w+")
             print(f"Running {name} ({shown}) beside the build ...", flush=True)
             process = subprocess.Popen(command, cwd=ROOT, env=lane_env, stdout=log, stderr=subprocess.STDOUT)
-            threading.Thread(target=timed, args=(name, process), daemon=True).start()
-            beside[name] = (process, log)
+            waiter = threading.Thread(target=timed, args=(name, process), daemon=True)
+            waiter.start()
+            beside[name] = (process, waiter, log)
         extra = ["-m", "(book or pdf) and not nbgrader"]
     build_status = build_book()
     built = time.perf_counter() - start
     print(f"Book and PDF: {built:.0f} s", flush=True)
     test_status = subprocess.run(pytest + extra, cwd=ROOT, env=env).returncode
     after = time.perf_counter() - start
-    for name, (process, log) in beside.items():
-        test_status = process.wait() or test_status
+    for name, (process, waiter, log) in beside.items():
+        waiter.join()
+        test_status = process.returncode or test_status
         log.seek(0)
         print(f"\n{name[0].upper() + name[1:]}:\n" + log.read(), flush=True)
         log.close()
-        while name not in finished:
-            time.sleep(0.05)
         print(f"Done {name}: {finished[name]:.0f} s after the start", flush=True)
     total = time.perf_counter() - start
     print(f"The test command took {total:.0f} s: book and PDF {built:.0f} s, then their tests until "
