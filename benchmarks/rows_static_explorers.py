@@ -62,7 +62,7 @@ def chapter_explorers() -> dict:
 
 def static_explorer(build, grid_of):
     """The chapter's StaticExplorer as the page would show it (captured as in the book's build)."""
-    from lecturelib.explore.static import BOOK_BUILD
+    from lecturelib.explore.build_only import BOOK_BUILD
 
     os.environ[BOOK_BUILD] = "1"  # this process measures the capture; it starts no kernel
     explorer = build()

@@ -453,20 +453,20 @@ def test_a_readers_kernel_skips_the_capture_and_still_checks_the_arguments(monke
     """Outside the book's build (no LECTURELIB_BOOK_BUILD: a reader's kernel, nbgrader), `static`
     never captures: it returns the note, counting the settings the page offers; bad arguments
     get the same errors as in the build. In the build (the module's fixture) it captures."""
-    from lecturelib.explore import static as static_module
+    from lecturelib.explore import build_only, static as static_module
 
     build, grid = STATIC_EXPLORERS["damping"]
     explorer = build()
     captured = explorer.static(**grid())
     assert isinstance(captured, static_module.StaticExplorer)
-    monkeypatch.delenv(static_module.BOOK_BUILD)
+    monkeypatch.delenv(build_only.BOOK_BUILD)
 
     def no_capture(*args, **kwargs):
         raise AssertionError("a reader's kernel ran the web page's capture")
 
     monkeypatch.setattr(static_module, "capture", no_capture)
     note = explorer.static(**grid())
-    assert isinstance(note, static_module.ForTheWebPage)
+    assert isinstance(note, build_only.ForTheWebPage)
     assert note.settings == len(captured.data["settings"]) > 1
     assert "computed when the book is built" in note._repr_markdown_()
     with pytest.raises(TypeError, match="not a control"):

@@ -53,7 +53,6 @@ from PIL import Image
 
 from ..validation import check_real
 from .artists import Inventory, Table, describe, line_style, record, signature, text_style
-from .build_only import BOOK_BUILD, ForTheWebPage, in_book_build  # noqa: F401 (the build's switch, here too)
 from .pixels import CSS_PX_PER_INCH, SCALE, clip_index, cut_box, encode, rectangle
 
 IMAGE_ZOOM = 2         # background PNG pixels per CSS px
