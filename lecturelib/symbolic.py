@@ -72,7 +72,7 @@ class Sym:
         return _sub(Sym("num", (0.0,)), self)
 
     def exp(self) -> "Sym":
-        return Sym("num", (math.exp(self.args[0]),)) if self.op == "num" else Sym("exp", (self,))
+        return Sym("num", (_exp(self.args[0]),)) if self.op == "num" else Sym("exp", (self,))
 
     def __str__(self) -> str:
         if self.op in ("var", "num"):
@@ -80,6 +80,14 @@ class Sym:
         if self.op == "exp":
             return f"exp({self.args[0]})"
         return f"({self.args[0]} {self.op} {self.args[1]})"
+
+
+def _exp(x: float) -> float:
+    """eˣ as a float: inf where it overflows (as NumPy and torch give), not an OverflowError."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
 
 
 def _as_sym(other, op: str) -> Sym:
@@ -153,6 +161,6 @@ def evaluate(e: Sym, **values) -> float:
     if e.op == "num":
         return e.args[0]
     if e.op == "exp":
-        return math.exp(evaluate(e.args[0], **values))
+        return _exp(evaluate(e.args[0], **values))
     a, b = (evaluate(arg, **values) for arg in e.args)
     return a + b if e.op == "+" else a - b if e.op == "-" else a * b

@@ -56,6 +56,14 @@ def test_derivative_formulas_match_torch_autograd(tree, point):
     np.testing.assert_allclose(ours, expected, rtol=1e-8, atol=1e-10 * scale)
 
 
+def test_exp_that_overflows_is_inf_as_in_torch_not_an_error():
+    # hypothesis found exp(exp(exp(2))) = e^1618, folded as a constant while the formula is built
+    folded = Sym("num", (2.0,)).exp().exp().exp()
+    assert evaluate(folded) == math.inf == torch.exp(torch.tensor(1618.0, dtype=torch.float64)).item()
+    assert evaluate(Sym.variable("x").exp(), x=1000.0) == math.inf
+    assert evaluate(Sym.variable("x").exp(), x=-1000.0) == 0.0
+
+
 def logistic(l):
     return 4 * l * (1 - l)
 
