@@ -37,7 +37,8 @@ Chapter 4, First-order methods
     schedules           learning-rate schedules
     linesearch          optimal step, backtracking and strong-Wolfe line searches; steepest and
                         coordinate descent
-    trajectory          the one iteration loop (iterate, run): record the path, test convergence,
+    trajectory          the one iteration loop (iterate, run, and sweep: one run per learning
+                        rate, side by side): record the path, test convergence,
                         detect divergence, say why it stopped
     training            the one training loop (fit): iterate on a loss sampled by minibatches
     landscape           convexity (chord gaps) and multi-start on non-convex problems

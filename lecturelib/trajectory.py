@@ -355,3 +355,144 @@ def minibatch_gradient(problem, batch_size: int, seed: int = 0, shuffle: bool = 
         return batch_grad(theta, batches.pop(0))
 
     return gradient
+
+# -- a learning-rate sweep: one run per rate, side by side in the loop ------------------------
+
+
+def sweep(name: str, problem: Problem, theta0, steps: int, rates, *, explode: float = 1e8) -> list[Trajectory]:
+    """One trajectory per learning rate ε in `rates`, each equal to
+    `run(REGISTRY[name].make(lr=ε), problem, theta0, steps, explode=explode)`, point for point,
+    but the runs are taken together (Bengio's advice, chapter 4: try a grid of rates; the best is
+    usually near the largest that does not diverge). θ holds one row per rate, and each step is
+    one step of the rule on all rows, with the rates as a column:
+
+        θ ← θ + rule(g, state, ε, θ),   θ and g of shape (rates, n), ε of shape (rates, 1).
+
+    This is exact because a rule of the registry uses ε only as the `lr` it is given, and only
+    +, −, ×, ÷ and √ elementwise, so rows never mix (tests/test_sweep.py checks every rule of
+    `optim.REGISTRY` against its separate runs). The loop is `iterate`, with the grid as its θ;
+    a row stops where its own run would (its loss not finite or above explode·(1 + |f(θ₀)|), or
+    its θ, gradient, step or state not finite) and the other rows go on.
+
+    name:    a rule of the registry, e.g. "Adam" (its other hyper-parameters at their defaults).
+    rates:   the learning rates, numbers > 0 (a list or a 1-D array).
+    Bad input raises as `run` does, and ValueError for a name not in the registry or rates that
+    are not a non-empty list of numbers > 0."""
+    from .optim import REGISTRY  # the rules; imported here, as optim's rules never need the loop
+
+    check_choice(name, "name", list(REGISTRY))
+    check_problem(problem)
+    theta = problem.check_point(theta0, "theta0")
+    steps = check_whole(steps, "steps")
+    if steps > MAX_STEPS:
+        raise ValueError(f"steps must be <= {MAX_STEPS} (a sweep keeps every iterate), got {steps}")
+    explode = check_positive(explode, "explode")
+    rates = as_float_array(rates, "rates")
+    if rates.ndim != 1 or rates.size == 0:
+        raise ValueError(f"rates must be a non-empty list of learning rates, got shape {rates.shape}")
+    for i, rate in enumerate(rates):
+        check_positive(rate, f"rates[{i}] (a learning rate)")
+    opts = [REGISTRY[name].make(lr=float(rate)) for rate in rates]  # each rate checked as `run` would
+    f0 = check_start(problem.f(theta), theta, problem.name)
+    g0 = check_start_gradient(problem.grad(theta), theta, problem.name)
+    limit = explode * (1 + abs(f0))
+    rows = _Rows(opts, problem, limit, f0, g0)
+    grid = iterate(rows.method(), np.tile(theta, (len(rates), 1)), max_iter=steps, problem=problem.name,
+                   explode=np.inf, callback=rows.record)
+    return rows.trajectories(grid.points, problem.name)
+
+
+class _Rows:
+    """The rows of a sweep as one `Method`: the batched step, and what each row's own
+    run would record (its loss, gradient norm, and where and why it diverged)."""
+
+    def __init__(self, opts, problem, limit, f0, g0):
+        self.opts, self.problem, self.limit = opts, problem, limit
+        self.opt = opts[0]  # the rule; only ε differs between the rows
+        self.lr = np.array([[float(o.lr)] for o in opts])
+        n = len(opts)
+        self.alive = np.ones(n, dtype=bool)
+        self.diverged_at = [None] * n
+        self.why = [""] * n
+        self.loss = np.full(n, f0)
+        self.g = np.tile(g0, (n, 1))
+        self.losses, self.norms = [self.loss.copy()], [_norms(self.g)]
+
+    def method(self) -> Method:
+        def init(theta):
+            state = self.opt.init(theta)
+            return float(self.loss.mean()), (state, 0)
+
+        def gradient(theta, state):
+            return self.g, state
+
+        return Method(self.opt.name, init, self.step, gradient)
+
+    def step(self, theta, loss, g, state):
+        rule_state, k = state
+        if self.opt.lookahead is not None:  # Nesterov-type rules: the gradient at θ̃, row by row
+            g = self._gradients(self.opt.lookahead(theta, rule_state), g)
+            self._stop(~np.isfinite(g).all(axis=1), k, f"gradient(θ, {k}) is not finite")
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            step, new_state = self.opt.rule(g, rule_state, self.lr, theta)
+            arrays = [step, *(v for v in new_state.values() if np.shape(v) == theta.shape)]
+            overflow = ~np.logical_and.reduce([np.isfinite(a).all(axis=1) for a in arrays])
+            self._stop(overflow, k, lambda i: _overflow(self.opts[i], g[i], rule_state["t"]))
+            candidate = theta + step
+        losses = self.loss.copy()
+        for i in np.flatnonzero(self.alive):
+            losses[i] = self.problem.f(candidate[i])
+        good = np.isfinite(losses) & (np.abs(losses) <= self.limit) & np.isfinite(candidate).all(axis=1)
+        self._stop(~good, k)
+        g_new = self._gradients(candidate, self.g)
+        self._stop(~np.isfinite(g_new).all(axis=1), k)
+        keep = self.alive[:, None]  # a row that stopped keeps its last θ, loss, gradient (its state
+        # goes on, unread)
+        theta = np.where(keep, candidate, theta)
+        self.loss = np.where(self.alive, losses, self.loss)
+        self.g = np.where(keep, g_new, self.g)
+        return theta, float(self.loss.mean()), ({**new_state, "t": rule_state["t"] + 1}, k + 1)
+
+    def _stop(self, rows, k, why=""):
+        """Rows (a boolean mask) that diverge at step k + 1, as their own runs would."""
+        rows &= self.alive
+        if rows.any():
+            for i in np.flatnonzero(rows):
+                self.diverged_at[i], self.why[i] = k + 1, why if isinstance(why, str) else why(i)
+            self.alive &= ~rows
+
+    def _gradients(self, points, g):
+        """∇f at each row of `points` that is still running; g's row for the others."""
+        out = g.copy()
+        for i in np.flatnonzero(self.alive):
+            out[i] = self.problem.grad(points[i])
+        return out
+
+    def record(self, k, theta, state):
+        self.losses.append(self.loss.copy())
+        self.norms.append(_norms(self.g))
+        return not self.alive.any()  # every row has stopped: the sweep is over
+
+    def trajectories(self, points, problem: str) -> list[Trajectory]:
+        losses, norms = np.array(self.losses), np.array(self.norms)
+        paths = []
+        for i, opt in enumerate(self.opts):
+            end = len(losses) if self.diverged_at[i] is None else self.diverged_at[i]
+            path = points[:end, i]
+            paths.append(Trajectory(opt.name, problem, path, losses[:end, i], norms[:end, i],
+                                    self.diverged_at[i], STEPS, path[-1], self.why[i]))
+        return paths
+
+
+def _norms(g) -> np.ndarray:
+    """‖g‖₂ of each row, as `trajectory._norm` computes it for one run: a row's dot product with
+    itself by matmul, which sums as `np.vdot` does (einsum's order can differ in the last bit)."""
+    with np.errstate(over="ignore"):  # a huge finite gradient has norm inf, as in `run`
+        return np.sqrt(np.matmul(g[:, None, :], g[:, :, None])[:, 0, 0])
+
+
+def _overflow(opt, g, t) -> str:
+    """What `Optimizer.advance` says when a step or the state overflows float64."""
+    return (f"grad is too large for {opt.name} at step {t} (largest entry {float(abs(g).max()):.3g}, "
+            f"lr = {float(opt.lr):.3g}): the step or the state overflowed float64; "
+            "use a smaller lr, scale the loss down or clip the gradient")
