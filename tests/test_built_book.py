@@ -72,6 +72,39 @@ def test_page_shows_executed_figures_each_with_alt_text(built_book, notebook):
     assert not named, f"figures whose alt text is a file name: {named[:2]}"
 
 
+def figures_cut_at_the_edge(executed) -> list[str]:
+    """The PNG figures of an executed notebook whose outermost pixels are not all background
+    (white): ink that reaches the edge of the canvas was cut off there."""
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    cut = []
+    for index, cell in enumerate(executed.cells):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}).get("image/png")
+            if not data:
+                continue
+            pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB"))
+            edge = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+            if (edge < 250).any():
+                first = cell.source.splitlines()[0] if cell.source else ""
+                cut.append(f"cell {index} ({first[:60]}): {int((edge < 250).any(axis=1).sum())} edge pixels inked")
+    return cut
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_figure_is_cut_at_the_edge_of_its_canvas(built_book, notebook):
+    # Figures are shown as drawn, not cropped to their ink (plotting.show_uncropped): constrained
+    # layout must fit every title, label and legend inside the canvas.
+    executed = ROOT / "_build" / "jupyter_execute" / "chapters" / notebook.name
+    assert executed.exists(), f"{executed} was not written by the build"
+    cut = figures_cut_at_the_edge(nbformat.read(executed, as_version=4))
+    assert not cut, f"figures whose ink reaches the edge (widen the figure or shorten a title): {cut}"
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_page_has_no_error_stderr_or_widget_box(built_book, notebook):
     text = page(built_book, notebook.stem)
