@@ -86,13 +86,15 @@ def reachable(url: str, timeout: float = 5.0) -> bool:
         return False
 
 
-def install_lock(venv: Path, lock_name: str, editable: bool) -> None:
+def install_lock(venv: Path, lock_name: str, editable: bool, share_from: Path | None = None) -> None:
     """Make `venv` hold exactly the lock `lock_name`: every package at its pinned version, each file
     checked against the lock's hashes (`pip install --require-hashes`; pip finds the files wherever
     it is configured to look, and refuses any whose hash differs), then every package the lock does
     not name removed (pip itself stays). With `editable`, lecturelib is then installed editable,
-    built by the lock's setuptools (`--no-build-isolation`: nothing unpinned is fetched). Nothing
-    happens while the lock and pyproject.toml are those of the last install."""
+    built by the lock's setuptools (`--no-build-isolation`: nothing unpinned is fetched). With
+    `share_from`, an installed environment, the packages it holds at the versions this lock pins
+    are linked from there first (`share_installed`). Nothing happens while the lock and
+    pyproject.toml are those of the last install."""
     python = python_of(venv)
     if not python.exists():
         print(f"Creating the virtual environment in {venv.name} ...", flush=True)
@@ -104,6 +106,11 @@ def install_lock(venv: Path, lock_name: str, editable: bool) -> None:
         return
     print(f"Installing {lock_name} into {venv.name} (every package pinned and hash-checked; "
           "about a minute the first time) ...", flush=True)
+    if share_from is not None:
+        shared = share_installed(share_from, venv, locks.pins(lock.read_text()))
+        if shared:
+            print(f"  {shared} packages pinned at the versions {share_from.name} holds are linked from "
+                  "there; pip installs the others", flush=True)
     pip = [str(python), "-m", "pip", "--disable-pip-version-check"]
     with tempfile.TemporaryDirectory() as scratch:
         requirements = lock
@@ -129,6 +136,54 @@ def install_lock(venv: Path, lock_name: str, editable: bool) -> None:
     if editable:
         subprocess.run(pip + ["install", "-q", "--no-deps", "--no-build-isolation", "-e", str(ROOT)], check=True)
     stamp.write_text(fingerprint)
+
+
+def site_packages(venv: Path) -> Path:
+    """The venv's site-packages folder (the same interpreter as this one)."""
+    return Path(subprocess.run([str(python_of(venv)), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+
+
+def share_installed(source: Path, target: Path, pinned: dict[str, str]) -> int:
+    """Hard-link into `target` every package that `source` holds at exactly the version `pinned`
+    gives it and `target` does not hold yet: the files of the same wheel, which pip checked
+    against the same hash when it installed them in `source`. pip then finds these packages
+    installed and unpacks only the others; for the oldest lane, PyTorch, Jupyter and pytest are
+    shared with the book's environment, while NumPy, SciPy, matplotlib, … are its own. Each
+    file the package's RECORD lists is linked (copied where a link is impossible), a console
+    script with its first line pointing to `target`'s Python. Returns how many were shared."""
+    if not python_of(source).exists() or not (source / STAMP_NAME).exists():
+        return 0  # no complete environment to share from
+    source_site, target_site = site_packages(source), site_packages(target)
+    have = {locks.canonical(p.name.split("-")[0]) for p in target_site.glob("*.dist-info")}
+    shared = 0
+    for info in source_site.glob("*.dist-info"):
+        name, version = info.name[: -len(".dist-info")].rsplit("-", 1)
+        if pinned.get(locks.canonical(name)) != version or locks.canonical(name) in have:
+            continue
+        for line in (info / "RECORD").read_text().splitlines():
+            path = line.rsplit(",", 2)[0]
+            origin = (source_site / path).resolve()
+            if not path or not origin.is_file():
+                continue
+            copy = target / origin.relative_to(source) if origin.is_relative_to(source) else None
+            if copy is None:
+                continue
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            if copy.exists():
+                continue
+            text = origin.read_bytes() if copy.parent.name == "bin" else None
+            if text is not None and text.startswith(b"#!") and str(python_of(source)).encode() in text.split(b"\n", 1)[0]:
+                copy.write_bytes(text.replace(str(python_of(source)).encode(), str(python_of(target)).encode(), 1))
+                copy.chmod(origin.stat().st_mode)
+                continue
+            try:
+                os.link(origin, copy)
+            except OSError:
+                copy.write_bytes(origin.read_bytes())
+                copy.chmod(origin.stat().st_mode)
+        shared += 1
+    return shared
 
 
 def ensure_environment() -> None:
@@ -340,9 +395,13 @@ def make_lock(extra: list[str]) -> int:
 #   property-based bad-input tests (lecturelib's own argument checks), the optimisers against
 #   torch.optim (the same PyTorch in both environments) and the explorers' tests (figures drawn
 #   over and over: chapter 5, run in the lane, builds and draws its three explorers on the old
-#   matplotlib): most of the lane's time.
+#   matplotlib): most of the lane's time; and three checks of the project's plumbing, whose
+#   answer does not depend on NumPy's or SciPy's version: which modules import torch, the
+#   Hypothesis scale itself (the same pytest and Hypothesis in both environments), and a new
+#   activation reaching the tests.
 OLDEST_HEAVY = ("test_bad_input_activations_autodiff.py", "test_bad_input_second_order.py", "test_optim.py",
-                "test_explore*.py", "test_static_explorer*.py")
+                "test_explore*.py", "test_static_explorer*.py", "test_imports.py", "test_hypothesis_scale.py",
+                "test_new_activation.py")
 OLDEST_CHAPTER = "chapters/05_second_order.ipynb"  # NumPy, SciPy, matplotlib, its static explorer
 
 
@@ -396,7 +455,7 @@ def run_oldest(extra: list[str]) -> int:
               "test tools: run `python3 tasks.py lock`.", flush=True)
         return 1
     start = time.perf_counter()
-    install_lock(OLDEST_VENV, locks.OLDEST_LOCK, editable=False)
+    install_lock(OLDEST_VENV, locks.OLDEST_LOCK, editable=False, share_from=VENV)
     pinned = locks.pins((ROOT / locks.OLDEST_LOCK).read_text())
     versions = ", ".join(f"{name} {pinned[name]}" for name in locks.lower_bounds(ROOT))
     print(f"Oldest dependencies ({time.perf_counter() - start:.0f} s to install): {versions}", flush=True)

@@ -129,3 +129,52 @@ def test_the_running_environment_is_exactly_its_lock():
     assert wrong == {}, f"pinned vs installed: {wrong}: run `python3 tasks.py book` to reinstall the lock"
     extra = set(have) - set(pinned) - {"pip", "lecturelib"}
     assert extra == set(), f"installed but not in the lock: {sorted(extra)}"
+
+
+def fake_install(venv: Path, name: str, version: str, files: dict[str, bytes]) -> None:
+    """A package as pip leaves it in `venv`: its files and a .dist-info whose RECORD lists them."""
+    import tasks
+
+    site = tasks.site_packages(venv)
+    info = site / f"{name}-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    for path, content in files.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(content)
+    listed = [*files, f"{info.name}/METADATA", f"{info.name}/RECORD"]
+    (info / "RECORD").write_text("".join(f"{p},,\n" for p in listed))
+
+
+def test_the_oldest_lane_links_the_packages_pinned_at_the_books_versions_and_no_others(tmp_path):
+    """tasks.share_installed: a package the book's environment holds at the version the oldest
+    lock pins is linked (the same files, a console script pointing at the oldest lane's Python);
+    one at another version, or one the target already holds, is left to pip."""
+    import os
+    import venv
+
+    sys.path.insert(0, str(ROOT))
+    import tasks
+
+    source, target = tmp_path / "book", tmp_path / "oldest"
+    for folder in (source, target):
+        venv.EnvBuilder(with_pip=False, symlinks=True).create(folder)
+    (source / tasks.STAMP_NAME).write_text("installed")
+    script = f"#!{tasks.python_of(source)}\nimport same\n".encode()
+    fake_install(source, "same", "1.0", {"same/__init__.py": b"x = 1\n", "../../../bin/same-tool": script})
+    fake_install(source, "newer", "2.0", {"newer.py": b"x = 2\n"})
+    fake_install(source, "held", "1.0", {"held.py": b"x = 3\n"})
+    fake_install(target, "held", "1.0", {"held.py": b"x = 'own'\n"})
+    pinned = {"same": "1.0", "newer": "1.5", "held": "1.0"}
+    assert tasks.share_installed(source, target, pinned) == 1
+    site_source, site_target = tasks.site_packages(source), tasks.site_packages(target)
+    linked = site_target / "same" / "__init__.py"
+    assert os.path.samefile(linked, site_source / "same" / "__init__.py")
+    assert (site_target / "same-1.0.dist-info" / "RECORD").exists()
+    tool = (target / "bin" / "same-tool").read_bytes()
+    assert tool.startswith(f"#!{tasks.python_of(target)}\n".encode()) and tool.endswith(b"import same\n")
+    assert not (site_target / "newer.py").exists()  # pinned at 1.5: pip installs it
+    assert (site_target / "held.py").read_bytes() == b"x = 'own'\n"
+    empty = tmp_path / "unfinished"  # an environment never completed (no stamp) shares nothing
+    venv.EnvBuilder(with_pip=False, symlinks=True).create(empty)
+    assert tasks.share_installed(empty, target, pinned) == 0
