@@ -99,7 +99,7 @@ class Explorer:
             return
         self._laid_out = True
         self.draw(**self._shown)
-        self._canvas.draw()
+        self.fig.draw_without_rendering()  # runs the layout engine; the first render draws anyway
         self.fig.set_layout_engine("none")
 
     def _condition(self, control, condition) -> tuple[str, tuple]:
