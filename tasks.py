@@ -193,6 +193,11 @@ def ensure_environment() -> None:
         sys.exit(f"{locks.LOCK} does not match requirements.txt and pyproject.toml (or is missing): "
                  "run `python3 tasks.py lock` to renew it (it keeps every other pin), then commit it.")
     install_lock(VENV, locks.LOCK, editable=True)
+    # pip byte-compiles what it installs, but not an editable lecturelib: with PYTHONDONTWRITEBYTECODE
+    # set (as on the development and CI machines) every kernel would compile it again on import
+    # (about 0.3 s for a chapter). Python checks each .pyc against its source, so none goes stale.
+    subprocess.run([str(PYTHON), "-m", "compileall", "-q", str(ROOT / "lecturelib")], check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def environment(venv: Path = VENV) -> dict[str, str]:
