@@ -34,10 +34,18 @@ def _rule(method: str, lr):
     return optim.REGISTRY[method].make(lr=lr)
 
 
-def minibatch_path(method: str, batch_size: int, lr: float, steps: int = BATCH_STEPS):
-    """`method` (a name of optim.REGISTRY, its default hyper-parameters but ε) for `steps` steps
-    on the lecture's regression from θ₀ = [10, 5], each step on a minibatch of `batch_size`
-    examples (every epoch a fresh order, seed BATCH_SEED): a `trajectory.Trajectory`."""
+def _first_method() -> str:
+    """The menus' default rule: SGD, or the registry's first rule if SGD were ever taken out."""
+    from .. import optim
+
+    return "SGD" if "SGD" in optim.REGISTRY else next(iter(optim.REGISTRY))
+
+
+def minibatch_path(method: str, batch_size: int, lr, steps: int = BATCH_STEPS):
+    """`method` (a name of optim.REGISTRY, its default hyper-parameters but ε) with learning rate
+    `lr` (a number or a schedule) for `steps` steps on the lecture's regression from θ₀ = [10, 5],
+    each step on a minibatch of `batch_size` examples (every epoch a fresh order, seed
+    BATCH_SEED): a `trajectory.Trajectory`."""
     from ..trajectory import minibatch_gradient, run
 
     regression, theta0 = _regression()
@@ -76,8 +84,7 @@ def minibatch_explorer() -> Explorer:
         title.set_text(f"{method}, m = {batch_size}, ε = {lr:g}: {outcome}")
 
     controls = {"method": tuple(optim.REGISTRY), "batch_size": BATCH_SIZES, "lr": BATCH_RATES}
-    defaults = dict(method="SGD" if "SGD" in optim.REGISTRY else next(iter(optim.REGISTRY)), batch_size=1,
-                    lr=0.1)
+    defaults = dict(method=_first_method(), batch_size=1, lr=0.1)
     labels = dict(method="method", batch_size="batch size m", lr="learning rate ε")
     return Explorer(fig, draw, controls, defaults, labels=labels)
 
@@ -93,7 +100,6 @@ def minibatch_grid() -> dict:
     and both axes' limits are the same for every setting)."""
     sizes, rates = [1, 2, 5, 10, 30], [0.01, 0.03, 0.1, 0.3]
     return dict(name="minibatch", title="Minibatch size explorer", grid=dict(batch_size=sizes, lr=rates),
-                labels=dict(method="method", batch_size="batch size m", lr="learning rate ε"),
                 caption=f"Every method, batch sizes m = {', '.join(map(str, sizes))} (30 is the full "
                         f"batch) and learning rates ε = {', '.join(f'{r:g}' for r in rates)}; "
                         f"{BATCH_STEPS} steps each, the examples in the same order for every setting.")
@@ -133,17 +139,6 @@ def schedule(name: str, lr0: float, **params):
     return schedules.cosine_warm_restarts(lr0, period=params["period"], period_mult=2)
 
 
-def schedule_path(method: str, lr):
-    """`method` (a name of optim.REGISTRY) with learning rate `lr` (a number or a schedule) for
-    SCHEDULE_STEPS online steps (one example per step, every epoch a fresh order, seed
-    BATCH_SEED) on the lecture's regression from θ₀ = [10, 5]: a `trajectory.Trajectory`."""
-    from ..trajectory import minibatch_gradient, run
-
-    regression, theta0 = _regression()
-    return run(_rule(method, lr), regression, theta0, SCHEDULE_STEPS,
-               gradient=minibatch_gradient(regression, 1, seed=BATCH_SEED))
-
-
 def schedule_explorer() -> Explorer:
     """A learning-rate schedule ε_k (left) and what it does to online SGD on the regression: the
     excess loss f(θₖ) − f* per step (right). Pick the schedule, its parameter (shown with its
@@ -170,7 +165,7 @@ def schedule_explorer() -> Explorer:
         own = {} if spec is None else {spec[0]: params[spec[0]]}
         rate = schedule(schedule_name, lr0, **own)
         key = (schedule_name, lr0, method, *own.values())
-        path = runs[key] = runs.get(key) or schedule_path(method, rate)
+        path = runs[key] = runs.get(key) or minibatch_path(method, 1, rate, SCHEDULE_STEPS)
         steps = shown[shown < SCHEDULE_STEPS]
         rate_line.set_data(steps, np.log10([rate(int(k)) for k in steps]))
         kept = shown[shown < len(path.losses)]
@@ -190,7 +185,7 @@ def schedule_explorer() -> Explorer:
             controls[control], defaults[control], labels[control] = values, default, label
             shown_when[control] = ("schedule_name", (name,))
     controls.update(lr0=SCHEDULE_RATES, method=tuple(optim.REGISTRY))
-    defaults.update(lr0=0.1, method="SGD" if "SGD" in optim.REGISTRY else next(iter(optim.REGISTRY)))
+    defaults.update(lr0=0.1, method=_first_method())
     labels.update(lr0="starting rate ε₀", method="method")
     return Explorer(fig, draw, controls, defaults, shown_when=shown_when, labels=labels)
 
@@ -212,13 +207,6 @@ def schedule_grid() -> dict:
     parts = [f"{name} ({spec[1]} = {', '.join(f'{v:g}' for v in spec[2])})"
              for name, spec in SCHEDULE_PARAMETERS.items() if spec is not None]
     return dict(name="schedules", title="Learning-rate schedule explorer",
-                grid=dict(lr0=rates, method=methods), labels=schedule_explorer_labels(),
+                grid=dict(lr0=rates, method=methods),
                 caption=f"Constant, {'; '.join(parts)}; ε₀ = {' and '.join(f'{r:g}' for r in rates)}; "
                         f"{', '.join(methods)}; {SCHEDULE_STEPS} online steps, every other one drawn.")
-
-
-def schedule_explorer_labels() -> dict:
-    """The labels of the schedule explorer's controls."""
-    labels = {"schedule_name": "schedule", "lr0": "starting rate ε₀", "method": "method"}
-    labels.update({spec[0]: spec[1] for spec in SCHEDULE_PARAMETERS.values() if spec is not None})
-    return labels
