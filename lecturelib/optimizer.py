@@ -72,6 +72,13 @@ def all_finite(*arrays) -> bool:
     return math.isfinite(total)
 
 
+def overflow_message(name: str, grad, t: int, rate: float) -> str:
+    """What a rule says when its step or its state overflowed float64 at step t (`Diverged`)."""
+    return (f"grad is too large for {name} at step {t} (largest entry {float(abs(grad).max()):.3g}, "
+            f"lr = {rate:.3g}): the step or the state overflowed float64; "
+            "use a smaller lr, scale the loss down or clip the gradient")
+
+
 def is_list(params) -> bool:
     """True when θ is a list (or tuple) of arrays or tensors, the weights of a network."""
     return isinstance(params, (list, tuple))
@@ -190,10 +197,7 @@ class Optimizer:
             step, new_state = self.rule(grad, state, rate, params)
         arrays = [step, *(v for v in new_state.values() if hasattr(v, "shape"))]
         if not all_finite(*arrays) and any(non_finite(v) for v in arrays):
-            biggest = float(abs(grad).max())
-            raise Diverged(f"grad is too large for {self.name} at step {state['t']} (largest entry "
-                           f"{biggest:.3g}, lr = {rate:.3g}): the step or the state overflowed float64; "
-                           "use a smaller lr, scale the loss down or clip the gradient")
+            raise Diverged(overflow_message(self.name, grad, state["t"], rate))
         return step, {**new_state, "t": state["t"] + 1}
 
     def step(self, params, grad, state):

@@ -32,7 +32,7 @@ from typing import Callable
 
 import numpy as np
 
-from .optimizer import add, all_finite, is_list, non_finite
+from .optimizer import add, all_finite, is_list, non_finite, overflow_message
 from .problems import Problem, check_problem
 from .validation import (Diverged, as_float_array, check_callback, check_choice, check_positive, check_start,
                          check_start_gradient, check_whole)
@@ -437,7 +437,8 @@ class _Rows:
             step, new_state = self.opt.rule(g, rule_state, self.lr, theta)
             arrays = [step, *(v for v in new_state.values() if np.shape(v) == theta.shape)]
             overflow = ~np.logical_and.reduce([np.isfinite(a).all(axis=1) for a in arrays])
-            self._stop(overflow, k, lambda i: _overflow(self.opts[i], g[i], rule_state["t"]))
+            self._stop(overflow, k, lambda i: overflow_message(self.opt.name, g[i], rule_state["t"],
+                                                                float(self.lr[i, 0])))
             candidate = theta + step
         losses = self.loss.copy()
         for i in np.flatnonzero(self.alive):
@@ -489,10 +490,3 @@ def _norms(g) -> np.ndarray:
     itself by matmul, which sums as `np.vdot` does (einsum's order can differ in the last bit)."""
     with np.errstate(over="ignore"):  # a huge finite gradient has norm inf, as in `run`
         return np.sqrt(np.matmul(g[:, None, :], g[:, :, None])[:, 0, 0])
-
-
-def _overflow(opt, g, t) -> str:
-    """What `Optimizer.advance` says when a step or the state overflows float64."""
-    return (f"grad is too large for {opt.name} at step {t} (largest entry {float(abs(g).max()):.3g}, "
-            f"lr = {float(opt.lr):.3g}): the step or the state overflowed float64; "
-            "use a smaller lr, scale the loss down or clip the gradient")
