@@ -39,6 +39,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -156,6 +157,7 @@ def share_installed(source: Path, target: Path, pinned: dict[str, str]) -> int:
         return 0  # no complete environment to share from
     source_site, target_site = site_packages(source), site_packages(target)
     have = {locks.canonical(p.name.split("-")[0]) for p in target_site.glob("*.dist-info")}
+    source_python, target_python = (str(python_of(venv)).encode() for venv in (source, target))
     shared = 0
     for info in source_site.glob("*.dist-info"):
         name, version = info.name[: -len(".dist-info")].rsplit("-", 1)
@@ -164,24 +166,21 @@ def share_installed(source: Path, target: Path, pinned: dict[str, str]) -> int:
         for line in (info / "RECORD").read_text().splitlines():
             path = line.rsplit(",", 2)[0]
             origin = (source_site / path).resolve()
-            if not path or not origin.is_file():
+            if not path or not origin.is_file() or not origin.is_relative_to(source):
                 continue
-            copy = target / origin.relative_to(source) if origin.is_relative_to(source) else None
-            if copy is None:
-                continue
-            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy = target / origin.relative_to(source)
             if copy.exists():
                 continue
-            text = origin.read_bytes() if copy.parent.name == "bin" else None
-            if text is not None and text.startswith(b"#!") and str(python_of(source)).encode() in text.split(b"\n", 1)[0]:
-                copy.write_bytes(text.replace(str(python_of(source)).encode(), str(python_of(target)).encode(), 1))
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            text = origin.read_bytes() if copy.parent.name == "bin" else b""
+            if text.startswith(b"#!") and source_python in text.split(b"\n", 1)[0]:  # a console script
+                copy.write_bytes(text.replace(source_python, target_python, 1))
                 copy.chmod(origin.stat().st_mode)
                 continue
             try:
                 os.link(origin, copy)
             except OSError:
-                copy.write_bytes(origin.read_bytes())
-                copy.chmod(origin.stat().st_mode)
+                shutil.copy2(origin, copy)
         shared += 1
     return shared
 
