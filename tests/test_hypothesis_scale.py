@@ -46,7 +46,7 @@ def test_the_scale_draws_that_fraction_of_the_examples(tmp_path):
     assert fifth.returncode == 0 and drawn == 10, fifth.stdout
 
 
-@pytest.mark.parametrize("scale", ["many"])
+@pytest.mark.parametrize("scale", ["1.5", "many"])
 def test_a_scale_outside_0_to_1_stops_the_run_and_says_what_is_allowed(tmp_path, scale):
     run, drawn = run_with(tmp_path / "bad", scale)
     assert run.returncode == pytest.ExitCode.USAGE_ERROR and drawn == 0
