@@ -356,6 +356,7 @@ def minibatch_gradient(problem, batch_size: int, seed: int = 0, shuffle: bool = 
 
     return gradient
 
+
 # -- a learning-rate sweep: one run per rate, side by side in the loop ------------------------
 
 
